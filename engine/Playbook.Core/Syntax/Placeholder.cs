@@ -1,0 +1,1 @@
+namespace Playbook.Syntax; internal static class Placeholder {}
