@@ -1,0 +1,145 @@
+using System.Reflection;
+
+namespace Playbook.Diagnostics;
+
+/// <summary>Every diagnostic Playbook can report, by stable ID. Groups: PB0xxx syntax,
+/// PB1xxx names and references, PB2xxx flow, PB3xxx expressions and values, PB4xxx time and
+/// objectives, PB9xxx input files. IDs are never reused; a test checks they are unique and that
+/// each one is documented in grammar/README.md and has a case file under tests/.</summary>
+public static class DiagnosticCatalog
+{
+    private static DiagnosticDescriptor Error(string id, string title, string format) => new(id, Severity.Error, title, format);
+    private static DiagnosticDescriptor Warning(string id, string title, string format) => new(id, Severity.Warning, title, format);
+
+    // ---- PB0xxx: syntax -------------------------------------------------------------------
+    public static readonly DiagnosticDescriptor UnexpectedInput =
+        Error("PB0001", "Unexpected input", "expected {0}, found {1}");
+    public static readonly DiagnosticDescriptor UnterminatedString =
+        Error("PB0002", "Unterminated string", "string is not closed: add {0} at the end of the text");
+    public static readonly DiagnosticDescriptor UnterminatedExpression =
+        Error("PB0003", "Unterminated expression", "expression is not closed: add {0} after it");
+    public static readonly DiagnosticDescriptor UnclosedBlock =
+        Error("PB0004", "Unclosed block", "{0} is not closed: add '}}' before {1}");
+    public static readonly DiagnosticDescriptor EmptyFile =
+        Error("PB0005", "No playbook in file", "the file holds no playbook: start it with 'playbook NAME {{ … }}'");
+    public static readonly DiagnosticDescriptor NotText =
+        Error("PB0006", "Not a UTF-8 text file", "{0}: a playbook must be UTF-8 text");
+    public static readonly DiagnosticDescriptor FileTooLarge =
+        Error("PB0007", "File too large", "the file is {0}; playbooks are limited to {1}: split it with 'call'");
+    public static readonly DiagnosticDescriptor NestingTooDeep =
+        Error("PB0008", "Nesting too deep", "blocks are nested more than {0} levels deep here; no playbook needs that many");
+    public static readonly DiagnosticDescriptor InvalidDuration =
+        Error("PB0009", "Invalid duration", "'{0}' is not a duration: write a number with a unit, like 500ms, 30s, 5m, 2h, 1d or 1h30m");
+    public static readonly DiagnosticDescriptor InvalidNumber =
+        Error("PB0010", "Invalid number", "'{0}' is not a valid number{1}");
+    public static readonly DiagnosticDescriptor TextAfterPlaybook =
+        Error("PB0011", "Text after the playbook", "only one playbook per file: remove the text after the closing '}}' of '{0}'");
+    public static readonly DiagnosticDescriptor InvalidEscape =
+        Error("PB0012", "Invalid escape sequence", "'{0}' is not an escape sequence: use \\\" \\\\ \\n \\t \\r \\$ or \\u{{…}}");
+    public static readonly DiagnosticDescriptor UnterminatedInterpolation =
+        Error("PB0013", "Unterminated interpolation", "'${{' is not closed: add '}}' after the expression");
+    public static readonly DiagnosticDescriptor UnknownStatement =
+        Error("PB0014", "Unknown or misplaced statement", "'{0}' is not allowed {1}");
+    public static readonly DiagnosticDescriptor UnknownExpressionLanguage =
+        Error("PB0015", "Unknown expression language", "'{0}' is not an expression language: use js or csharp (prefix js`…` or cs`…`)");
+
+    // ---- PB1xxx: names and references --------------------------------------------------------
+    public static readonly DiagnosticDescriptor UnknownTarget =
+        Error("PB1001", "Unknown transition target", "'{0}' is not a state or phase of this playbook");
+    public static readonly DiagnosticDescriptor DuplicateState =
+        Error("PB1002", "Duplicate state name", "'{0}' is already the name of a {1} at line {2}: state and phase names must be unique");
+    public static readonly DiagnosticDescriptor DuplicateParameter =
+        Error("PB1003", "Duplicate name", "'{0}' is already declared as {1} at line {2}");
+    public static readonly DiagnosticDescriptor UnknownName =
+        Error("PB1004", "Unknown name", "'{0}' is not an input, let, secret or capture available here");
+    public static readonly DiagnosticDescriptor UnknownPlaybook =
+        Error("PB1005", "Unknown playbook", "no playbook '{0}': expected the file {1} beside this one");
+    public static readonly DiagnosticDescriptor UnknownCallInput =
+        Error("PB1006", "Unknown input of called playbook", "playbook '{0}' has no input '{1}'");
+    public static readonly DiagnosticDescriptor MissingCallInput =
+        Error("PB1007", "Missing input of called playbook", "playbook '{0}' needs input '{1}' (it has no default): add {1} = … to 'with {{ … }}'");
+    public static readonly DiagnosticDescriptor CallCycle =
+        Error("PB1008", "Call cycle", "calling '{0}' makes a cycle: {1}");
+    public static readonly DiagnosticDescriptor UnknownStart =
+        Error("PB1009", "Unknown start state", "'start {0}': there is no state or phase named '{0}'");
+    public static readonly DiagnosticDescriptor PlaybookNameMismatch =
+        Warning("PB1010", "Playbook name does not match file name", "playbook '{0}' is in file '{1}': other playbooks 'call' it by file name, so name the file {0}.playbook");
+    public static readonly DiagnosticDescriptor NotAnIdentifier =
+        Error("PB1011", "Name unusable in expressions", "'{0}' cannot be used in expressions: {1} names may use letters, digits and '_' only");
+    public static readonly DiagnosticDescriptor DuplicateSetting =
+        Error("PB1012", "Setting given twice", "'{0}' is already set at line {1}: give it once");
+    public static readonly DiagnosticDescriptor ReservedName =
+        Error("PB1013", "Reserved name", "'{0}' is a built-in name in expressions: choose another name");
+    public static readonly DiagnosticDescriptor NotKebabCase =
+        Warning("PB1014", "Playbook name is not kebab-case", "playbook name '{0}' should be kebab-case (lowercase words joined by '-'), as in '{1}'");
+
+    // ---- PB2xxx: flow -------------------------------------------------------------------------
+    public static readonly DiagnosticDescriptor UnreachableState =
+        Warning("PB2001", "Unreachable state", "{0} '{1}' can never be reached from the start '{2}'");
+    public static readonly DiagnosticDescriptor UnhandledOutcome =
+        Warning("PB2002", "Outcome with no transition", "{0} '{1}' has no transition for outcome '{2}': the run would end 'aborted'; add 'on {2} -> …'");
+    public static readonly DiagnosticDescriptor NoReachableEnd =
+        Error("PB2003", "No end reachable", "no 'end' state can be reached from the start '{0}'");
+    public static readonly DiagnosticDescriptor DeadEndState =
+        Warning("PB2004", "State cannot reach an end", "no 'end' can be reached from {0} '{1}': once there, the run can never finish");
+    public static readonly DiagnosticDescriptor UnboundedLoop =
+        Warning("PB2005", "Loop with no bound", "the loop {0} has no wait, timeout or retry bound: it can spin forever; add a 'wait', a 'timeout' or a phase budget");
+    public static readonly DiagnosticDescriptor MissingAction =
+        Error("PB2006", "Step without action", "step '{0}' has no action: add one of shell, http, script, call or notify");
+    public static readonly DiagnosticDescriptor ImpossibleOutcome =
+        Error("PB2007", "Outcome the state cannot produce", "{0} '{1}' never has outcome '{2}': it can have {3}");
+    public static readonly DiagnosticDescriptor ShadowedTransition =
+        Warning("PB2008", "Transition never taken", "this 'on {0}' is never taken: an earlier transition for '{0}' at line {1} has no 'when' guard");
+    public static readonly DiagnosticDescriptor DecideWithoutElse =
+        Warning("PB2009", "Decide without else", "decide '{0}' has no 'else': when no guard holds the run ends 'aborted'; add 'else -> …'");
+    public static readonly DiagnosticDescriptor MultipleActions =
+        Error("PB2010", "More than one action", "step '{0}' already has an action at line {1}: a step runs one action; split it into two steps");
+    public static readonly DiagnosticDescriptor InvalidJoin =
+        Error("PB2011", "Invalid parallel", "{0}");
+    public static readonly DiagnosticDescriptor InvalidWait =
+        Error("PB2012", "Invalid wait", "{0}");
+    public static readonly DiagnosticDescriptor MissingPrompt =
+        Error("PB2013", "Manual step without prompt", "manual '{0}' has no prompt: add prompt \"…\" saying what to decide");
+    public static readonly DiagnosticDescriptor EmptyContainer =
+        Error("PB2014", "Empty phase or branch", "{0} '{1}' has no states: add at least one step");
+    public static readonly DiagnosticDescriptor TransitionLeavesBranch =
+        Error("PB2015", "Transition leaves its branch", "'{0}' is outside branch '{1}': a branch's transitions stay inside the branch; its end is reported to the parallel's join");
+    public static readonly DiagnosticDescriptor StartNotTopLevel =
+        Error("PB2016", "Start inside a branch", "the start '{0}' is inside branch '{1}': start at a top-level state, a phase or a step in a phase");
+
+    // ---- PB3xxx: expressions and values -----------------------------------------------------
+    public static readonly DiagnosticDescriptor JavaScriptSyntax =
+        Error("PB3001", "JavaScript syntax error", "JavaScript: {0}");
+    public static readonly DiagnosticDescriptor CSharpError =
+        Error("PB3002", "C# error", "C#: {0}");
+    public static readonly DiagnosticDescriptor ForbiddenApi =
+        Error("PB3003", "Forbidden API in expression", "C# expressions must be pure: '{0}' reaches {1}, which is not allowed");
+    public static readonly DiagnosticDescriptor DefaultTypeMismatch =
+        Error("PB3004", "Default does not match type", "the default of input '{0}' must be {1}, not {2}");
+    public static readonly DiagnosticDescriptor UnknownType =
+        Error("PB3005", "Unknown input type", "'{0}' is not an input type: use string, int, number, bool or duration");
+    public static readonly DiagnosticDescriptor InvalidValue =
+        Error("PB3006", "Invalid value", "{0}");
+
+    // ---- PB4xxx: time and objectives ---------------------------------------------------------
+    public static readonly DiagnosticDescriptor RtoExceeded =
+        Warning("PB4001", "Worst case exceeds the RTO", "worst case to '{0}' is {1}, over the rto of {2}: path {3}");
+    public static readonly DiagnosticDescriptor UnboundedWorstCase =
+        Warning("PB4002", "Worst case is unbounded", "worst case to '{0}' is unbounded ({1}), so the rto of {2} cannot be guaranteed");
+    public static readonly DiagnosticDescriptor InvalidRetry =
+        Error("PB4003", "Invalid retry", "{0}");
+    public static readonly DiagnosticDescriptor InvalidSimulate =
+        Error("PB4004", "Invalid simulate hint", "{0}");
+    public static readonly DiagnosticDescriptor PhaseBudgetExceeded =
+        Warning("PB4005", "Phase budget shorter than its worst case", "phase '{0}' can take {1} in the worst case, over its budget of {2}: its deadline may cut it short");
+    public static readonly DiagnosticDescriptor InvalidTimeout =
+        Error("PB4006", "Invalid timeout", "{0}");
+
+    /// <summary>All descriptors, found by reflection so a new one can never be forgotten.</summary>
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = typeof(DiagnosticCatalog)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+        .OrderBy(d => d.Id, StringComparer.Ordinal)
+        .ToList();
+}

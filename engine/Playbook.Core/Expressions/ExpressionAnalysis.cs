@@ -1,0 +1,27 @@
+namespace Playbook.Expressions;
+
+/// <summary>A problem inside one expression. <see cref="Offset"/> and <see cref="Length"/> are
+/// relative to the expression's code, so the checker can map them to the playbook file.</summary>
+public sealed record ExpressionIssue(string Message, int Offset, int Length, ExpressionIssueKind Kind = ExpressionIssueKind.Error);
+
+public enum ExpressionIssueKind
+{
+    /// <summary>A syntax or compile error (PB3001 for JavaScript, PB3002 for C#).</summary>
+    Error,
+    /// <summary>A C# API that is not pure (PB3003). <see cref="ExpressionIssue.Message"/> is "Symbol|what it reaches".</summary>
+    Forbidden,
+}
+
+/// <summary>A name an expression reads from outside itself (an input, let, secret, capture or
+/// built-in), with its position relative to the expression's code.</summary>
+public sealed record FreeName(string Name, int Offset, int Length);
+
+/// <summary>What checking one expression found, without running it.</summary>
+public sealed record ExpressionAnalysis(IReadOnlyList<ExpressionIssue> Issues, IReadOnlyList<FreeName> FreeNames)
+{
+    public static ExpressionAnalysis Empty { get; } = new(Array.Empty<ExpressionIssue>(), Array.Empty<FreeName>());
+}
+
+/// <summary>A name visible to C# expressions, with the C# type it has there (e.g. "string", "long",
+/// "double", "bool", "System.TimeSpan", "dynamic").</summary>
+public sealed record CSharpGlobal(string Name, string TypeName);

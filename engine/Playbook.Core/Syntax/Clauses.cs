@@ -1,0 +1,57 @@
+using System.Collections.Immutable;
+using Playbook.Text;
+
+namespace Playbook.Syntax;
+
+/// <summary><c>on OUTCOME[, OUTCOME] [when `expr`] -> TARGET</c>, or the shorthand <c>-> TARGET</c> (= on ok).</summary>
+public sealed record TransitionSyntax(ImmutableArray<NameSyntax> Outcomes, ExpressionSyntax? When, NameSyntax Target, TextSpan Span) : ClauseSyntax(Span)
+{
+    public bool IsShorthand => Outcomes.IsEmpty;
+
+    /// <summary>The outcomes this transition handles; the shorthand handles <c>ok</c>.</summary>
+    public IEnumerable<string> OutcomeNames => IsShorthand ? new[] { "ok" } : Outcomes.Select(o => o.Text);
+}
+
+public sealed record TimeoutSyntax(DurationSyntax Duration, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>retry K [backoff D [xF] [max D] [jitter]]</c>.</summary>
+public sealed record RetrySyntax(NumberSyntax Count, DurationSyntax? Backoff, NumberSyntax? Factor, DurationSyntax? Max, bool Jitter, TextSpan Span) : ClauseSyntax(Span);
+
+public sealed record ExpectSyntax(ExpressionSyntax Condition, TextSpan Span) : ClauseSyntax(Span);
+
+public sealed record CaptureSyntax(NameSyntax Name, ExpressionSyntax Value, TextSpan Span) : ClauseSyntax(Span);
+
+public sealed record IdempotentSyntax(TextSpan Span) : ClauseSyntax(Span);
+
+public sealed record DescriptionSyntax(StringSyntax Text, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>simulate { duration A..B  fail P%  outputs { k = v } }</c>.</summary>
+public sealed record SimulateSyntax(DurationSyntax? MinDuration, DurationSyntax? MaxDuration, PercentSyntax? Fail, MapSyntax? Outputs, ImmutableArray<ClauseSyntax> Items, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary>One setting inside <c>simulate { }</c>, kept so duplicates can be reported.</summary>
+public sealed record SimulateItemSyntax(NameSyntax Keyword, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>when `expr` -> T</c> inside a decide.</summary>
+public sealed record WhenSyntax(ExpressionSyntax Condition, NameSyntax Target, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>else -> T</c> inside a decide.</summary>
+public sealed record ElseSyntax(NameSyntax Target, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>for D</c> inside a wait.</summary>
+public sealed record ForSyntax(DurationSyntax Duration, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>until `expr` every D</c> inside a wait.</summary>
+public sealed record UntilSyntax(ExpressionSyntax Condition, DurationSyntax? Every, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>probe ACTION</c> inside a wait.</summary>
+public sealed record ProbeSyntax(ActionSyntax Action, TextSpan Span) : ClauseSyntax(Span);
+
+public sealed record PromptSyntax(StringSyntax Text, TextSpan Span) : ClauseSyntax(Span);
+
+public sealed record ChoiceSyntax(NameSyntax Outcome, StringSyntax? Label, TextSpan Span) : SyntaxNode(Span);
+
+/// <summary><c>choices approve "label", reject "label"</c> inside a manual.</summary>
+public sealed record ChoicesSyntax(ImmutableArray<ChoiceSyntax> Choices, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>join all|any|K</c> inside a parallel.</summary>
+public sealed record JoinSyntax(ValueSyntax Mode, TextSpan Span) : ClauseSyntax(Span);

@@ -1,0 +1,27 @@
+using System.Collections.Immutable;
+using Playbook.Text;
+
+namespace Playbook.Syntax;
+
+/// <summary>A whole file: <c>playbook NAME { … }</c>.</summary>
+public sealed record PlaybookSyntax(NameSyntax Name, ImmutableArray<ClauseSyntax> Members, TextSpan Span) : SyntaxNode(Span)
+{
+    public IEnumerable<StateSyntax> States => Members.OfType<StateSyntax>();
+}
+
+/// <summary><c>title</c>, <c>version</c>, <c>owner</c>, <c>description</c> or <c>tags</c>.</summary>
+public sealed record MetadataSyntax(NameSyntax Keyword, ValueSyntax Value, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>rto D</c> or <c>rpo D</c>.</summary>
+public sealed record ObjectiveSyntax(NameSyntax Keyword, DurationSyntax Duration, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>expressions js|csharp</c>.</summary>
+public sealed record ExpressionsSyntax(NameSyntax Language, ExpressionLanguage? Value, TextSpan Span) : ClauseSyntax(Span);
+
+public sealed record InputSyntax(NameSyntax Name, NameSyntax Type, ValueSyntax? Default, TextSpan Span) : ClauseSyntax(Span);
+
+public sealed record SecretSyntax(NameSyntax Name, TextSpan Span) : ClauseSyntax(Span);
+
+public sealed record LetSyntax(NameSyntax Name, ValueSyntax Value, TextSpan Span) : ClauseSyntax(Span);
+
+public sealed record StartSyntax(NameSyntax Target, TextSpan Span) : ClauseSyntax(Span);

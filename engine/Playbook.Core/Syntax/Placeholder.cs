@@ -1,1 +1,0 @@
-namespace Playbook.Syntax; internal static class Placeholder {}

@@ -1,0 +1,53 @@
+using System.Collections.Immutable;
+using Playbook.Text;
+
+namespace Playbook.Syntax;
+
+/// <summary>A state of the machine: step, decide, wait, manual, parallel, end — or a phase, which
+/// groups states. <see cref="Keyword"/> is the word that introduced it.</summary>
+public abstract record StateSyntax(NameSyntax Keyword, NameSyntax Name, StringSyntax? Title, ImmutableArray<ClauseSyntax> Body, TextSpan Span) : ClauseSyntax(Span)
+{
+    public string Kind => Keyword.Text;
+
+    public IEnumerable<TransitionSyntax> Transitions => Body.OfType<TransitionSyntax>();
+
+    public T? Find<T>() where T : ClauseSyntax => Body.OfType<T>().FirstOrDefault();
+
+    public IEnumerable<StateSyntax> NestedStates => Body.OfType<StateSyntax>();
+}
+
+public sealed record StepSyntax(NameSyntax Keyword, NameSyntax Name, StringSyntax? Title, ImmutableArray<ClauseSyntax> Body, TextSpan Span)
+    : StateSyntax(Keyword, Name, Title, Body, Span)
+{
+    public ActionSyntax? Action => Find<ActionSyntax>();
+}
+
+public sealed record DecideSyntax(NameSyntax Keyword, NameSyntax Name, StringSyntax? Title, ImmutableArray<ClauseSyntax> Body, TextSpan Span)
+    : StateSyntax(Keyword, Name, Title, Body, Span);
+
+public sealed record WaitSyntax(NameSyntax Keyword, NameSyntax Name, StringSyntax? Title, ImmutableArray<ClauseSyntax> Body, TextSpan Span)
+    : StateSyntax(Keyword, Name, Title, Body, Span);
+
+public sealed record ManualSyntax(NameSyntax Keyword, NameSyntax Name, StringSyntax? Title, ImmutableArray<ClauseSyntax> Body, TextSpan Span)
+    : StateSyntax(Keyword, Name, Title, Body, Span);
+
+public sealed record ParallelSyntax(NameSyntax Keyword, NameSyntax Name, StringSyntax? Title, ImmutableArray<ClauseSyntax> Body, TextSpan Span)
+    : StateSyntax(Keyword, Name, Title, Body, Span)
+{
+    public IEnumerable<BranchSyntax> Branches => Body.OfType<BranchSyntax>();
+}
+
+/// <summary><c>branch NAME { states }</c> inside a parallel. Not a state itself: its states run as a child machine.</summary>
+public sealed record BranchSyntax(NameSyntax Keyword, NameSyntax Name, StringSyntax? Title, ImmutableArray<ClauseSyntax> Body, TextSpan Span)
+    : StateSyntax(Keyword, Name, Title, Body, Span);
+
+/// <summary><c>phase NAME "title" within D { states; on timeout -> T }</c>: a superstate with a time budget.</summary>
+public sealed record PhaseSyntax(NameSyntax Keyword, NameSyntax Name, StringSyntax? Title, DurationSyntax? Within, ImmutableArray<ClauseSyntax> Body, TextSpan Span)
+    : StateSyntax(Keyword, Name, Title, Body, Span);
+
+/// <summary><c>end NAME success|failure "message"</c>.</summary>
+public sealed record EndSyntax(NameSyntax Keyword, NameSyntax Name, NameSyntax Status, StringSyntax? Message, TextSpan Span)
+    : StateSyntax(Keyword, Name, Message, ImmutableArray<ClauseSyntax>.Empty, Span)
+{
+    public bool IsSuccess => Status.Text == "success";
+}

@@ -1,0 +1,62 @@
+namespace Playbook.Text;
+
+/// <summary>A line and a column, both 1-based, as printed in diagnostics.</summary>
+public readonly record struct LinePosition(int Line, int Column)
+{
+    public override string ToString() => $"{Line}:{Column}";
+}
+
+/// <summary>The text of one playbook (or scenario) file and the path it is shown under.
+/// Line starts are computed once, on first use, so parsing never pays for them.</summary>
+public sealed class SourceFile
+{
+    private int[]? _lineStarts;
+
+    public SourceFile(string path, string text)
+    {
+        Path = path;
+        Text = text;
+    }
+
+    /// <summary>The path as the user gave it (used in diagnostics).</summary>
+    public string Path { get; }
+
+    public string Text { get; }
+
+    public LinePosition GetPosition(int offset)
+    {
+        var starts = LineStarts;
+        offset = Math.Clamp(offset, 0, Text.Length);
+        var index = Array.BinarySearch(starts, offset);
+        if (index < 0) index = ~index - 1;
+        return new LinePosition(index + 1, offset - starts[index] + 1);
+    }
+
+    public int LineCount => LineStarts.Length;
+
+    /// <summary>The text of a 1-based line, without its line break.</summary>
+    public string GetLineText(int line)
+    {
+        var starts = LineStarts;
+        if (line < 1 || line > starts.Length) return "";
+        var start = starts[line - 1];
+        var end = line < starts.Length ? starts[line] : Text.Length;
+        while (end > start && (Text[end - 1] == '\n' || Text[end - 1] == '\r')) end--;
+        return Text[start..end];
+    }
+
+    public string GetText(TextSpan span) =>
+        Text.Substring(Math.Clamp(span.Start, 0, Text.Length), Math.Clamp(span.Length, 0, Text.Length - Math.Clamp(span.Start, 0, Text.Length)));
+
+    private int[] LineStarts => _lineStarts ??= ComputeLineStarts(Text);
+
+    private static int[] ComputeLineStarts(string text)
+    {
+        var starts = new List<int> { 0 };
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\n') starts.Add(i + 1);
+        }
+        return starts.ToArray();
+    }
+}
