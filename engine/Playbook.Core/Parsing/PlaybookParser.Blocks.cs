@@ -240,9 +240,17 @@ internal sealed partial class PlaybookParser
     private SourceInput Recover(int from, int statementStart, Dictionary<string, Parser<ClauseSyntax>> table)
     {
         var text = Text;
+        // A statement that broke at the end of its line (e.g. "retry 3 backoff" with the duration missing)
+        // fails at the next line's first word: when that word starts a statement, resume right there.
+        if (from > statementStart && from < text.Length && text.AsSpan(statementStart, from - statementStart).Contains('\n'))
+        {
+            var word = Lexical.ScanWord(text, from);
+            var key = from + 1 < text.Length && text[from] == '-' && text[from + 1] == '>' ? "->" : text[from..word];
+            if (text[from] == '}' || key.Length > 0 && (table.ContainsKey(key) || DeclarationWords.Contains(key)))
+                return new SourceInput(_source, from, from);
+        }
         var p = from;
         var depth = 0;
-        var crossedLine = false;
         var moved = false;
         while (p < text.Length)
         {
@@ -266,7 +274,6 @@ internal sealed partial class PlaybookParser
             if (depth == 0 && c == ';') { p++; break; }
             if (c == '\n')
             {
-                crossedLine = true;
                 p++;
                 if (depth == 0)
                 {
@@ -285,7 +292,6 @@ internal sealed partial class PlaybookParser
             p++;
             moved = true;
         }
-        _ = crossedLine;
         if (p <= statementStart) p = Math.Min(text.Length, statementStart + 1);
         return new SourceInput(_source, Lexical.SkipTrivia(text, p), p);
     }

@@ -144,6 +144,8 @@ public sealed class PlaybookModel
     /// <summary>The outcomes a state can end with, in a fixed order.</summary>
     public static IReadOnlyList<string> OutcomesOf(StateSymbol state) => state.Kind switch
     {
+        // notify is best effort: a lost message is logged, never a failed recovery step.
+        StateKind.Step when ((StepSyntax)state.Syntax).Action is NotifyActionSyntax && state.Syntax.Find<ExpectSyntax>() is null => new[] { "ok" },
         StateKind.Step => state.Syntax.Find<TimeoutSyntax>() is null ? new[] { "ok", "fail" } : StepOutcomes,
         StateKind.Wait => state.Syntax.Find<UntilSyntax>() is null
             ? new[] { "ok" }
