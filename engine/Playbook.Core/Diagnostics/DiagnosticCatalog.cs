@@ -15,7 +15,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UnexpectedInput =
         Error("PB0001", "Unexpected input", "expected {0}, found {1}");
     public static readonly DiagnosticDescriptor UnterminatedString =
-        Error("PB0002", "Unterminated string", "string is not closed: add {0} at the end of the text");
+        Error("PB0002", "Unterminated string", "string is not closed: end it with {0}");
     public static readonly DiagnosticDescriptor UnterminatedExpression =
         Error("PB0003", "Unterminated expression", "expression is not closed: add {0} after it");
     public static readonly DiagnosticDescriptor UnclosedBlock =
@@ -106,6 +106,9 @@ public static class DiagnosticCatalog
         Error("PB2015", "Transition leaves its branch", "'{0}' is outside branch '{1}': a branch's transitions stay inside the branch; its end is reported to the parallel's join");
     public static readonly DiagnosticDescriptor StartNotTopLevel =
         Error("PB2016", "Start inside a branch", "the start '{0}' is inside branch '{1}': start at a top-level state, a phase or a step in a phase");
+
+    public static readonly DiagnosticDescriptor TargetInsideBranch =
+        Error("PB2017", "Transition into a branch", "'{0}' is inside branch '{1}' of parallel '{2}': go to the parallel '{2}' instead, which runs its branches");
 
     // ---- PB3xxx: expressions and values -----------------------------------------------------
     public static readonly DiagnosticDescriptor JavaScriptSyntax =

@@ -1,0 +1,33 @@
+using Playbook.Checking.Rules;
+
+namespace Playbook.Checking;
+
+/// <summary>Every check, in the order they run. A meta-test makes sure no check class is left out.</summary>
+public static class CheckRegistry
+{
+    public static IReadOnlyList<IPlaybookCheck> All { get; } = new IPlaybookCheck[]
+    {
+        new PlaybookNameCheck(),
+        new DuplicateNameCheck(),
+        new DuplicateSettingCheck(),
+        new TransitionTargetCheck(),
+        new StepActionCheck(),
+        new OutcomeCheck(),
+        new ParallelCheck(),
+        new WaitCheck(),
+        new ManualCheck(),
+        new EmptyContainerCheck(),
+        new InputTypeCheck(),
+        new ExpressionCheck(),
+        new CallCheck(),
+        new ReachabilityCheck(),
+        new UnhandledOutcomeCheck(),
+        new EndReachableCheck(),
+        new LoopBoundCheck(),
+        new RetryCheck(),
+        new TimeoutCheck(),
+        new SimulateHintCheck(),
+        new PhaseBudgetCheck(),
+        new RtoCheck(),
+    };
+}

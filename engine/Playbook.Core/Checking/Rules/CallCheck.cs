@@ -1,0 +1,61 @@
+using Playbook.Diagnostics;
+using Playbook.Semantics;
+using Playbook.Syntax;
+
+namespace Playbook.Checking.Rules;
+
+/// <summary>PB1005–PB1008: a <c>call</c> names a playbook beside this one, passes only inputs it has,
+/// every input it needs, and does not lead back to itself.</summary>
+public sealed class CallCheck : IPlaybookCheck
+{
+    public IReadOnlyList<string> Reports { get; } = new[] { "PB1005", "PB1006", "PB1007", "PB1008" };
+
+    public void Check(CheckContext context)
+    {
+        if (context.Resolver is not { } resolver) return;
+        foreach (var (call, _) in Calls(context.Model))
+        {
+            var callee = resolver.Resolve(context.Model, call.Playbook.Text, out var expected);
+            if (callee is null)
+            {
+                context.Report(DiagnosticCatalog.UnknownPlaybook, call.Playbook, call.Playbook.Text, expected);
+                continue;
+            }
+            var inputs = callee.Inputs.ToDictionary(i => i.Name.Text, StringComparer.Ordinal);
+            foreach (var arg in call.Arguments)
+            {
+                if (!inputs.ContainsKey(arg.Key.Text))
+                    context.ReportWithHint(DiagnosticCatalog.UnknownCallInput, arg.Key, CheckContext.DidYouMean(arg.Key.Text, inputs.Keys), callee.Name, arg.Key.Text);
+            }
+            foreach (var input in callee.Inputs.Where(i => i.Default is null))
+            {
+                if (!call.Arguments.Any(a => a.Key.Text == input.Name.Text))
+                    context.Report(DiagnosticCatalog.MissingCallInput, call.Playbook, callee.Name, input.Name.Text);
+            }
+            if (FindCycle(resolver, context.Model, callee, new List<string> { context.Model.Name }) is { } cycle)
+                context.Report(DiagnosticCatalog.CallCycle, call.Playbook, call.Playbook.Text, string.Join(" → ", cycle));
+        }
+    }
+
+    public static IEnumerable<(CallActionSyntax Call, StateSymbol State)> Calls(PlaybookModel model) =>
+        model.States.SelectMany(s => s.Syntax.Body.OfType<CallActionSyntax>()
+            .Concat(s.Syntax.Body.OfType<ProbeSyntax>().Select(p => p.Action).OfType<CallActionSyntax>())
+            .Select(c => (c, s)));
+
+    /// <summary>A chain of calls from <paramref name="callee"/> back to the root, if any.</summary>
+    private static List<string>? FindCycle(IPlaybookResolver resolver, PlaybookModel root, PlaybookModel callee, List<string> chain)
+    {
+        chain.Add(callee.Name);
+        if (string.Equals(Path.GetFullPath(callee.Source.Path), Path.GetFullPath(root.Source.Path), StringComparison.Ordinal))
+            return chain;
+        if (chain.Count > 32) return null;
+        foreach (var name in Calls(callee).Select(c => c.Call.Playbook.Text).Distinct())
+        {
+            if (chain.Skip(1).Contains(name)) continue; // a cycle not through root is reported in its own files
+            var next = resolver.Resolve(callee, name, out _);
+            if (next is null) continue;
+            if (FindCycle(resolver, root, next, new List<string>(chain)) is { } found) return found;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,292 @@
+using System.Collections.Immutable;
+using Playbook.Diagnostics;
+using Playbook.Syntax;
+using Playbook.Text;
+using Sprache;
+
+namespace Playbook.Parsing;
+
+internal enum Blocks
+{
+    Playbook,
+    Step,
+    Decide,
+    Wait,
+    Manual,
+    Parallel,
+    Branch,
+    Phase,
+    Simulate,
+}
+
+internal sealed partial class PlaybookParser
+{
+    /// <summary>Words that begin a new declaration or state. Met inside a block that does not take
+    /// them but whose enclosing block does, they mean the inner block lacks its closing brace.</summary>
+    private static readonly HashSet<string> DeclarationWords = new(StringComparer.Ordinal)
+    {
+        "playbook", "title", "version", "owner", "tags", "rto", "rpo", "expressions", "input", "secret", "let", "start",
+        "step", "decide", "wait", "manual", "parallel", "branch", "phase", "end", "join",
+    };
+
+    private static readonly Dictionary<Blocks, string> BlockNames = new()
+    {
+        [Blocks.Playbook] = "at the top of a playbook",
+        [Blocks.Step] = "in a step",
+        [Blocks.Decide] = "in a decide",
+        [Blocks.Wait] = "in a wait",
+        [Blocks.Manual] = "in a manual step",
+        [Blocks.Parallel] = "in a parallel",
+        [Blocks.Branch] = "in a branch",
+        [Blocks.Phase] = "in a phase",
+        [Blocks.Simulate] = "in simulate { }",
+    };
+
+    private readonly Dictionary<Blocks, Dictionary<string, Parser<ClauseSyntax>>> _tables = new();
+    private readonly List<Blocks> _open = new();
+
+    private void BuildTables()
+    {
+        var step = State("step", Blocks.Step, (k, n, t, b, s) => new StepSyntax(k, n, t, b, s));
+        var decide = State("decide", Blocks.Decide, (k, n, t, b, s) => new DecideSyntax(k, n, t, b, s));
+        var wait = State("wait", Blocks.Wait, (k, n, t, b, s) => new WaitSyntax(k, n, t, b, s));
+        var manual = State("manual", Blocks.Manual, (k, n, t, b, s) => new ManualSyntax(k, n, t, b, s));
+        var parallel = State("parallel", Blocks.Parallel, (k, n, t, b, s) => new ParallelSyntax(k, n, t, b, s));
+        var branch = State("branch", Blocks.Branch, (k, n, t, b, s) => new BranchSyntax(k, n, t, b, s));
+
+        _tables[Blocks.Playbook] = new()
+        {
+            ["title"] = MetadataString("title"), ["version"] = MetadataString("version"), ["owner"] = MetadataString("owner"),
+            ["description"] = MetadataString("description"), ["tags"] = Tags,
+            ["rto"] = Objective("rto"), ["rpo"] = Objective("rpo"), ["expressions"] = ExpressionsSetting,
+            ["input"] = Input, ["secret"] = Secret, ["let"] = Let, ["start"] = Start,
+            ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual, ["parallel"] = parallel,
+            ["phase"] = Phase, ["end"] = End,
+        };
+        _tables[Blocks.Step] = new()
+        {
+            ["shell"] = Shell, ["http"] = Http, ["script"] = Script, ["call"] = Call, ["notify"] = Notify,
+            ["timeout"] = Timeout, ["retry"] = Retry, ["expect"] = Expect, ["capture"] = Capture, ["idempotent"] = Idempotent,
+            ["on"] = On, ["->"] = Arrow, ["simulate"] = Simulate, ["description"] = Description,
+        };
+        _tables[Blocks.Decide] = new() { ["when"] = When, ["else"] = Else, ["description"] = Description };
+        _tables[Blocks.Wait] = new()
+        {
+            ["for"] = For, ["until"] = Until, ["probe"] = Probe, ["capture"] = Capture, ["timeout"] = Timeout,
+            ["on"] = On, ["->"] = Arrow, ["simulate"] = Simulate, ["description"] = Description,
+        };
+        _tables[Blocks.Manual] = new()
+        {
+            ["prompt"] = Prompt, ["choices"] = Choices, ["timeout"] = Timeout, ["on"] = On, ["->"] = Arrow, ["description"] = Description,
+        };
+        _tables[Blocks.Parallel] = new()
+        {
+            ["branch"] = branch, ["join"] = Join, ["timeout"] = Timeout, ["on"] = On, ["->"] = Arrow, ["description"] = Description,
+        };
+        _tables[Blocks.Branch] = new()
+        {
+            ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual, ["description"] = Description,
+        };
+        _tables[Blocks.Phase] = new()
+        {
+            ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual, ["parallel"] = parallel,
+            ["on"] = On, ["->"] = Arrow, ["description"] = Description,
+        };
+        _tables[Blocks.Simulate] = new() { ["duration"] = SimDuration, ["fail"] = SimFail, ["outputs"] = SimOutputs };
+    }
+
+    internal readonly record struct BlockContent(ImmutableArray<ClauseSyntax> Items, int End);
+
+    /// <summary>Parses <c>{ statements }</c>. Never fails once the opening brace is there: a bad
+    /// statement is reported and skipped up to the next statement, so one file reports every error.</summary>
+    private IResult<BlockContent> ParseBracedBlock(IInput input, Blocks kind, string owner, TextSpan ownerSpan)
+    {
+        var open = Symbol("{")(input);
+        if (!open.WasSuccessful) return Result.Failure<BlockContent>(open.Remainder, open.Message, open.Expectations);
+        _open.Add(kind);
+        try
+        {
+            return ParseStatements((SourceInput)open.Remainder, kind, owner, ownerSpan, closeWithBrace: true);
+        }
+        finally
+        {
+            _open.RemoveAt(_open.Count - 1);
+        }
+    }
+
+    private IResult<BlockContent> ParseStatements(SourceInput at, Blocks kind, string owner, TextSpan ownerSpan, bool closeWithBrace)
+    {
+        var table = _tables[kind];
+        var items = ImmutableArray.CreateBuilder<ClauseSyntax>();
+        while (true)
+        {
+            if (at.AtEnd)
+            {
+                if (closeWithBrace)
+                    _bag.Report(DiagnosticCatalog.UnclosedBlock, ownerSpan, owner, "the end of the file");
+                return Result.Success(new BlockContent(items.ToImmutable(), at.Position), at);
+            }
+            var c = at.Current;
+            if (c == '}' && closeWithBrace)
+            {
+                var end = at.Position + 1;
+                return Result.Success(new BlockContent(items.ToImmutable(), end), After(at, end));
+            }
+            if (c == ';') { at = After(at, at.Position + 1); continue; }
+
+            var key = StatementKey(at);
+            if (key is not null && table.TryGetValue(key, out var parser))
+            {
+                var result = parser(at);
+                if (result.WasSuccessful)
+                {
+                    items.Add(result.Value);
+                    at = (SourceInput)result.Remainder;
+                    continue;
+                }
+                ReportFailure(result.Remainder, result.Message, result.Expectations);
+                at = Recover(Math.Max(result.Remainder.Position, at.Position), at.Position, table);
+                continue;
+            }
+
+            if (key is not null && closeWithBrace && DeclarationWords.Contains(key) && EnclosingBlockTakes(key))
+            {
+                // e.g. a 'step' inside a step: the previous block's '}' is missing. Close it here so the
+                // rest of the file still parses.
+                _bag.Report(DiagnosticCatalog.UnclosedBlock, ownerSpan, owner,
+                    $"the '{key}' at line {_source.GetPosition(at.Position).Line}");
+                return Result.Success(new BlockContent(items.ToImmutable(), at.TokenEnd), at);
+            }
+
+            ReportUnknownStatement(at, key, kind, table);
+            at = Recover(at.Position, at.Position, table);
+        }
+    }
+
+    private bool EnclosingBlockTakes(string key)
+    {
+        for (var i = _open.Count - 2; i >= 0; i--)
+        {
+            if (_tables[_open[i]].ContainsKey(key)) return true;
+        }
+        return false;
+    }
+
+    private string? StatementKey(SourceInput at)
+    {
+        var text = Text;
+        var p = at.Position;
+        if (p + 1 < text.Length && text[p] == '-' && text[p + 1] == '>') return "->";
+        var end = Lexical.ScanWord(text, p);
+        return end == p ? null : text[p..end];
+    }
+
+    private void ReportUnknownStatement(SourceInput at, string? key, Blocks kind, Dictionary<string, Parser<ClauseSyntax>> table)
+    {
+        var allowed = string.Join(", ", table.Keys.Where(k => k != "->"));
+        if (key is null)
+        {
+            var span = new TextSpan(at.Position, 1);
+            _bag.Report(DiagnosticCatalog.UnexpectedInput, span, $"a statement ({allowed})", Lexical.Describe(Text, at.Position));
+            return;
+        }
+        var keySpan = new TextSpan(at.Position, key.Length);
+        var where = BlockNames[kind];
+        var suggestion = Spelling.Suggest(key, table.Keys.Where(k => k != "->"));
+        string? hint = suggestion is not null ? $"did you mean '{suggestion}'?" : null;
+        if (hint is null)
+        {
+            var home = _tables.Where(t => t.Key != kind && t.Value.ContainsKey(key)).Select(t => BlockNames[t.Key]).FirstOrDefault();
+            hint = home is not null ? $"'{key}' belongs {home}" : $"allowed here: {allowed}";
+        }
+        _bag.ReportWithHint(DiagnosticCatalog.UnknownStatement, keySpan, hint, key, where);
+    }
+
+    /// <summary>Turns a Sprache failure into a diagnostic at the exact place it happened.</summary>
+    private void ReportFailure(IInput at, string message, IEnumerable<string> expectations)
+    {
+        if (message == Reported) return;
+        var position = at.Position;
+        var bar = message.IndexOf('|');
+        if (message.StartsWith("PB", StringComparison.Ordinal) && bar == 6)
+        {
+            var parts = message.Split('|', 3);
+            var descriptor = DiagnosticCatalog.All.First(d => d.Id == parts[0]);
+            var length = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            var args = parts[2].Split('\u0002');
+            _bag.Report(descriptor, new TextSpan(position, Math.Max(1, length)), args);
+            return;
+        }
+        var expected = expectations.Distinct().ToList();
+        var what = expected.Count switch
+        {
+            0 => message.StartsWith("expected ", StringComparison.Ordinal) ? message["expected ".Length..] : message,
+            1 => expected[0],
+            _ => string.Join(", ", expected.Take(expected.Count - 1)) + " or " + expected[^1],
+        };
+        _bag.Report(DiagnosticCatalog.UnexpectedInput, TokenSpan(position), what, Lexical.Describe(Text, position));
+    }
+
+    private TextSpan TokenSpan(int position)
+    {
+        if (position >= Text.Length) return new TextSpan(Text.Length, 0);
+        var end = Lexical.ScanWord(Text, position);
+        if (end > position) return TextSpan.FromBounds(position, end);
+        return new TextSpan(position, 1);
+    }
+
+    /// <summary>Skips the rest of a bad statement: up to the next line that starts with a word this
+    /// block knows, a ';' or the block's closing '}' — stepping over strings, expressions and nested blocks.</summary>
+    private SourceInput Recover(int from, int statementStart, Dictionary<string, Parser<ClauseSyntax>> table)
+    {
+        var text = Text;
+        var p = from;
+        var depth = 0;
+        var crossedLine = false;
+        var moved = false;
+        while (p < text.Length)
+        {
+            var c = text[p];
+            var skipped = Lexical.SkipOpaque(text, p);
+            // An unclosed string or expression was reported already; skipping "to its end" would
+            // swallow the rest of the file, so step over its opening character only.
+            if (skipped >= text.Length && c is '`' or '"') skipped = p + 1;
+            if (skipped != p) { p = skipped; moved = true; continue; }
+            if (c == '{') { depth++; p++; moved = true; continue; }
+            if (c == '}')
+            {
+                if (depth == 0)
+                {
+                    if (!moved && p == statementStart) { p++; continue; }
+                    break;
+                }
+                depth--; p++; moved = true;
+                continue;
+            }
+            if (depth == 0 && c == ';') { p++; break; }
+            if (c == '\n')
+            {
+                crossedLine = true;
+                p++;
+                if (depth == 0)
+                {
+                    var next = Lexical.SkipTrivia(text, p);
+                    if (next >= text.Length) { p = next; break; }
+                    var word = Lexical.ScanWord(text, next);
+                    var key = next + 1 < text.Length && text[next] == '-' && text[next + 1] == '>' ? "->" : text[next..word];
+                    if (text[next] == '}' || (key.Length > 0 && (table.ContainsKey(key) || DeclarationWords.Contains(key))))
+                    {
+                        p = next;
+                        break;
+                    }
+                }
+                continue;
+            }
+            p++;
+            moved = true;
+        }
+        _ = crossedLine;
+        if (p <= statementStart) p = Math.Min(text.Length, statementStart + 1);
+        return new SourceInput(_source, Lexical.SkipTrivia(text, p), p);
+    }
+}

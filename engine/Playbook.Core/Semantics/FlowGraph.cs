@@ -1,0 +1,176 @@
+namespace Playbook.Semantics;
+
+/// <summary>Who can reach whom, computed once per playbook for the flow checks. A parallel leads
+/// into its branches' first states, and a branch's states lead on to wherever the parallel goes.</summary>
+public sealed class FlowGraph
+{
+    private readonly PlaybookModel _model;
+    private readonly Dictionary<StateSymbol, List<StateSymbol>> _edges = new();
+
+    public FlowGraph(PlaybookModel model)
+    {
+        _model = model;
+        foreach (var state in model.RunnableStates)
+        {
+            _edges[state] = EdgesOf(state).Distinct().ToList();
+        }
+        Reachable = Walk(model.Start is null ? Array.Empty<StateSymbol>() : new[] { model.Start });
+        var ends = model.RunnableStates.Where(s => s.IsEnd).ToList();
+        CanReachEnd = ReverseWalk(ends);
+    }
+
+    /// <summary>States reachable from the start (including states inside reachable branches).</summary>
+    public IReadOnlySet<StateSymbol> Reachable { get; }
+
+    /// <summary>States from which some top-level end can be reached.</summary>
+    public IReadOnlySet<StateSymbol> CanReachEnd { get; }
+
+    public IReadOnlyList<StateSymbol> Next(StateSymbol state) => _edges.TryGetValue(state, out var e) ? e : Array.Empty<StateSymbol>();
+
+    private IEnumerable<StateSymbol> EdgesOf(StateSymbol state)
+    {
+        foreach (var s in _model.Successors(state))
+        {
+            // A transition may not leave its branch (reported elsewhere); following it would blur reachability.
+            if (state.Branch is not null && s.Branch != state.Branch) continue;
+            yield return s;
+        }
+        if (state.Kind == StateKind.Parallel)
+        {
+            foreach (var b in state.Branches)
+            {
+                if (b.Entry is { } e) yield return e;
+            }
+        }
+        if (state.Branch is not null)
+        {
+            // Finishing a branch hands control back to the parallel's own transitions.
+            foreach (var s in _model.Successors(state.Branch.Parallel)) yield return s;
+        }
+    }
+
+    /// <summary>Every state reachable from <paramref name="from"/> (the sources included).</summary>
+    public HashSet<StateSymbol> Walk(IEnumerable<StateSymbol> from)
+    {
+        var seen = new HashSet<StateSymbol>();
+        var stack = new Stack<StateSymbol>(from);
+        while (stack.Count > 0)
+        {
+            var s = stack.Pop();
+            if (!seen.Add(s)) continue;
+            foreach (var n in Next(s)) stack.Push(n);
+        }
+        return seen;
+    }
+
+    private HashSet<StateSymbol> ReverseWalk(IEnumerable<StateSymbol> targets)
+    {
+        var reverse = new Dictionary<StateSymbol, List<StateSymbol>>();
+        foreach (var (from, tos) in _edges)
+        {
+            foreach (var to in tos)
+            {
+                if (!reverse.TryGetValue(to, out var list)) reverse[to] = list = new List<StateSymbol>();
+                list.Add(from);
+            }
+        }
+        var seen = new HashSet<StateSymbol>();
+        var stack = new Stack<StateSymbol>(targets);
+        while (stack.Count > 0)
+        {
+            var s = stack.Pop();
+            if (!seen.Add(s)) continue;
+            if (reverse.TryGetValue(s, out var preds)) foreach (var p in preds) stack.Push(p);
+        }
+        return seen;
+    }
+
+    /// <summary>Strongly connected groups of states that form loops (Tarjan, iterative), in file order.</summary>
+    public IReadOnlyList<IReadOnlyList<StateSymbol>> Loops()
+    {
+        var index = new Dictionary<StateSymbol, int>();
+        var low = new Dictionary<StateSymbol, int>();
+        var onStack = new HashSet<StateSymbol>();
+        var stack = new Stack<StateSymbol>();
+        var result = new List<IReadOnlyList<StateSymbol>>();
+        var counter = 0;
+        foreach (var root in _edges.Keys.OrderBy(s => s.Order))
+        {
+            if (index.ContainsKey(root)) continue;
+            var work = new Stack<(StateSymbol Node, int Child)>();
+            work.Push((root, 0));
+            index[root] = low[root] = counter++;
+            stack.Push(root);
+            onStack.Add(root);
+            while (work.Count > 0)
+            {
+                var (node, child) = work.Pop();
+                var next = Next(node);
+                if (child < next.Count)
+                {
+                    work.Push((node, child + 1));
+                    var w = next[child];
+                    if (!index.ContainsKey(w))
+                    {
+                        index[w] = low[w] = counter++;
+                        stack.Push(w);
+                        onStack.Add(w);
+                        work.Push((w, 0));
+                    }
+                    else if (onStack.Contains(w))
+                    {
+                        low[node] = Math.Min(low[node], index[w]);
+                    }
+                    continue;
+                }
+                if (work.Count > 0)
+                {
+                    var parent = work.Peek().Node;
+                    low[parent] = Math.Min(low[parent], low[node]);
+                }
+                if (low[node] == index[node])
+                {
+                    var component = new List<StateSymbol>();
+                    StateSymbol popped;
+                    do
+                    {
+                        popped = stack.Pop();
+                        onStack.Remove(popped);
+                        component.Add(popped);
+                    } while (popped != node);
+                    if (component.Count > 1 || Next(node).Contains(node))
+                        result.Add(component.OrderBy(s => s.Order).ToList());
+                }
+            }
+        }
+        return result.OrderBy(c => c[0].Order).ToList();
+    }
+
+    /// <summary>One concrete cycle through the first state of a loop, for messages: "a → b → a".</summary>
+    public IReadOnlyList<StateSymbol> CycleThrough(IReadOnlyList<StateSymbol> loop)
+    {
+        var members = loop.ToHashSet();
+        var start = loop[0];
+        var parent = new Dictionary<StateSymbol, StateSymbol>();
+        var queue = new Queue<StateSymbol>();
+        queue.Enqueue(start);
+        while (queue.Count > 0)
+        {
+            var s = queue.Dequeue();
+            foreach (var n in Next(s).Where(members.Contains))
+            {
+                if (n == start)
+                {
+                    var path = new List<StateSymbol> { start };
+                    for (var c = s; c != start; c = parent[c]) path.Insert(1, c);
+                    path.Add(start);
+                    return path;
+                }
+                if (parent.ContainsKey(n)) continue;
+                parent[n] = s;
+                queue.Enqueue(n);
+            }
+        }
+        return new[] { start, start };
+    }
+}

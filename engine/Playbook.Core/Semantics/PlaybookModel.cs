@@ -1,0 +1,199 @@
+using System.Collections.Immutable;
+using Playbook.Syntax;
+using Playbook.Text;
+
+namespace Playbook.Semantics;
+
+/// <summary>What a playbook declares, with names resolved: its states and phases, parameters,
+/// start state and the transitions between states. Built once from the syntax tree and shared by
+/// every check (and later by the compiler).</summary>
+public sealed class PlaybookModel
+{
+    public static readonly string[] StepOutcomes = { "ok", "fail", "timeout" };
+
+    private readonly Dictionary<string, StateSymbol> _byName = new(StringComparer.Ordinal);
+
+    private PlaybookModel(SourceFile source, PlaybookSyntax syntax)
+    {
+        Source = source;
+        Syntax = syntax;
+    }
+
+    public SourceFile Source { get; }
+
+    public PlaybookSyntax Syntax { get; }
+
+    public string Name => Syntax.Name.Text;
+
+    /// <summary>Every state and phase, in file order (phases before their members).</summary>
+    public List<StateSymbol> States { get; } = new();
+
+    public List<BranchSymbol> Branches { get; } = new();
+
+    public List<InputSyntax> Inputs { get; } = new();
+
+    public List<SecretSyntax> Secrets { get; } = new();
+
+    public List<LetSyntax> Lets { get; } = new();
+
+    public StateSymbol? Start { get; private set; }
+
+    /// <summary>Names declared twice: the later declarations, for the duplicate check.</summary>
+    public List<(StateSymbol Duplicate, StateSymbol First)> DuplicateStates { get; } = new();
+
+    public ExpressionLanguage DefaultLanguage =>
+        Syntax.Members.OfType<ExpressionsSyntax>().Select(e => e.Value).FirstOrDefault(v => v is not null) ?? ExpressionLanguage.JavaScript;
+
+    public TimeSpan? Rto => Syntax.Members.OfType<ObjectiveSyntax>().FirstOrDefault(o => o.Keyword.Text == "rto")?.Duration.Value;
+
+    public StateSymbol? Lookup(string name) => _byName.GetValueOrDefault(name);
+
+    public IEnumerable<string> StateNames => _byName.Keys;
+
+    /// <summary>States that run (everything but phases).</summary>
+    public IEnumerable<StateSymbol> RunnableStates => States.Where(s => s.Kind != StateKind.Phase);
+
+    public static PlaybookModel Build(SourceFile source, PlaybookSyntax syntax)
+    {
+        var model = new PlaybookModel(source, syntax);
+        model.Declare(syntax.Members, phase: null, branch: null);
+        model.ResolveTransitions();
+        model.ResolveStart();
+        return model;
+    }
+
+    private void Declare(ImmutableArray<ClauseSyntax> members, StateSymbol? phase, BranchSymbol? branch)
+    {
+        if (members.IsDefault) return;
+        foreach (var member in members)
+        {
+            switch (member)
+            {
+                case InputSyntax input: Inputs.Add(input); break;
+                case SecretSyntax secret: Secrets.Add(secret); break;
+                case LetSyntax let: Lets.Add(let); break;
+                case StateSyntax state and not BranchSyntax:
+                {
+                    var symbol = new StateSymbol(state, KindOf(state), phase, branch, States.Count);
+                    States.Add(symbol);
+                    if (_byName.TryGetValue(symbol.Name, out var first)) DuplicateStates.Add((symbol, first));
+                    else _byName[symbol.Name] = symbol;
+                    phase?.Members.Add(symbol);
+                    branch?.States.Add(symbol);
+                    if (state is PhaseSyntax p) Declare(p.Body, symbol, branch);
+                    if (state is ParallelSyntax parallel)
+                    {
+                        foreach (var b in parallel.Branches)
+                        {
+                            var branchSymbol = new BranchSymbol(b, symbol);
+                            symbol.Branches.Add(branchSymbol);
+                            Branches.Add(branchSymbol);
+                            Declare(b.Body, phase: null, branchSymbol);
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    private static StateKind KindOf(StateSyntax state) => state switch
+    {
+        StepSyntax => StateKind.Step,
+        DecideSyntax => StateKind.Decide,
+        WaitSyntax => StateKind.Wait,
+        ManualSyntax => StateKind.Manual,
+        ParallelSyntax => StateKind.Parallel,
+        PhaseSyntax => StateKind.Phase,
+        _ => StateKind.End,
+    };
+
+    private void ResolveTransitions()
+    {
+        foreach (var state in States)
+        {
+            foreach (var clause in state.Syntax.Body.IsDefault ? ImmutableArray<ClauseSyntax>.Empty : state.Syntax.Body)
+            {
+                switch (clause)
+                {
+                    case TransitionSyntax t:
+                        state.Transitions.Add(new TransitionSymbol(state, t.OutcomeNames.ToList(), t.When, t.Target, Lookup(t.Target.Text), t));
+                        break;
+                    case WhenSyntax w:
+                        state.Transitions.Add(new TransitionSymbol(state, Array.Empty<string>(), w.Condition, w.Target, Lookup(w.Target.Text), w));
+                        break;
+                    case ElseSyntax e:
+                        state.Transitions.Add(new TransitionSymbol(state, Array.Empty<string>(), null, e.Target, Lookup(e.Target.Text), e));
+                        break;
+                }
+            }
+        }
+    }
+
+    private void ResolveStart()
+    {
+        var start = Syntax.Members.OfType<StartSyntax>().FirstOrDefault();
+        var named = start is null ? null : Lookup(start.Target.Text);
+        Start = start is null
+            ? States.FirstOrDefault(s => s.Branch is null && s.Phase is null)?.Entry
+            : named?.Entry;
+    }
+
+    public StartSyntax? StartSyntax => Syntax.Members.OfType<StartSyntax>().FirstOrDefault();
+
+    /// <summary>The outcomes a state can end with, in a fixed order.</summary>
+    public static IReadOnlyList<string> OutcomesOf(StateSymbol state) => state.Kind switch
+    {
+        StateKind.Step => state.Syntax.Find<TimeoutSyntax>() is null ? new[] { "ok", "fail" } : StepOutcomes,
+        StateKind.Wait => state.Syntax.Find<UntilSyntax>() is null
+            ? new[] { "ok" }
+            : state.Syntax.Find<TimeoutSyntax>() is null ? new[] { "ok" } : new[] { "ok", "timeout" },
+        StateKind.Manual => state.Syntax.Find<TimeoutSyntax>() is null ? new[] { "approve", "reject" } : new[] { "approve", "reject", "timeout" },
+        StateKind.Parallel => state.Syntax.Find<TimeoutSyntax>() is null ? new[] { "ok", "fail" } : StepOutcomes,
+        StateKind.Phase => ((PhaseSyntax)state.Syntax).Within is null ? Array.Empty<string>() : new[] { "timeout" },
+        _ => Array.Empty<string>(),
+    };
+
+    /// <summary>The outcomes a state may name in 'on' lines: what it can produce, plus 'timeout' and
+    /// 'fail' wherever a phase deadline or a probe makes them meaningful.</summary>
+    public static IReadOnlyList<string> AcceptedOutcomes(StateSymbol state) => state.Kind switch
+    {
+        StateKind.Wait => state.Syntax.Find<UntilSyntax>() is null ? new[] { "ok" } : new[] { "ok", "fail", "timeout" },
+        _ => OutcomesOf(state),
+    };
+
+    /// <summary>Where an outcome leads: the first unguarded transition for it, or for the outcome it
+    /// falls back to ('timeout' → 'fail', or → 'reject' for a manual step). Guarded transitions are
+    /// returned too, in order, so callers see every possible target.</summary>
+    public static IReadOnlyList<TransitionSymbol> TransitionsFor(StateSymbol state, string outcome)
+    {
+        var direct = state.Transitions.Where(t => t.Outcomes.Contains(outcome)).ToList();
+        if (direct.Count > 0) return direct;
+        var fallback = FallbackOf(state, outcome);
+        return fallback is null ? direct : state.Transitions.Where(t => t.Outcomes.Contains(fallback)).ToList();
+    }
+
+    public static string? FallbackOf(StateSymbol state, string outcome) => (state.Kind, outcome) switch
+    {
+        (StateKind.Manual, "timeout") => "reject",
+        (StateKind.Step or StateKind.Wait or StateKind.Parallel, "timeout") => "fail",
+        _ => null,
+    };
+
+    /// <summary>Every state the run can move to directly from <paramref name="state"/>, including a phase's
+    /// 'on timeout' target from each of its members.</summary>
+    public IEnumerable<StateSymbol> Successors(StateSymbol state)
+    {
+        foreach (var t in state.Transitions)
+        {
+            if (t.Entry is { } e) yield return e;
+        }
+        for (var phase = state.Phase; phase is not null; phase = phase.Phase)
+        {
+            foreach (var t in phase.Transitions)
+            {
+                if (t.Entry is { } e) yield return e;
+            }
+        }
+    }
+}

@@ -1,0 +1,331 @@
+using Playbook.Semantics;
+using Playbook.Syntax;
+using Playbook.Text;
+
+namespace Playbook.Timing;
+
+/// <summary>One state on a worst-case path and the time it contributes.</summary>
+public sealed record PathStep(string State, TimeSpan Time);
+
+/// <summary>The longest way from the start to one end state.</summary>
+public sealed record WorstCasePath(StateSymbol End, TimeBound Total, IReadOnlyList<PathStep> Path)
+{
+    public string PathText => string.Join(" → ", Path.Select(p => p.State).Append(End.Name));
+}
+
+/// <summary>Worst-case time from the start to each end, along any path: every attempt's timeout (or the
+/// simulate upper bound where a step has none), every backoff delay at its maximum, waits, manual
+/// timeouts and parallel branches, with time inside a phase capped by its budget. A loop on the way, or a
+/// state with no bound, makes the result unbounded, with the reason.</summary>
+public static class WorstCaseAnalysis
+{
+    public static IReadOnlyList<WorstCasePath> Analyze(PlaybookModel model, Func<string, TimeBound>? calleeWorstCase = null)
+    {
+        var graph = new Builder(model, calleeWorstCase ?? (_ => TimeBound.Unbounded("the called playbook is unknown"))).Build();
+        if (graph.Start is null) return Array.Empty<WorstCasePath>();
+        var results = new List<WorstCasePath>();
+        var longest = Longest(graph.Start, n => n.End is not null);
+        foreach (var end in model.RunnableStates.Where(s => s.IsEnd && s.Branch is null).OrderBy(s => s.Order))
+        {
+            var node = graph.Nodes.FirstOrDefault(n => n.End == end);
+            if (node is null || !longest.TryGetValue(node, out var best)) continue;
+            results.Add(new WorstCasePath(end, best.Bound, best.Path));
+        }
+        return results;
+    }
+
+    /// <summary>The worst time spent in one state before it leaves by any outcome.</summary>
+    public static TimeBound StateCost(StateSymbol state, Func<string, TimeBound> calleeWorstCase, Func<BranchSymbol, TimeBound>? branchWorst = null)
+    {
+        var syntax = state.Syntax;
+        var timeout = syntax.Find<TimeoutSyntax>()?.Duration.Value;
+        switch (state.Kind)
+        {
+            case StateKind.Step:
+            {
+                var step = (StepSyntax)syntax;
+                var retry = RetryPolicy.From(syntax.Find<RetrySyntax>());
+                TimeBound attempt;
+                if (timeout is { } t) attempt = TimeBound.Of(t);
+                else if (syntax.Find<SimulateSyntax>()?.MaxDuration is { } sim) attempt = TimeBound.Of(sim.Value);
+                else attempt = step.Action switch
+                {
+                    NotifyActionSyntax or ScriptActionSyntax or null => TimeBound.Zero,
+                    CallActionSyntax call => calleeWorstCase(call.Playbook.Text),
+                    _ => TimeBound.Unbounded($"step '{state.Name}' has no timeout"),
+                };
+                if (attempt.IsUnbounded) return attempt;
+                return TimeBound.Of(attempt.Value * retry.MaxAttempts + retry.TotalDelay());
+            }
+            case StateKind.Wait:
+            {
+                if (syntax.Find<ForSyntax>() is { } f) return TimeBound.Of(f.Duration.Value);
+                return timeout is { } t ? TimeBound.Of(t) : TimeBound.Unbounded($"wait '{state.Name}' polls with no timeout");
+            }
+            case StateKind.Manual:
+                return timeout is { } mt ? TimeBound.Of(mt) : TimeBound.Unbounded($"manual '{state.Name}' waits for an answer with no timeout");
+            case StateKind.Parallel:
+            {
+                var worst = TimeBound.Zero;
+                foreach (var b in state.Branches)
+                {
+                    worst = TimeBound.Max(worst, branchWorst?.Invoke(b) ?? TimeBound.Zero);
+                }
+                return timeout is { } pt ? worst.Min(pt) : worst;
+            }
+            default:
+                return TimeBound.Zero;
+        }
+    }
+
+    internal sealed class Node
+    {
+        public Node(string label) => Label = label;
+        public string Label { get; }
+        public StateSymbol? End { get; init; }
+        public List<Edge> Edges { get; } = new();
+    }
+
+    internal sealed record Edge(Node To, TimeBound Weight, IReadOnlyList<PathStep> Segment);
+
+    internal readonly record struct Best(TimeBound Bound, IReadOnlyList<PathStep> Path);
+
+    /// <summary>Longest path from <paramref name="start"/> to every target node. Nodes on a cycle that
+    /// can still reach a target make that target unbounded.</summary>
+    internal static Dictionary<Node, Best> Longest(Node start, Func<Node, bool> isTarget)
+    {
+        var result = new Dictionary<Node, Best>();
+        var reachable = new List<Node>();
+        var seen = new HashSet<Node>();
+        var stack = new Stack<Node>();
+        stack.Push(start);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            if (!seen.Add(n)) continue;
+            reachable.Add(n);
+            foreach (var e in n.Edges) stack.Push(e.To);
+        }
+        foreach (var target in reachable.Where(isTarget))
+        {
+            result[target] = LongestTo(start, target, reachable);
+        }
+        return result;
+    }
+
+    private static Best LongestTo(Node start, Node target, List<Node> reachable)
+    {
+        // Only nodes that can still reach the target matter.
+        var reverse = reachable.ToDictionary(n => n, _ => new List<Node>());
+        foreach (var n in reachable) foreach (var e in n.Edges) if (reverse.ContainsKey(e.To)) reverse[e.To].Add(n);
+        var useful = new HashSet<Node>();
+        var stack = new Stack<Node>();
+        stack.Push(target);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            if (!useful.Add(n)) continue;
+            foreach (var p in reverse[n]) stack.Push(p);
+        }
+
+        // Iterative DFS in post-order; a back edge inside the useful set is a loop on the way.
+        var memo = new Dictionary<Node, Best>();
+        var state = new Dictionary<Node, int>(); // 1 = on the stack, 2 = done
+        var work = new Stack<(Node Node, int Edge)>();
+        work.Push((start, 0));
+        state[start] = 1;
+        string? loop = null;
+        while (work.Count > 0)
+        {
+            var (node, edge) = work.Pop();
+            var edges = node.Edges.Where(e => useful.Contains(e.To)).ToList();
+            if (edge < edges.Count)
+            {
+                work.Push((node, edge + 1));
+                var to = edges[edge].To;
+                if (!state.TryGetValue(to, out var s))
+                {
+                    state[to] = 1;
+                    work.Push((to, 0));
+                }
+                else if (s == 1)
+                {
+                    loop ??= DescribeLoop(work, to);
+                }
+                continue;
+            }
+            state[node] = 2;
+            if (node == target) { memo[node] = new Best(TimeBound.Zero, Array.Empty<PathStep>()); continue; }
+            Best? best = null;
+            foreach (var e in edges)
+            {
+                if (!memo.TryGetValue(e.To, out var next)) continue;
+                var total = e.Weight + next.Bound;
+                if (best is null || Longer(total, best.Value.Bound))
+                    best = new Best(total, e.Segment.Concat(next.Path).ToList());
+            }
+            if (best is not null) memo[node] = best.Value;
+        }
+        if (!memo.TryGetValue(start, out var found)) return new Best(TimeBound.Unbounded("no path"), Array.Empty<PathStep>());
+        if (loop is not null) return new Best(TimeBound.Unbounded($"the loop {loop} can repeat without limit"), found.Path);
+        return found;
+    }
+
+    private static bool Longer(TimeBound a, TimeBound b) =>
+        a.IsUnbounded && !b.IsUnbounded || !a.IsUnbounded && !b.IsUnbounded && a.Value > b.Value;
+
+    private static string DescribeLoop(Stack<(Node Node, int Edge)> work, Node to)
+    {
+        var chain = work.Select(w => w.Node.Label).Reverse().ToList();
+        var i = chain.LastIndexOf(to.Label);
+        var cycle = i >= 0 ? chain.Skip(i).Append(to.Label) : new[] { to.Label, to.Label };
+        return string.Join(" → ", cycle);
+    }
+
+    /// <summary>Builds the weighted graph: top-level states, with each phase folded into one node per
+    /// state it can be entered at, whose exits carry the phase-internal worst case capped by its budget.</summary>
+    private sealed class Builder
+    {
+        private readonly PlaybookModel _model;
+        private readonly Func<string, TimeBound> _callee;
+        private readonly Dictionary<StateSymbol, Node> _stateNodes = new();
+        private readonly Dictionary<(StateSymbol Phase, StateSymbol Entry), Node> _phaseNodes = new();
+        private readonly Dictionary<BranchSymbol, TimeBound> _branchWorst = new();
+
+        public Builder(PlaybookModel model, Func<string, TimeBound> callee)
+        {
+            _model = model;
+            _callee = callee;
+        }
+
+        public List<Node> Nodes { get; } = new();
+
+        public Node? Start { get; private set; }
+
+        public Builder Build()
+        {
+            if (_model.Start is { } start && start.Branch is null) Start = NodeFor(start);
+            return this;
+        }
+
+        private TimeBound Cost(StateSymbol s) => StateCost(s, _callee, BranchWorst);
+
+        /// <summary>The node a transition into <paramref name="target"/> lands on.</summary>
+        private Node NodeFor(StateSymbol target)
+        {
+            if (target.Phase is { } phase) return PhaseNode(phase, target);
+            if (_stateNodes.TryGetValue(target, out var node)) return node;
+            node = new Node(target.Name) { End = target.IsEnd ? target : null };
+            _stateNodes[target] = node;
+            Nodes.Add(node);
+            var cost = Cost(target);
+            foreach (var next in Targets(target))
+            {
+                node.Edges.Add(new Edge(NodeFor(next), cost, new[] { new PathStep(target.Name, cost.IsUnbounded ? TimeSpan.Zero : cost.Value) }));
+            }
+            if (cost.IsUnbounded && node.Edges.Count > 0)
+            {
+                // Keep the reason: the edge weight already carries it.
+            }
+            return node;
+        }
+
+        private IEnumerable<StateSymbol> Targets(StateSymbol s) =>
+            s.Transitions.Select(t => t.Entry).OfType<StateSymbol>().Where(e => e.Branch is null).Distinct();
+
+        private Node PhaseNode(StateSymbol phase, StateSymbol entry)
+        {
+            if (_phaseNodes.TryGetValue((phase, entry), out var node)) return node;
+            node = new Node($"{phase.Name}") ;
+            _phaseNodes[(phase, entry)] = node;
+            Nodes.Add(node);
+
+            var budget = ((PhaseSyntax)phase.Syntax).Within?.Value;
+            // Inner graph: members of the phase; exits become sink nodes keyed by their outside target.
+            var inner = new Dictionary<StateSymbol, Node>();
+            var sinks = new Dictionary<StateSymbol, Node>();
+            Node Inner(StateSymbol s)
+            {
+                if (inner.TryGetValue(s, out var n)) return n;
+                n = new Node(s.Name);
+                inner[s] = n;
+                var cost = Cost(s);
+                var segment = new[] { new PathStep(s.Name, cost.IsUnbounded ? TimeSpan.Zero : cost.Value) };
+                foreach (var next in Targets(s))
+                {
+                    if (next.Phase == phase) n.Edges.Add(new Edge(Inner(next), cost, segment));
+                    else
+                    {
+                        if (!sinks.TryGetValue(next, out var sink)) sinks[next] = sink = new Node("exit:" + next.Name);
+                        n.Edges.Add(new Edge(sink, cost, segment));
+                    }
+                }
+                return n;
+            }
+            var start = Inner(entry);
+            var longest = Longest(start, n => sinks.ContainsValue(n));
+            foreach (var (target, sink) in sinks)
+            {
+                if (!longest.TryGetValue(sink, out var best)) continue;
+                var bound = budget is { } b ? best.Bound.Min(b) : best.Bound;
+                node.Edges.Add(new Edge(NodeFor(target), bound, Capped(best.Path, bound)));
+            }
+            if (budget is { } limit)
+            {
+                foreach (var t in phase.Transitions.Where(t => t.Outcomes.Contains("timeout")))
+                {
+                    if (t.Entry is { } target && target.Branch is null)
+                        node.Edges.Add(new Edge(NodeFor(target), TimeBound.Of(limit), new[] { new PathStep($"{phase.Name} (budget)", limit) }));
+                }
+            }
+            return node;
+        }
+
+        /// <summary>When a phase budget cuts a path short, the path's times are trimmed to fit it.</summary>
+        private static IReadOnlyList<PathStep> Capped(IReadOnlyList<PathStep> path, TimeBound bound)
+        {
+            if (bound.IsUnbounded) return path;
+            var left = bound.Value;
+            var result = new List<PathStep>();
+            foreach (var p in path)
+            {
+                var t = p.Time < left ? p.Time : left;
+                result.Add(p with { Time = t });
+                left -= t;
+            }
+            return result;
+        }
+
+        private TimeBound BranchWorst(BranchSymbol branch)
+        {
+            if (_branchWorst.TryGetValue(branch, out var known)) return known;
+            _branchWorst[branch] = TimeBound.Unbounded($"branch '{branch.Name}' contains its own parallel");
+            var nodes = new Dictionary<StateSymbol, Node>();
+            var exit = new Node("exit");
+            Node Of(StateSymbol s)
+            {
+                if (nodes.TryGetValue(s, out var n)) return n;
+                n = new Node(s.Name);
+                nodes[s] = n;
+                var cost = Cost(s);
+                var segment = new[] { new PathStep(s.Name, cost.IsUnbounded ? TimeSpan.Zero : cost.Value) };
+                var handled = PlaybookModel.OutcomesOf(s).All(o => PlaybookModel.TransitionsFor(s, o).Count > 0);
+                foreach (var t in s.Transitions)
+                {
+                    if (t.Entry is { } e && e.Branch == branch) n.Edges.Add(new Edge(Of(e), cost, segment));
+                    else n.Edges.Add(new Edge(exit, cost, segment));
+                }
+                if (!handled || s.Kind == StateKind.Decide && s.Syntax.Find<ElseSyntax>() is null || s.Transitions.Count == 0)
+                    n.Edges.Add(new Edge(exit, cost, segment));
+                return n;
+            }
+            var result = branch.Entry is { } entry
+                ? (Longest(Of(entry), n => n == exit).TryGetValue(exit, out var best) ? best.Bound : TimeBound.Zero)
+                : TimeBound.Zero;
+            _branchWorst[branch] = result;
+            return result;
+        }
+    }
+
+    public static string Describe(TimeBound bound) => bound.IsUnbounded ? "unbounded" : DurationText.Format(bound.Value);
+}
