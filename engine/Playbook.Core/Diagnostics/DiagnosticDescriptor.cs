@@ -9,7 +9,7 @@ public sealed record DiagnosticDescriptor(string Id, Severity Severity, string T
     public Diagnostic Create(SourceFile source, TextSpan span, params object?[] args) =>
         new(this, source, span, Format(args), Hint: null);
 
-    public Diagnostic Create(SourceFile source, TextSpan span, string? hint, params object?[] args) =>
+    public Diagnostic CreateWithHint(SourceFile source, TextSpan span, string? hint, params object?[] args) =>
         new(this, source, span, Format(args), hint);
 
     private string Format(object?[] args) =>

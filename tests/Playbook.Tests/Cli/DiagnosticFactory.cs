@@ -21,7 +21,7 @@ internal static class DiagnosticFactory
     {
         var offset = text.IndexOf(needle, StringComparison.Ordinal);
         Assert.True(offset >= 0, $"'{needle}' not in the test text");
-        return (descriptor ?? DiagnosticCatalog.UnknownTarget).Create(
+        return (descriptor ?? DiagnosticCatalog.UnknownTarget).CreateWithHint(
             new SourceFile(path, text),
             new TextSpan(offset, length ?? needle.Length),
             hint,
@@ -29,7 +29,7 @@ internal static class DiagnosticFactory
     }
 
     public static Diagnostic AtOffset(string text, int offset, int length, DiagnosticDescriptor? descriptor = null, string? hint = null, string path = "x.playbook") =>
-        (descriptor ?? DiagnosticCatalog.UnknownTarget).Create(new SourceFile(path, text), new TextSpan(offset, length), hint, "x", "y", "z", "w");
+        (descriptor ?? DiagnosticCatalog.UnknownTarget).CreateWithHint(new SourceFile(path, text), new TextSpan(offset, length), hint, "x", "y", "z", "w");
 
     public static ValidationReport Report(params Diagnostic[] diagnostics) =>
         new([new CheckedFile(diagnostics.Length > 0 ? diagnostics[0].Source.Path : "x.playbook", diagnostics)]);

@@ -164,8 +164,8 @@ public class TextFormatterTests
     public void Summary_counts_with_singular_and_plural(int files, int errors, int warnings, string expected)
     {
         var source = new Playbook.Text.SourceFile("x.playbook", "abc\n");
-        var diagnostics = Enumerable.Repeat(DiagnosticCatalog.UnknownTarget.Create(source, new(0, 1), hint: null, "a"), errors)
-            .Concat(Enumerable.Repeat(DiagnosticCatalog.UnreachableState.Create(source, new(0, 1), hint: null, "step", "a", "b"), warnings))
+        var diagnostics = Enumerable.Repeat(DiagnosticCatalog.UnknownTarget.CreateWithHint(source, new(0, 1), hint: null, "a"), errors)
+            .Concat(Enumerable.Repeat(DiagnosticCatalog.UnreachableState.CreateWithHint(source, new(0, 1), hint: null, "step", "a", "b"), warnings))
             .ToList();
         var checkedFiles = Enumerable.Range(0, files).Select(i => new CheckedFile($"f{i}.playbook", i == 0 ? diagnostics : [])).ToList();
         Assert.Equal(expected, new ValidationReport(checkedFiles).Summary);

@@ -35,7 +35,7 @@ public sealed class ValidateCommandTests : IDisposable
             foreach (var (word, descriptor) in new[] { ("verfy", DiagnosticCatalog.UnknownTarget), ("lonely", DiagnosticCatalog.UnreachableState) })
             {
                 for (var i = source.Text.IndexOf(word, StringComparison.Ordinal); i >= 0; i = source.Text.IndexOf(word, i + 1, StringComparison.Ordinal))
-                    diagnostics.Add(descriptor.Create(source, new TextSpan(i, word.Length), hint: null, word, word, "start"));
+                    diagnostics.Add(descriptor.CreateWithHint(source, new TextSpan(i, word.Length), hint: null, word, word, "start"));
             }
             return new CheckedFile(path, diagnostics);
         }).ToList();
