@@ -6,7 +6,7 @@ namespace Playbook.Tests.Cases;
 /// <summary>Where the diagnostic case files live and how their expected output is rendered.
 ///
 /// Naming rule (see cases/README.md): under <c>cases/</c> (any depth), a file is a case when its
-/// name starts with <c>PB</c> (one diagnostic ID: <c>PBxxxx-short-description.playbook</c>) or with
+/// name starts with <c>pbXXXX-</c> (one diagnostic ID: <c>pb1001-unknown-target.playbook</c>) or with
 /// <c>multi-</c> (several diagnostics in one file, e.g. parser recovery). Every other
 /// <c>.playbook</c> file is a helper (such as a playbook that a case calls) and is not checked by
 /// itself. Each case has a baseline beside it: the same name with <c>.diagnostics.txt</c> instead of
@@ -34,7 +34,12 @@ internal static class CaseFiles
 
     public static bool IsCase(string fileName) =>
         fileName.EndsWith(".playbook", StringComparison.Ordinal)
-        && (fileName.StartsWith("PB", StringComparison.Ordinal) || fileName.StartsWith("multi-", StringComparison.Ordinal));
+        && (IsIdPrefix(fileName) || fileName.StartsWith("multi-", StringComparison.Ordinal));
+
+    /// <summary>Case files are named pbXXXX-…: lower case, like the kebab-case playbook inside them, so the
+    /// file name matches the playbook name and no PB1010 appears in every baseline.</summary>
+    private static bool IsIdPrefix(string fileName) =>
+        fileName.Length >= 7 && fileName.StartsWith("pb", StringComparison.Ordinal) && fileName[2..6].All(char.IsAsciiDigit) && fileName[6] == '-';
 
     /// <summary>Relative paths ('/'-separated) of every case under <paramref name="root"/>, sorted.</summary>
     public static IReadOnlyList<string> Enumerate(string root) =>
@@ -47,11 +52,11 @@ internal static class CaseFiles
     public static string BaselineOf(string casePath) =>
         casePath[..^".playbook".Length] + ".diagnostics.txt";
 
-    /// <summary>The ID a single-ID case is named after (PB1001 for PB1001-unknown-target.playbook), or null for multi cases.</summary>
+    /// <summary>The ID a single-ID case is named after (PB1001 for pb1001-unknown-target.playbook), or null for multi cases.</summary>
     public static string? IdOf(string casePath)
     {
         var name = Path.GetFileName(casePath);
-        return name.StartsWith("PB", StringComparison.Ordinal) && name.Length >= 6 ? name[..6] : null;
+        return IsIdPrefix(name) ? name[..6].ToUpperInvariant() : null;
     }
 
     /// <summary>One line per diagnostic, <c>LINE:COL: severity ID: message</c>, and an indented
