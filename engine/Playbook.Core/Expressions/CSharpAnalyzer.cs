@@ -44,6 +44,9 @@ public static class CSharpAnalyzer
         "System.Console", "System.Diagnostics.Process", "System.ComponentModel.Primitives", "System.Net.Http", "System.Net.Primitives",
     };
 
+    /// <summary>The framework references C# expressions compile against (shared with the runtime compiler).</summary>
+    internal static IReadOnlyList<MetadataReference> References => s_references.Value;
+
     private static IReadOnlyList<MetadataReference> LoadReferences()
     {
         var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

@@ -12,14 +12,7 @@ namespace Playbook.Checking.Rules;
 public sealed class ExpressionCheck : IPlaybookCheck
 {
     /// <summary>What a step's or a wait's own expressions (capture, expect, when, until) can read about its action.</summary>
-    public static readonly IReadOnlyDictionary<string, string> ResultNames = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["stdout"] = "string",
-        ["stderr"] = "string",
-        ["exit_code"] = "long",
-        ["response"] = "Response",
-        ["result"] = "dynamic",
-    };
+    public static IReadOnlyDictionary<string, string> ResultNames => CSharpGlobals.ResultNames;
 
     public IReadOnlyList<string> Reports { get; } = new[] { "PB1004", "PB1011", "PB1013", "PB3001", "PB3002", "PB3003" };
 
@@ -39,7 +32,7 @@ public sealed class ExpressionCheck : IPlaybookCheck
         var csharp = uses.Where(u => u.Language == ExpressionLanguage.CSharp).ToList();
         if (csharp.Count > 0)
         {
-            var analyses = CSharpAnalyzer.AnalyzeAll(CSharpGlobals(model), csharp.Select(u => u.Expression.Code).ToList());
+            var analyses = CSharpAnalyzer.AnalyzeAll(CSharpGlobals.For(model), csharp.Select(u => u.Expression.Code).ToList());
             for (var i = 0; i < csharp.Count; i++) Report(context, csharp[i], analyses[i]);
         }
     }
@@ -186,39 +179,5 @@ public sealed class ExpressionCheck : IPlaybookCheck
             }
         }
         return result;
-    }
-
-    /// <summary>The typed globals C# expressions compile against.</summary>
-    private static List<CSharpGlobal> CSharpGlobals(PlaybookModel model)
-    {
-        var globals = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var i in model.Inputs)
-        {
-            globals[i.Name.Text] = i.Type.Text switch
-            {
-                "int" => "long",
-                "number" => "double",
-                "bool" => "bool",
-                "duration" => "System.TimeSpan",
-                _ => "string",
-            };
-        }
-        foreach (var s in model.Secrets) globals[s.Name.Text] = "string";
-        foreach (var l in model.Lets)
-        {
-            globals[l.Name.Text] = l.Value switch
-            {
-                StringSyntax => "string",
-                NumberSyntax { IsInteger: true } => "long",
-                NumberSyntax => "double",
-                BoolSyntax => "bool",
-                DurationSyntax => "System.TimeSpan",
-                _ => "dynamic",
-            };
-        }
-        foreach (var state in model.States)
-            foreach (var c in state.Syntax.Body.OfType<CaptureSyntax>()) globals.TryAdd(c.Name.Text, "dynamic");
-        foreach (var (name, type) in ResultNames) globals.TryAdd(name, type);
-        return globals.Where(g => !g.Key.Contains('-')).Select(g => new CSharpGlobal(g.Key, g.Value)).ToList();
     }
 }

@@ -1,0 +1,152 @@
+using Playbook.Semantics;
+using Playbook.Syntax;
+using Playbook.Timing;
+
+namespace Playbook.Compiling;
+
+/// <summary>A checked playbook in the form the engine runs: states with their settings resolved
+/// (retry policies, time limits, transitions per outcome with fallbacks applied) and expressions
+/// numbered for the expression runtime. Built once per playbook; shared by every run.</summary>
+public sealed class CompiledPlaybook
+{
+    internal CompiledPlaybook(PlaybookModel model, IReadOnlyList<CompiledState> states, CompiledState start, IReadOnlyList<ExpressionSyntax> expressions)
+    {
+        Model = model;
+        States = states;
+        Start = start;
+        Expressions = expressions;
+        ByName = states.ToDictionary(s => s.Name, StringComparer.Ordinal);
+    }
+
+    public PlaybookModel Model { get; }
+
+    public string Name => Model.Name;
+
+    public string Path => Model.Source.Path;
+
+    public TimeSpan? Rto => Model.Rto;
+
+    public ExpressionLanguage DefaultLanguage => Model.DefaultLanguage;
+
+    /// <summary>Every state, phases included, in file order; <see cref="CompiledState.Index"/> is the position here.</summary>
+    public IReadOnlyList<CompiledState> States { get; }
+
+    public IReadOnlyDictionary<string, CompiledState> ByName { get; }
+
+    /// <summary>Every name some state captures.</summary>
+    public IReadOnlyList<string> CaptureNames => _captureNames ??= States.SelectMany(s => s.Captures).Select(c => c.Name).Distinct().ToList();
+
+    private IReadOnlyList<string>? _captureNames;
+
+    public CompiledState Start { get; }
+
+    /// <summary>The lets in order: a literal value, a <see cref="CompiledTemplate"/> or a <see cref="CompiledExpression"/>.</summary>
+    public IReadOnlyList<(string Name, object? Value)> Lets { get; internal set; } = Array.Empty<(string, object?)>();
+
+    /// <summary>Every expression of the playbook, indexed by <see cref="CompiledExpression.Id"/>.</summary>
+    public IReadOnlyList<ExpressionSyntax> Expressions { get; }
+
+    /// <summary>Filled by the compiler: the C# delegates, when the playbook has C# expressions.</summary>
+    internal object? CSharpProgram { get; set; }
+}
+
+/// <summary>An expression to evaluate, by id into <see cref="CompiledPlaybook.Expressions"/>.</summary>
+public sealed record CompiledExpression(int Id, string Code, ExpressionLanguage Language, ExpressionSyntax Syntax);
+
+/// <summary>A <c>"…${x}…"</c> template: literal text and expressions, in order.</summary>
+public sealed record CompiledTemplate(IReadOnlyList<object> Parts)
+{
+    public static CompiledTemplate Empty { get; } = new(Array.Empty<object>());
+}
+
+public sealed record CompiledCapture(string Name, CompiledExpression Value);
+
+/// <summary>A transition: its guard (null = always) and target. <see cref="Target"/> is the state the run
+/// enters (a phase's first state), or null for "end of branch" inside a parallel branch.</summary>
+public sealed record CompiledTransition(int Index, string Trigger, CompiledExpression? Guard, CompiledState? Target, string? TargetName)
+{
+    public string Description => Guard?.Code ?? "";
+}
+
+public sealed record SimulateHint(TimeSpan? Min, TimeSpan? Max, double? FailPercent, IReadOnlyDictionary<string, object?>? Outputs);
+
+public sealed record ActionSpec(ActionSyntax Syntax, CompiledTemplate? Command, CompiledTemplate? Url, CompiledTemplate? Body,
+    IReadOnlyList<CompiledTemplate> Headers, CompiledExpression? Script, string? CallTarget,
+    IReadOnlyList<(string Name, object Value)> CallArguments, CompiledTemplate? Message)
+{
+    public string Kind => Syntax.Keyword.Text;
+}
+
+public enum JoinMode
+{
+    All,
+    Any,
+    AtLeast,
+}
+
+public sealed record CompiledBranch(string Name, CompiledState Entry, IReadOnlyList<CompiledState> States);
+
+/// <summary>One state of the compiled machine.</summary>
+public sealed class CompiledState
+{
+    internal CompiledState(StateSymbol symbol, int index)
+    {
+        Symbol = symbol;
+        Index = index;
+    }
+
+    public StateSymbol Symbol { get; }
+
+    public int Index { get; }
+
+    public string Name => Symbol.Name;
+
+    public StateKind Kind => Symbol.Kind;
+
+    public string? Title { get; internal set; }
+
+    public CompiledState? Phase { get; internal set; }
+
+    public bool InBranch => Symbol.Branch is not null;
+
+    // step
+    public ActionSpec? Action { get; internal set; }
+    public TimeSpan? Timeout { get; internal set; }
+    public RetryPolicy Retry { get; internal set; } = RetryPolicy.None;
+    public IReadOnlyList<CompiledCapture> Captures { get; internal set; } = Array.Empty<CompiledCapture>();
+    public CompiledExpression? Expect { get; internal set; }
+    public bool Idempotent { get; internal set; }
+    public SimulateHint? Simulate { get; internal set; }
+
+    // decide: transitions in order, guard null for else
+    // wait
+    public TimeSpan? WaitFor { get; internal set; }
+    public CompiledExpression? Until { get; internal set; }
+    public TimeSpan? Every { get; internal set; }
+
+    // manual
+    public CompiledTemplate? Prompt { get; internal set; }
+
+    // parallel
+    public IReadOnlyList<CompiledBranch> Branches { get; internal set; } = Array.Empty<CompiledBranch>();
+    public JoinMode Join { get; internal set; } = JoinMode.All;
+    public int JoinCount { get; internal set; }
+
+    // phase
+    public TimeSpan? Budget { get; internal set; }
+    public IReadOnlyList<CompiledState> Members { get; internal set; } = Array.Empty<CompiledState>();
+
+    // end
+    public bool Success { get; internal set; }
+    public CompiledTemplate? Message { get; internal set; }
+
+    /// <summary>Transitions by outcome (fallbacks applied: a timeout with no 'on timeout' lists the
+    /// 'on fail' transitions…). For a decide, under the trigger "decide".</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<CompiledTransition>> Transitions { get; internal set; } =
+        new Dictionary<string, IReadOnlyList<CompiledTransition>>();
+
+    public IReadOnlyList<CompiledTransition> TransitionsFor(string outcome) =>
+        Transitions.TryGetValue(outcome, out var list) ? list : Array.Empty<CompiledTransition>();
+
+    public override string ToString() => $"{Symbol.KindName} {Name}";
+}

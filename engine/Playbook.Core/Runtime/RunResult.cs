@@ -1,0 +1,35 @@
+using Playbook.Text;
+
+namespace Playbook.Runtime;
+
+public enum RunStatus
+{
+    Success,
+    Failure,
+    Aborted,
+}
+
+/// <summary>One attempt of one state, as it happened on the run's clock.</summary>
+public sealed record TimelineEntry(TimeSpan At, string State, int Attempt, string Outcome, TimeSpan Duration, string? Branch = null, string? Note = null);
+
+/// <summary>How a run ended: the end state (null when aborted), the states entered in order, every
+/// attempt, the captured values and the time it took on its clock.</summary>
+public sealed record RunResult(
+    string? End,
+    RunStatus Status,
+    IReadOnlyList<string> Path,
+    IReadOnlyList<TimelineEntry> Timeline,
+    TimeSpan Elapsed,
+    IReadOnlyDictionary<string, object?> Captures,
+    IReadOnlyDictionary<string, int> Attempts,
+    string? Reason)
+{
+    public string StatusText => Status switch
+    {
+        RunStatus.Success => "success",
+        RunStatus.Failure => "failure",
+        _ => "aborted",
+    };
+
+    public string ElapsedText => DurationText.Format(Elapsed);
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text;
+using Playbook.Compiling;
+
+namespace Playbook.Runtime;
+
+/// <summary>The values a run's expressions read: inputs, secrets, lets and captures, and while a step's
+/// own expressions are evaluated, its action's result. Evaluation goes through the run's
+/// <see cref="IExpressionRuntime"/>, one per engine (Jint engines are not thread-safe).</summary>
+public sealed class RunScope
+{
+    private readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _captures = new(StringComparer.Ordinal);
+
+    internal RunScope(IExpressionRuntime runtime) => Runtime = runtime;
+
+    internal IExpressionRuntime Runtime { get; }
+
+    /// <summary>Bumped on every change, so the runtime re-sends values only when they changed.</summary>
+    public int Version { get; private set; }
+
+    public IReadOnlyDictionary<string, object?> Values => _values;
+
+    public IReadOnlyDictionary<string, object?> Captures => _captures.ToDictionary(c => c, c => _values[c], StringComparer.Ordinal);
+
+    internal void Clear()
+    {
+        _values.Clear();
+        _captures.Clear();
+        Version++;
+    }
+
+    public void Set(string name, object? value)
+    {
+        _values[name] = value;
+        Version++;
+    }
+
+    public void Capture(string name, object? value)
+    {
+        Set(name, value);
+        _captures.Add(name);
+    }
+
+    public object? Evaluate(CompiledExpression expression, IReadOnlyDictionary<string, object?>? outputs = null) =>
+        Runtime.Evaluate(expression, this, outputs);
+
+    public bool Test(CompiledExpression expression, IReadOnlyDictionary<string, object?>? outputs = null) =>
+        Runtime.Test(expression, this, outputs);
+
+    public string Render(CompiledTemplate? template, IReadOnlyDictionary<string, object?>? outputs = null)
+    {
+        if (template is null) return "";
+        var sb = new StringBuilder();
+        foreach (var part in template.Parts)
+        {
+            sb.Append(part is CompiledExpression e ? Display(Evaluate(e, outputs)) : (string)part);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>How a value reads in text: numbers in invariant form, booleans lower case, null as empty.</summary>
+    public static string Display(object? value) => value switch
+    {
+        null => "",
+        bool b => b ? "true" : "false",
+        double d => d.ToString(d == Math.Floor(d) && Math.Abs(d) < 1e15 ? "0" : "R", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}
+
+/// <summary>Evaluates a playbook's expressions during a run.</summary>
+public interface IExpressionRuntime
+{
+    object? Evaluate(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs);
+
+    bool Test(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs);
+}
+
+/// <summary>An expression that failed while running, with the expression so the message can point at its line.</summary>
+public sealed class ExpressionFailedException(CompiledExpression expression, string message, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public CompiledExpression Expression { get; } = expression;
+}

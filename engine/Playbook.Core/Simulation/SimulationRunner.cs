@@ -1,0 +1,138 @@
+using Playbook.Compiling;
+using Playbook.Runtime;
+using Playbook.Semantics;
+
+namespace Playbook.Simulation;
+
+/// <summary>The action runner of a dry run: nothing is executed; each attempt returns what the
+/// scenario (or a --fail/--answer option) says, or else what the state's simulate hints suggest, and
+/// spends its simulated duration on the virtual clock.</summary>
+public sealed class SimulationRunner : IActionRunner
+{
+    private readonly SimulationScript _script;
+    private readonly Func<CompiledPlaybook, string, CompiledPlaybook?> _resolve;
+    private readonly Dictionary<CompiledPlaybook, PlaybookEngine> _callees = new();
+
+    public SimulationRunner(SimulationScript script, Func<CompiledPlaybook, string, CompiledPlaybook?> resolveCallee, Random? random = null)
+    {
+        _script = script;
+        _resolve = resolveCallee;
+        Random = random ?? new Random(0);
+    }
+
+    /// <summary>Draws durations and failures in <see cref="HintMode.Sampled"/> mode; reseeded per Monte Carlo run.</summary>
+    public Random Random { get; set; }
+
+    public async ValueTask<AttemptResult> RunAsync(AttemptRequest request, CancellationToken cancellationToken)
+    {
+        var state = request.State;
+        var script = _script.For(state.Name, request.Attempt);
+        var hint = state.Simulate;
+
+        var outcome = script?.Outcome ?? Forced(state.Name, request.Attempt) ?? Drawn(hint) ?? "ok";
+        var duration = script?.Duration ?? Duration(hint);
+        if (outcome == "timeout")
+        {
+            // A timed-out attempt takes the whole limit (the step's timeout, or what its phase has left).
+            duration = request.Limit ?? duration;
+        }
+        if (request.Limit is { } limit && duration > limit)
+        {
+            duration = limit;
+            outcome = "timeout";
+        }
+        await request.Clock.DelayAsync(duration, cancellationToken).ConfigureAwait(false);
+
+        var outputs = script?.Outputs ?? hint?.Outputs;
+        if (outcome == "ok" && script is null && state.Action?.Script is { } code)
+        {
+            // An unscripted script step runs its expression: it is pure, so a dry run may evaluate it.
+            try
+            {
+                outputs = new Dictionary<string, object?> { ["result"] = request.Scope.Evaluate(code) };
+            }
+            catch (ExpressionFailedException e)
+            {
+                return new AttemptResult("fail", Message: e.Message);
+            }
+        }
+        return new AttemptResult(outcome, outputs, script?.Captures);
+    }
+
+    public async ValueTask<ManualAnswer> AskAsync(ManualRequest request, CancellationToken cancellationToken)
+    {
+        var script = _script.For(request.State.Name, 1);
+        var answer = script?.Outcome ?? (_script.Answers.TryGetValue(request.State.Name, out var a) ? a : "approve");
+        var duration = script?.Duration ?? TimeSpan.Zero;
+        if (answer == "timeout") duration = request.Timeout ?? duration;
+        if (request.Timeout is { } limit && duration >= limit && answer != "timeout")
+        {
+            duration = limit;
+            answer = "timeout";
+        }
+        await request.Clock.DelayAsync(duration, cancellationToken).ConfigureAwait(false);
+        return new ManualAnswer(answer, "scenario");
+    }
+
+    public async ValueTask<RunResult> CallAsync(AttemptRequest request, CancellationToken cancellationToken)
+    {
+        var state = request.State;
+        var script = _script.For(state.Name, request.Attempt);
+        if (script is not null || Forced(state.Name, request.Attempt) is not null)
+        {
+            // The scenario says how the call went: no need to run the callee.
+            var result = await RunAsync(request, cancellationToken).ConfigureAwait(false);
+            return new RunResult(result.Outcome == "ok" ? "scripted" : null,
+                result.Outcome == "ok" ? RunStatus.Success : RunStatus.Failure,
+                Array.Empty<string>(), Array.Empty<TimelineEntry>(), TimeSpan.Zero, new Dictionary<string, object?>(), new Dictionary<string, int>(), null);
+        }
+
+        var callee = _resolve(request.Playbook, state.Action!.CallTarget!);
+        if (callee is null)
+            return new RunResult(null, RunStatus.Aborted, Array.Empty<string>(), Array.Empty<TimelineEntry>(), TimeSpan.Zero,
+                new Dictionary<string, object?>(), new Dictionary<string, int>(), $"playbook '{state.Action.CallTarget}' not found");
+        if (!_callees.TryGetValue(callee, out var engine))
+        {
+            // The callee runs with default behaviour (every step as its hints say), on its own clock from now.
+            var runner = new SimulationRunner(new SimulationScript { Mode = _script.Mode }, _resolve, Random);
+            _callees[callee] = engine = new PlaybookEngine(callee, runner, Random);
+        }
+        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (name, value) in state.Action.CallArguments)
+        {
+            arguments[name] = value switch
+            {
+                CompiledTemplate t => request.Scope.Render(t),
+                CompiledExpression e => request.Scope.Evaluate(e),
+                _ => value,
+            };
+        }
+        var (values, errors) = RunParameters.BindObjects(callee, arguments, name => $"<secret {name}>");
+        if (errors.Count > 0)
+            return new RunResult(null, RunStatus.Aborted, Array.Empty<string>(), Array.Empty<TimelineEntry>(), TimeSpan.Zero,
+                new Dictionary<string, object?>(), new Dictionary<string, int>(), string.Join("; ", errors));
+        var clock = new VirtualClock(request.Clock.Now);
+        var called = await engine.RunAsync(clock, values, cancellationToken).ConfigureAwait(false);
+        var spent = request.Limit is { } limit && called.Elapsed > limit ? limit : called.Elapsed;
+        await request.Clock.DelayAsync(spent, cancellationToken).ConfigureAwait(false);
+        return called;
+    }
+
+    private string? Forced(string state, int attempt) =>
+        _script.Failures.TryGetValue(state, out var n) && attempt <= n ? "fail" : null;
+
+    private string? Drawn(SimulateHint? hint)
+    {
+        if (_script.Mode != HintMode.Sampled || hint?.FailPercent is not { } p || p <= 0) return null;
+        return Random.NextDouble() * 100 < p ? "fail" : null;
+    }
+
+    private TimeSpan Duration(SimulateHint? hint)
+    {
+        if (hint?.Min is not { } min) return TimeSpan.Zero;
+        var max = hint.Max ?? min;
+        if (_script.Mode == HintMode.Sampled)
+            return min + TimeSpan.FromTicks((long)(Random.NextDouble() * (max - min).Ticks));
+        return min + (max - min) / 2;
+    }
+}
