@@ -78,7 +78,7 @@ public sealed class PlaybookEngine
             clock.Elapsed,
             _scope.Captures,
             run.Attempts,
-            flow.Reason);
+            flow.Reason) { Taken = run.Taken };
     }
 
     /// <summary>Evaluates the lets in order, after the inputs and secrets are set.</summary>
@@ -91,6 +91,7 @@ public sealed class PlaybookEngine
         public List<TimelineEntry> Timeline { get; } = new();
         public Dictionary<string, int> Attempts { get; } = new(StringComparer.Ordinal);
         public int Transitions { get; set; }
+        public List<(string From, int Index)> Taken { get; } = new();
     }
 
     /// <summary>How a sequence of states finished: at an end state, by leaving a branch with an outcome, or aborted.</summary>
@@ -154,6 +155,7 @@ public sealed class PlaybookEngine
                 }
             }
             await machine.MoveAsync(from, transition).ConfigureAwait(false);
+            run.Taken.Add((from.Name, transition.Index));
             state = transition.Target!;
         }
     }

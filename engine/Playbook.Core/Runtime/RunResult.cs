@@ -24,6 +24,10 @@ public sealed record RunResult(
     IReadOnlyDictionary<string, int> Attempts,
     string? Reason)
 {
+    /// <summary>Every transition taken, as (state it left, index of the transition in that state's
+    /// declaration order; for a phase deadline, the phase). Scenario coverage reads this.</summary>
+    public IReadOnlyList<(string From, int Index)> Taken { get; init; } = Array.Empty<(string, int)>();
+
     public string StatusText => Status switch
     {
         RunStatus.Success => "success",
