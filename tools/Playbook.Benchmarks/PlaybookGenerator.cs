@@ -148,7 +148,6 @@ public static class PlaybookGenerator
         var next = last ? "fleet-final" : Entry(i + 1);
         var phased = IsPhased(i);
         var ind = phased ? "    " : "  ";
-        var inv = CultureInfo.InvariantCulture;
 
         var let = $"  let svc{v}_url = \"${{base_url}}/{svc}\"\n";
 
