@@ -1,1 +1,8 @@
-return 0;
+namespace Playbook.Cli;
+
+internal static class Program
+{
+    public static int Main(string[] args) => CommandLineApp.Guard(
+        () => CommandLineApp.Run(args, Console.Out, Console.Error, EngineChecker.Check, CommandLineApp.ColorEnabled()),
+        Console.Error);
+}

@@ -21,7 +21,7 @@ public sealed class DiagnosticBag
         _items.Add(descriptor.Create(Source, span, args));
 
     public void ReportWithHint(DiagnosticDescriptor descriptor, TextSpan span, string? hint, params object?[] args) =>
-        _items.Add(descriptor.Create(Source, span, hint, args));
+        _items.Add(descriptor.CreateWithHint(Source, span, hint, args));
 
     public IReadOnlyList<Diagnostic> ToList() => _items.ToList();
 }

@@ -110,6 +110,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor TargetInsideBranch =
         Error("PB2017", "Transition into a branch", "'{0}' is inside branch '{1}' of parallel '{2}': go to the parallel '{2}' instead, which runs its branches");
 
+    public static readonly DiagnosticDescriptor NoStates =
+        Error("PB2018", "Playbook without states", "playbook '{0}' has no states: add its steps and at least one 'end'");
+
     // ---- PB3xxx: expressions and values -----------------------------------------------------
     public static readonly DiagnosticDescriptor JavaScriptSyntax =
         Error("PB3001", "JavaScript syntax error", "JavaScript: {0}");

@@ -9,9 +9,10 @@ public sealed record DiagnosticDescriptor(string Id, Severity Severity, string T
     public Diagnostic Create(SourceFile source, TextSpan span, params object?[] args) =>
         new(this, source, span, Format(args), Hint: null);
 
-    public Diagnostic Create(SourceFile source, TextSpan span, string? hint, params object?[] args) =>
+    public Diagnostic CreateWithHint(SourceFile source, TextSpan span, string? hint, params object?[] args) =>
         new(this, source, span, Format(args), hint);
 
+    // Always formatted, even without arguments, so '{{' in a format reads as '{'.
     private string Format(object?[] args) =>
-        args.Length == 0 ? MessageFormat : string.Format(System.Globalization.CultureInfo.InvariantCulture, MessageFormat, args);
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, MessageFormat, args);
 }

@@ -252,7 +252,7 @@ public static class CSharpAnalyzer
             int length = Math.Min(span.Length, code.Length - offset);
             if (diagnostic.Id == "CS0103")
             {
-                string name = code.Substring(offset, length);
+                string name = code.Substring(offset, length).TrimStart('@');
                 var forbidden = FindForbiddenType(compilation, name);
                 if (forbidden is not null)
                 {
@@ -280,7 +280,24 @@ public static class CSharpAnalyzer
         }
     }
 
-    private static string Message(Diagnostic diagnostic) => diagnostic.GetMessage(CultureInfo.InvariantCulture);
+    private static string Message(Diagnostic diagnostic) =>
+        diagnostic.GetMessage(CultureInfo.InvariantCulture).Replace(ClassName, "the playbook", StringComparison.Ordinal);
+
+    /// <summary>Starts compiling a trivial expression on a thread-pool thread, so the one-time cost of
+    /// loading and JIT-compiling Roslyn overlaps with other work (e.g. parsing playbooks). Optional:
+    /// <see cref="AnalyzeAll"/> works the same whether or not this was called.</summary>
+    public static void WarmUpInBackground() =>
+        ThreadPool.UnsafeQueueUserWorkItem(static _ =>
+        {
+            try
+            {
+                AnalyzeAll(new[] { new CSharpGlobal("x", "long") }, new[] { "x > 0" });
+            }
+            catch (Exception)
+            {
+                // Warming up is best effort; the real call reports any problem.
+            }
+        }, null);
 
     // ---- purity policy ----------------------------------------------------------------------
 

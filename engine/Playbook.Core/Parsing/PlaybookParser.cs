@@ -67,8 +67,9 @@ internal sealed partial class PlaybookParser
         var block = ParseBracedBlock(header.Remainder, Blocks.Playbook, $"playbook '{playbookName.Text}'", keyword.Span.Cover(playbookName.Span));
         if (!block.WasSuccessful)
         {
+            // Without its '{' there is no body to check: report the one error and stop.
             ReportFailure(block.Remainder, block.Message, block.Expectations);
-            return new PlaybookSyntax(playbookName, default, keyword.Span.Cover(playbookName.Span));
+            return null;
         }
 
         var rest = block.Remainder.Position;

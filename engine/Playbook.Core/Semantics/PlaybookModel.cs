@@ -144,8 +144,6 @@ public sealed class PlaybookModel
     /// <summary>The outcomes a state can end with, in a fixed order.</summary>
     public static IReadOnlyList<string> OutcomesOf(StateSymbol state) => state.Kind switch
     {
-        // notify is best effort: a lost message is logged, never a failed recovery step.
-        StateKind.Step when ((StepSyntax)state.Syntax).Action is NotifyActionSyntax && state.Syntax.Find<ExpectSyntax>() is null => new[] { "ok" },
         StateKind.Step => state.Syntax.Find<TimeoutSyntax>() is null ? new[] { "ok", "fail" } : StepOutcomes,
         StateKind.Wait => state.Syntax.Find<UntilSyntax>() is null
             ? new[] { "ok" }
@@ -169,16 +167,22 @@ public sealed class PlaybookModel
     /// returned too, in order, so callers see every possible target.</summary>
     public static IReadOnlyList<TransitionSymbol> TransitionsFor(StateSymbol state, string outcome)
     {
-        var direct = state.Transitions.Where(t => t.Outcomes.Contains(outcome)).ToList();
-        if (direct.Count > 0) return direct;
-        var fallback = FallbackOf(state, outcome);
-        return fallback is null ? direct : state.Transitions.Where(t => t.Outcomes.Contains(fallback)).ToList();
+        for (string? current = outcome; current is not null; current = FallbackOf(state, current))
+        {
+            var direct = state.Transitions.Where(t => t.Outcomes.Contains(current)).ToList();
+            if (direct.Count > 0) return direct;
+        }
+        return Array.Empty<TransitionSymbol>();
     }
 
+    /// <summary>The outcome whose transition is taken when this one has none: a timeout is a kind of
+    /// failure (for a manual step, of rejection), and a notify that could not be delivered carries on as
+    /// if it had been (notifications are best effort).</summary>
     public static string? FallbackOf(StateSymbol state, string outcome) => (state.Kind, outcome) switch
     {
         (StateKind.Manual, "timeout") => "reject",
         (StateKind.Step or StateKind.Wait or StateKind.Parallel, "timeout") => "fail",
+        (StateKind.Step, "fail") when ((StepSyntax)state.Syntax).Action is NotifyActionSyntax => "ok",
         _ => null,
     };
 

@@ -227,6 +227,21 @@ public class CSharpAnalyzerTests
     }
 
     [Fact]
+    public void MessagesDoNotMentionTheGeneratedClass()
+    {
+        var issue = Assert.Single(One("this.nothing").Issues);
+        Assert.DoesNotContain("__", issue.Message);
+        Assert.Equal(5, issue.Offset);
+    }
+
+    [Fact]
+    public void WarmUpDoesNotChangeResults()
+    {
+        CSharpAnalyzer.WarmUpInBackground();
+        Assert.Equal(new[] { "errors" }, One("errors + 1").FreeNames.Select(n => n.Name));
+    }
+
+    [Fact]
     public void EmptyExpressionListGivesEmptyResult()
     {
         Assert.Empty(CSharpAnalyzer.AnalyzeAll(Globals, Array.Empty<string>()));

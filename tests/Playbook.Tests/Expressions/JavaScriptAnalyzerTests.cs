@@ -53,6 +53,14 @@ public class JavaScriptAnalyzerTests
     }
 
     [Fact]
+    public void OffsetsCountUtf16CodeUnits()
+    {
+        var issue = Assert.Single(JavaScriptAnalyzer.Analyze("'\U0001F642' + @").Issues);
+        Assert.Equal(7, issue.Offset);
+        Assert.Equal(new[] { new FreeName("a", 7, 1) }, JavaScriptAnalyzer.Analyze("'\U0001F642' + a").FreeNames);
+    }
+
+    [Fact]
     public void UnterminatedTemplateReportsAtEnd()
     {
         const string code = "`abc ${x}";

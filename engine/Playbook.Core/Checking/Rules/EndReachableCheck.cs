@@ -5,7 +5,7 @@ namespace Playbook.Checking.Rules;
 /// <summary>PB2003, PB2004: an end can be reached from the start, and from every reachable state.</summary>
 public sealed class EndReachableCheck : IPlaybookCheck
 {
-    public IReadOnlyList<string> Reports { get; } = new[] { "PB2003", "PB2004" };
+    public IReadOnlyList<string> Reports { get; } = new[] { "PB2003", "PB2004", "PB2018" };
 
     public void Check(CheckContext context)
     {
@@ -13,7 +13,7 @@ public sealed class EndReachableCheck : IPlaybookCheck
         if (model.Start is not { } start) 
         {
             if (!model.RunnableStates.Any())
-                context.Report(DiagnosticCatalog.NoReachableEnd, model.Syntax.Name, "(no states)");
+                context.Report(DiagnosticCatalog.NoStates, model.Syntax.Name, model.Name);
             return;
         }
         if (!context.Flow.CanReachEnd.Contains(start))

@@ -108,7 +108,8 @@ public sealed class ExpressionCheck : IPlaybookCheck
                     uses.Add(new Use(e, e.Language ?? language, scope));
                     break;
                 case StringSyntax s:
-                    foreach (var hole in s.Holes) uses.Add(new Use(hole, language, scope));
+                    // An empty ${} was reported by the parser (PB3006); analysing it would only say so again.
+                    foreach (var hole in s.Holes.Where(h => h.Code.Trim().Length > 0)) uses.Add(new Use(hole, language, scope));
                     break;
                 case MapSyntax m:
                     foreach (var entry in m.Entries) Add(entry.Value, scope);

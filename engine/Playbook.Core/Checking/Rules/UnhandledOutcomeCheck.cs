@@ -21,15 +21,13 @@ public sealed class UnhandledOutcomeCheck : IPlaybookCheck
                     context.Report(DiagnosticCatalog.DecideWithoutElse, state.Syntax.Name, state.Name);
                 continue;
             }
-            foreach (var outcome in PlaybookModel.OutcomesOf(state))
+            var outcomes = PlaybookModel.OutcomesOf(state);
+            var unhandled = outcomes.Where(o => PlaybookModel.TransitionsFor(state, o) is var handlers && (handlers.Count == 0 || handlers.All(h => h.Guard is not null))).ToList();
+            foreach (var outcome in unhandled)
             {
-                var handlers = PlaybookModel.TransitionsFor(state, outcome);
-                // Outcomes of a step inside a phase may be handled by nothing but the phase's own timeout:
-                // that still ends the run aborted, so no exemption.
-                if (handlers.Count == 0 || handlers.All(h => h.Guard is not null))
-                {
-                    context.Report(DiagnosticCatalog.UnhandledOutcome, state.Syntax.Name, state.KindName, state.Name, outcome);
-                }
+                // A timeout that falls back to an outcome that is itself unhandled is fixed by the same line: say it once.
+                if (PlaybookModel.FallbackOf(state, outcome) is { } fallback && unhandled.Contains(fallback)) continue;
+                context.Report(DiagnosticCatalog.UnhandledOutcome, state.Syntax.Name, state.KindName, state.Name, outcome);
             }
         }
     }

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using Playbook.Cli.Commands;
+
+namespace Playbook.Cli;
+
+/// <summary>The <c>playbook</c> command line: builds the command tree, parses, reports usage
+/// errors (exit 2) and runs the chosen command.</summary>
+internal static class CommandLineApp
+{
+    public static RootCommand CreateRootCommand(PlaybookChecker check, bool color)
+    {
+        var root = new RootCommand("Playbook: declarative incident-recovery playbooks")
+        {
+            new ValidateCommand(check).CreateCommand(color),
+        };
+        return root;
+    }
+
+    /// <summary>Parses <paramref name="args"/> and runs the command; returns the exit code.
+    /// Exceptions from the command propagate (Program turns them into exit code 70).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, PlaybookChecker check, bool color)
+    {
+        var root = CreateRootCommand(check, color);
+        // No response files: a path starting with '@' is a path.
+        var parseResult = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+
+        if (parseResult.Action is ParseErrorAction)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                stderr.WriteLine($"playbook: {error.Message}");
+            }
+            var command = parseResult.CommandResult.Command;
+            var name = command is RootCommand ? "playbook" : $"playbook {command.Name}";
+            stderr.WriteLine($"Run '{name} --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        return parseResult.Invoke(new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            EnableDefaultExceptionHandler = false,
+        });
+    }
+
+    /// <summary>Runs <paramref name="run"/>; any exception becomes one line on
+    /// <paramref name="stderr"/> and exit code 70, never a stack trace.</summary>
+    internal static int Guard(Func<int> run, TextWriter stderr)
+    {
+        try
+        {
+            return run();
+        }
+        catch (Exception e)
+        {
+            try
+            {
+                stderr.WriteLine($"playbook: internal error: {OneLine(e.Message)} (this is a bug; please report it)");
+                stderr.Flush();
+            }
+            catch (IOException)
+            {
+                // stderr is gone too; the exit code still says what happened.
+            }
+            return ExitCodes.InternalError;
+        }
+    }
+
+    private static string OneLine(string message)
+    {
+        var text = string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return text.Length == 0 ? "unexpected failure" : text;
+    }
+
+    /// <summary>ANSI colours only on a terminal, and not when NO_COLOR is set (no-color.org)
+    /// or TERM=dumb.</summary>
+    internal static bool ColorEnabled() =>
+        !Console.IsOutputRedirected
+        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
+        && Environment.GetEnvironmentVariable("TERM") != "dumb";
+}

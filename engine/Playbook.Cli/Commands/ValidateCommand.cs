@@ -1,0 +1,231 @@
+using System.CommandLine;
+using Playbook.Cli.Output;
+
+namespace Playbook.Cli.Commands;
+
+internal enum OutputFormat
+{
+    Text,
+    Json,
+    Sarif,
+    GitHub,
+}
+
+/// <summary>What <c>playbook validate</c> was asked to do, once the command line is parsed.</summary>
+/// <param name="Paths">Files and directories as the user wrote them.</param>
+/// <param name="Color">Whether the text format may use ANSI colours (decided by the caller:
+/// stdout is a terminal and NO_COLOR is unset).</param>
+internal sealed record ValidateOptions(
+    IReadOnlyList<string> Paths,
+    OutputFormat Format = OutputFormat.Text,
+    bool WarningsAsErrors = false,
+    bool Color = false);
+
+/// <summary>Checks the given playbook files; never throws for a bad input file (unreadable or
+/// binary files come back as diagnostics).</summary>
+internal delegate IReadOnlyList<CheckedFile> PlaybookChecker(IReadOnlyList<string> files);
+
+/// <summary><c>playbook validate PATH...</c>: checks playbook files without running them and
+/// prints what it finds in one of the output formats.</summary>
+internal sealed class ValidateCommand(PlaybookChecker check, string? baseDirectory = null)
+{
+    public const string PlaybookExtension = ".playbook";
+
+    private static readonly IReadOnlyDictionary<string, OutputFormat> Formats = new Dictionary<string, OutputFormat>(StringComparer.Ordinal)
+    {
+        ["text"] = OutputFormat.Text,
+        ["json"] = OutputFormat.Json,
+        ["sarif"] = OutputFormat.Sarif,
+        ["github"] = OutputFormat.GitHub,
+    };
+
+    /// <summary>The System.CommandLine definition; its action calls <see cref="Run"/> with the
+    /// invocation's output and error writers.</summary>
+    public Command CreateCommand(bool color)
+    {
+        var paths = new Argument<string[]>("PATH")
+        {
+            Description = "Playbook files, or directories to search recursively for *.playbook files",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        // An unknown option would otherwise be taken for a PATH; write ./-name for such a file.
+        paths.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (token.Value.Length > 1 && token.Value[0] == '-')
+                    result.AddError($"unknown option '{token.Value}' (a file whose name starts with '-' can be given as ./{token.Value})");
+            }
+        });
+        var format = new Option<string>("--format")
+        {
+            Description = "Output format: text, json, sarif or github",
+            DefaultValueFactory = _ => "text",
+            HelpName = "text|json|sarif|github",
+        };
+        format.Validators.Add(result =>
+        {
+            var value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "text";
+            if (!Formats.ContainsKey(value))
+                result.AddError($"'{value}' is not an output format: use --format text, json, sarif or github");
+        });
+        format.CompletionSources.Add([.. Formats.Keys]);
+        var warningsAsErrors = new Option<bool>("--warnings-as-errors")
+        {
+            Description = "Exit with code 1 when there are warnings, not only errors",
+        };
+
+        var command = new Command("validate", "Check playbook files for errors without running them")
+        {
+            paths,
+            format,
+            warningsAsErrors,
+        };
+        command.SetAction(parseResult =>
+        {
+            var options = new ValidateOptions(
+                parseResult.GetValue(paths) ?? [],
+                Formats[parseResult.GetValue(format) ?? "text"],
+                parseResult.GetValue(warningsAsErrors),
+                color);
+            var invocation = parseResult.InvocationConfiguration;
+            return Run(options, invocation.Output, invocation.Error);
+        });
+        return command;
+    }
+
+    /// <summary>Runs the command and returns the process exit code (see <see cref="ExitCodes"/>).</summary>
+    public int Run(ValidateOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        var files = CollectFiles(options.Paths, stderr);
+        if (files is null) return ExitCodes.Usage;
+
+        var report = new ValidationReport(check(files), options.WarningsAsErrors);
+        CreateFormatter(options).Write(report, stdout);
+        stdout.Flush();
+        return report.Failed ? ExitCodes.Failed : ExitCodes.Success;
+    }
+
+    private IReportFormatter CreateFormatter(ValidateOptions options)
+    {
+        var root = baseDirectory ?? Environment.CurrentDirectory;
+        return options.Format switch
+        {
+            OutputFormat.Json => new JsonFormatter(),
+            OutputFormat.Sarif => new SarifFormatter(root),
+            OutputFormat.GitHub => new GitHubFormatter(root),
+            _ => new TextFormatter(options.Color),
+        };
+    }
+
+    /// <summary>The files to check, in command-line order, directories expanded (sorted
+    /// ordinally, so output is the same on every machine), each file once. Null, after a message
+    /// on <paramref name="stderr"/> for each bad path, when any path cannot be used.</summary>
+    internal static List<string>? CollectFiles(IReadOnlyList<string> paths, TextWriter stderr)
+    {
+        var files = new List<string>();
+        var seen = new HashSet<string>(OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        var ok = true;
+        foreach (var path in paths)
+        {
+            if (path.Length == 0)
+            {
+                stderr.WriteLine("playbook: cannot read '': the path is empty");
+                ok = false;
+            }
+            else if (Directory.Exists(path))
+            {
+                var found = new List<string>();
+                var failure = SearchDirectory(path, found);
+                if (failure is not null)
+                {
+                    stderr.WriteLine($"playbook: cannot read '{failure.Value.Path}': {failure.Value.Reason}");
+                    ok = false;
+                }
+                else if (found.Count == 0)
+                {
+                    stderr.WriteLine($"playbook: no *{PlaybookExtension} files in '{path}'");
+                    ok = false;
+                }
+                else
+                {
+                    found.Sort(StringComparer.Ordinal);
+                    foreach (var file in found)
+                    {
+                        if (seen.Add(Path.GetFullPath(file))) files.Add(file);
+                    }
+                }
+            }
+            else if (File.Exists(path))
+            {
+                if (CanOpen(path) is { } reason)
+                {
+                    stderr.WriteLine($"playbook: cannot read '{path}': {reason}");
+                    ok = false;
+                }
+                else if (seen.Add(Path.GetFullPath(path)))
+                {
+                    files.Add(path);
+                }
+            }
+            else
+            {
+                stderr.WriteLine($"playbook: cannot read '{path}': no such file or directory");
+                ok = false;
+            }
+        }
+        return ok ? files : null;
+    }
+
+    /// <summary>Collects *.playbook files under <paramref name="root"/>. Hidden directories
+    /// (".git") and symbolic links to directories (which can loop) are not entered.</summary>
+    private static (string Path, string Reason)? SearchDirectory(string root, List<string> found)
+    {
+        var pending = new Stack<string>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var directory = pending.Pop();
+            try
+            {
+                foreach (var file in Directory.EnumerateFiles(directory, "*" + PlaybookExtension))
+                {
+                    // "*.playbook" can match longer extensions on Windows; be exact.
+                    if (file.EndsWith(PlaybookExtension, StringComparison.OrdinalIgnoreCase)) found.Add(file);
+                }
+                foreach (var sub in Directory.EnumerateDirectories(directory))
+                {
+                    var info = new DirectoryInfo(sub);
+                    if (info.Name.StartsWith('.') || info.LinkTarget is not null) continue;
+                    pending.Push(sub);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return (directory, Reason(e));
+            }
+        }
+        return null;
+    }
+
+    private static string? CanOpen(string file)
+    {
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Reason(e);
+        }
+    }
+
+    internal static string Reason(Exception e) => e switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => "no such file or directory",
+        UnauthorizedAccessException => "permission denied",
+        PathTooLongException => "the path is too long",
+        _ => e.Message,
+    };
+}
