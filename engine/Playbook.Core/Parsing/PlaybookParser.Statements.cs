@@ -12,6 +12,16 @@ internal sealed partial class PlaybookParser
     public static readonly string[] Outcomes = { "ok", "fail", "timeout", "approve", "reject" };
     public static readonly string[] HttpMethods = { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS" };
 
+    /// <summary>A first item and the rest (usually none) as one array, without LINQ on the hot path.</summary>
+    private static ImmutableArray<T> Together<T>(T first, IEnumerable<T> rest)
+    {
+        if (rest is ICollection<T> { Count: 0 }) return ImmutableArray.Create(first);
+        var builder = ImmutableArray.CreateBuilder<T>();
+        builder.Add(first);
+        builder.AddRange(rest);
+        return builder.ToImmutable();
+    }
+
     private static TextSpan Cover(SyntaxNode first, params SyntaxNode?[] rest)
     {
         var span = first.Span;
@@ -22,7 +32,8 @@ internal sealed partial class PlaybookParser
         return span;
     }
 
-    private Parser<StringSyntax?> OptionalTitle => String.XOptional().Select(o => o.IsDefined ? o.Get() : null);
+    private Parser<StringSyntax?>? _optionalTitle;
+    private Parser<StringSyntax?> OptionalTitle => _optionalTitle ??= String.XOptional().Select(o => o.IsDefined ? o.Get() : null);
 
     // ---- playbook-level ------------------------------------------------------------------------
 
@@ -31,15 +42,17 @@ internal sealed partial class PlaybookParser
         from v in String
         select (ClauseSyntax)new MetadataSyntax(k, v, Cover(k, v));
 
-    private Parser<ClauseSyntax> Tags =>
+    private Parser<ClauseSyntax>? _tags;
+    private Parser<ClauseSyntax> Tags => _tags ??=
         from k in Keyword("tags")
         from first in TagValue
         from rest in Symbol(",").Then(_ => TagValue).XMany()
         select (ClauseSyntax)new MetadataSyntax(k,
-            new ListSyntax(rest.Prepend(first).ToImmutableArray(), Cover(first, rest.LastOrDefault())),
+            new ListSyntax(Together(first, rest), Cover(first, rest.LastOrDefault())),
             Cover(k, first, rest.LastOrDefault()));
 
-    private Parser<ValueSyntax> TagValue => String.Select(s => (ValueSyntax)s)
+    private Parser<ValueSyntax>? _tagValue;
+    private Parser<ValueSyntax> TagValue => _tagValue ??= String.Select(s => (ValueSyntax)s)
         .XOr(NameOf("a tag (a string or a word)").Select(n => (ValueSyntax)new WordSyntax(n.Text, n.Span)));
 
     private Parser<ClauseSyntax> Objective(string keyword) =>
@@ -47,13 +60,15 @@ internal sealed partial class PlaybookParser
         from d in Duration
         select (ClauseSyntax)new ObjectiveSyntax(k, d, Cover(k, d));
 
-    private Parser<ClauseSyntax> ExpressionsSetting =>
+    private Parser<ClauseSyntax>? _expressionsSetting;
+    private Parser<ClauseSyntax> ExpressionsSetting => _expressionsSetting ??=
         from k in Keyword("expressions")
         from lang in OneOf("js or csharp", "js", "javascript", "csharp", "cs")
         select (ClauseSyntax)new ExpressionsSyntax(lang,
             lang.Text is "js" or "javascript" ? ExpressionLanguage.JavaScript : ExpressionLanguage.CSharp, Cover(k, lang));
 
-    private Parser<ClauseSyntax> Input =>
+    private Parser<ClauseSyntax>? _input;
+    private Parser<ClauseSyntax> Input => _input ??=
         from k in Keyword("input")
         from name in NameOf("the input's name")
         from colon in Symbol(":")
@@ -61,95 +76,155 @@ internal sealed partial class PlaybookParser
         from def in Symbol("=").Then(_ => Value).XOptional()
         select (ClauseSyntax)new InputSyntax(name, type, def.GetOrDefault(), Cover(k, type, def.GetOrDefault()));
 
-    private Parser<ClauseSyntax> Secret =>
+    private Parser<ClauseSyntax>? _secret;
+    private Parser<ClauseSyntax> Secret => _secret ??=
         from k in Keyword("secret")
         from name in NameOf("the secret's name")
         select (ClauseSyntax)new SecretSyntax(name, Cover(k, name));
 
-    private Parser<ClauseSyntax> Let =>
+    private Parser<ClauseSyntax>? _let;
+    private Parser<ClauseSyntax> Let => _let ??=
         from k in Keyword("let")
         from name in NameOf("the value's name")
         from eq in Symbol("=")
         from value in Value
         select (ClauseSyntax)new LetSyntax(name, value, Cover(k, value));
 
-    private Parser<ClauseSyntax> Start =>
+    private Parser<ClauseSyntax>? _start;
+    private Parser<ClauseSyntax> Start => _start ??=
         from k in Keyword("start")
         from target in NameOf("the name of the first state")
         select (ClauseSyntax)new StartSyntax(target, Cover(k, target));
 
     // ---- settings shared by states -------------------------------------------------------------
 
-    private Parser<ClauseSyntax> Timeout =>
-        from k in Keyword("timeout")
-        from d in Duration
-        select (ClauseSyntax)new TimeoutSyntax(d, Cover(k, d));
+    private Parser<ClauseSyntax> Timeout => ParseTimeout;
 
-    private Parser<ClauseSyntax> Retry =>
-        from k in Keyword("retry")
-        from count in Number("the number of retries (like 3)")
-        from backoff in Keyword("backoff").Then(_ => Duration).XOptional()
-        from factor in Factor.XOptional()
-        from max in Keyword("max").Then(_ => Duration).XOptional()
-        from jitter in Keyword("jitter").XOptional()
-        select (ClauseSyntax)new RetrySyntax(count, backoff.GetOrDefault(), factor.GetOrDefault(), max.GetOrDefault(), jitter.IsDefined,
-            Cover(k, count, backoff.GetOrDefault(), factor.GetOrDefault(), max.GetOrDefault(), jitter.GetOrDefault()));
+    private IResult<ClauseSyntax> ParseTimeout(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("timeout"), out var k) || !q.Next(Duration, out var d)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new TimeoutSyntax(d, Cover(k, d)));
+    }
 
-    private Parser<ClauseSyntax> Expect =>
-        from k in Keyword("expect")
-        from e in Expression
-        select (ClauseSyntax)new ExpectSyntax(e, Cover(k, e));
+    private Parser<ClauseSyntax> Retry => ParseRetry;
 
-    private Parser<ClauseSyntax> Capture =>
-        from k in Keyword("capture")
-        from name in NameOf("the capture's name")
-        from eq in Symbol("=")
-        from e in Expression
-        select (ClauseSyntax)new CaptureSyntax(name, e, Cover(k, e));
+    private IResult<ClauseSyntax> ParseRetry(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("retry"), out var k) || !q.Next(Number("the number of retries (like 3)"), out var count)) return q.Fail<ClauseSyntax>();
+        DurationSyntax? backoff = null, max = null;
+        NumberSyntax? factor = null;
+        if (q.Optional(Keyword("backoff"), out _, out _) && !q.Next(Duration, out backoff)) return q.Fail<ClauseSyntax>();
+        if (q.Optional(Factor, out var f, out var failed)) factor = f;
+        else if (failed) return q.Fail<ClauseSyntax>();
+        if (q.Optional(Keyword("max"), out _, out _) && !q.Next(Duration, out max)) return q.Fail<ClauseSyntax>();
+        var jitter = q.Optional(Keyword("jitter"), out var j, out _);
+        return q.Done<ClauseSyntax>(new RetrySyntax(count, backoff, factor, max, jitter, Cover(k, count, backoff, factor, max, jitter ? j : null)));
+    }
 
-    private Parser<ClauseSyntax> Idempotent =>
+    private Parser<ClauseSyntax> Expect => ParseExpect;
+
+    private IResult<ClauseSyntax> ParseExpect(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("expect"), out var k) || !q.Next(Expression, out var e)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new ExpectSyntax(e, Cover(k, e)));
+    }
+
+    private Parser<ClauseSyntax> Capture => ParseCapture;
+
+    private IResult<ClauseSyntax> ParseCapture(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("capture"), out var k) || !q.Next(NameOf("the capture's name"), out var name)
+            || !q.Next(Symbol("="), out _) || !q.Next(Expression, out var e)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new CaptureSyntax(name, e, Cover(k, e)));
+    }
+
+    private Parser<ClauseSyntax>? _idempotent;
+    private Parser<ClauseSyntax> Idempotent => _idempotent ??=
         Keyword("idempotent").Select(k => (ClauseSyntax)new IdempotentSyntax(k.Span));
 
-    private Parser<ClauseSyntax> Description =>
-        from k in Keyword("description")
-        from s in String
-        select (ClauseSyntax)new DescriptionSyntax(s, Cover(k, s));
+    private Parser<ClauseSyntax> Description => ParseDescription;
 
-    private Parser<NameSyntax> Outcome => OneOf("an outcome (ok, fail, timeout, approve or reject)", Outcomes);
+    private IResult<ClauseSyntax> ParseDescription(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("description"), out var k) || !q.Next(String, out var text)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new DescriptionSyntax(text, Cover(k, text)));
+    }
 
-    private Parser<NameSyntax> Target => NameOf("the name of a state or phase");
+    private Parser<NameSyntax>? _outcome;
+    private Parser<NameSyntax> Outcome => _outcome ??= OneOf("an outcome (ok, fail, timeout, approve or reject)", Outcomes);
 
-    private Parser<ClauseSyntax> On =>
-        from k in Keyword("on")
-        from first in Outcome
-        from rest in Symbol(",").Then(_ => Outcome).XMany()
-        from when in Keyword("when").Then(_ => Expression).XOptional()
-        from arrow in Symbol("->")
-        from target in Target
-        select (ClauseSyntax)new TransitionSyntax(rest.Prepend(first).ToImmutableArray(), when.GetOrDefault(), target, Cover(k, target));
+    private Parser<NameSyntax>? _target;
+    private Parser<NameSyntax> Target => _target ??= NameOf("the name of a state or phase");
 
-    private Parser<ClauseSyntax> Arrow =>
-        from arrow in Symbol("->")
-        from target in Target
-        select (ClauseSyntax)new TransitionSyntax(ImmutableArray<NameSyntax>.Empty, null, target, TextSpan.FromBounds(arrow.Start, target.Span.End));
+    private Parser<ClauseSyntax> On => ParseOn;
+
+    private IResult<ClauseSyntax> ParseOn(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("on"), out var k) || !q.Next(Outcome, out var first)) return q.Fail<ClauseSyntax>();
+        var outcomes = ImmutableArray.CreateBuilder<NameSyntax>(1);
+        outcomes.Add(first);
+        while (q.Optional(Symbol(","), out _, out _))
+        {
+            if (!q.Next(Outcome, out var more)) return q.Fail<ClauseSyntax>();
+            outcomes.Add(more);
+        }
+        ExpressionSyntax? when = null;
+        if (q.Optional(Keyword("when"), out _, out _) && !q.Next(Expression, out when)) return q.Fail<ClauseSyntax>();
+        if (!q.Next(Symbol("->"), out _) || !q.Next(Target, out var target)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new TransitionSyntax(outcomes.ToImmutable(), when, target, Cover(k, target)));
+    }
+
+    private Parser<ClauseSyntax> Arrow => ParseArrow;
+
+    private IResult<ClauseSyntax> ParseArrow(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Symbol("->"), out var arrow) || !q.Next(Target, out var target)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new TransitionSyntax(ImmutableArray<NameSyntax>.Empty, null, target, TextSpan.FromBounds(arrow.Start, target.Span.End)));
+    }
 
     // ---- actions -----------------------------------------------------------------------------------
 
-    private Parser<ClauseSyntax> Shell =>
-        from k in Keyword("shell")
-        from command in String
-        select (ClauseSyntax)new ShellActionSyntax(k, command, Cover(k, command));
+    private Parser<ClauseSyntax> Shell => ParseShell;
 
-    private Parser<ClauseSyntax> Http =>
-        from k in Keyword("http")
-        from method in OneOf("an HTTP method (GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS)", HttpMethods)
-        from url in String
-        from options in HttpOption.XMany()
-        select (ClauseSyntax)BuildHttp(k, method, url, options.ToList());
+    private IResult<ClauseSyntax> ParseShell(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("shell"), out var k) || !q.Next(String, out var command)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new ShellActionSyntax(k, command, Cover(k, command)));
+    }
 
-    private Parser<(string Kind, StringSyntax Value, TextSpan Span)> HttpOption =>
-        (from k in Keyword("body") from v in String select ("body", v, Cover(k, v)))
-        .XOr(from k in Keyword("header") from v in String select ("header", v, Cover(k, v)));
+    private Parser<ClauseSyntax> Http => ParseHttp;
+
+    private IResult<ClauseSyntax> ParseHttp(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("http"), out var k)
+            || !q.Next(OneOf("an HTTP method (GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS)", HttpMethods), out var method)
+            || !q.Next(String, out var url)) return q.Fail<ClauseSyntax>();
+        var options = new List<(string Kind, StringSyntax Value, TextSpan Span)>();
+        while (true)
+        {
+            if (q.Optional(Keyword("body"), out var b, out _))
+            {
+                if (!q.Next(String, out var v)) return q.Fail<ClauseSyntax>();
+                options.Add(("body", v, Cover(b, v)));
+            }
+            else if (q.Optional(Keyword("header"), out var h, out _))
+            {
+                if (!q.Next(String, out var v)) return q.Fail<ClauseSyntax>();
+                options.Add(("header", v, Cover(h, v)));
+            }
+            else break;
+        }
+        return q.Done<ClauseSyntax>(BuildHttp(k, method, url, options));
+    }
 
     private HttpActionSyntax BuildHttp(NameSyntax k, NameSyntax method, StringSyntax url, List<(string Kind, StringSyntax Value, TextSpan Span)> options)
     {
@@ -165,12 +240,14 @@ internal sealed partial class PlaybookParser
         return new HttpActionSyntax(k, method, url, body, headers, span);
     }
 
-    private Parser<ClauseSyntax> Script =>
+    private Parser<ClauseSyntax>? _script;
+    private Parser<ClauseSyntax> Script => _script ??=
         from k in Keyword("script")
         from e in Expression
         select (ClauseSyntax)new ScriptActionSyntax(k, e, Cover(k, e));
 
-    private Parser<ClauseSyntax> Call =>
+    private Parser<ClauseSyntax>? _call;
+    private Parser<ClauseSyntax> Call => _call ??=
         from k in Keyword("call")
         from name in NameOf("the name of the playbook to call")
         from args in Keyword("with").Then(_ => Map).XOptional()
@@ -178,59 +255,78 @@ internal sealed partial class PlaybookParser
             args.IsDefined ? args.Get().Entries : ImmutableArray<MapEntrySyntax>.Empty,
             Cover(k, name, args.GetOrDefault()));
 
-    private Parser<ClauseSyntax> Notify =>
-        from k in Keyword("notify")
-        from message in String
-        select (ClauseSyntax)new NotifyActionSyntax(k, message, Cover(k, message));
+    private Parser<ClauseSyntax> Notify => ParseNotify;
 
-    private Parser<ClauseSyntax> Probe =>
+    private IResult<ClauseSyntax> ParseNotify(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("notify"), out var k) || !q.Next(String, out var message)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new NotifyActionSyntax(k, message, Cover(k, message)));
+    }
+
+    private Parser<ClauseSyntax>? _probe;
+    private Parser<ClauseSyntax> Probe => _probe ??=
         from k in Keyword("probe")
         from action in Shell.XOr(Http).XOr(Script).XOr(Call)
         select (ClauseSyntax)new ProbeSyntax((ActionSyntax)action, Cover(k, action));
 
     // ---- decide, wait, manual, parallel ------------------------------------------------------------
 
-    private Parser<ClauseSyntax> When =>
-        from k in Keyword("when")
-        from e in Expression
-        from arrow in Symbol("->")
-        from target in Target
-        select (ClauseSyntax)new WhenSyntax(e, target, Cover(k, target));
+    private Parser<ClauseSyntax> When => ParseWhen;
 
-    private Parser<ClauseSyntax> Else =>
+    private IResult<ClauseSyntax> ParseWhen(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("when"), out var k) || !q.Next(Expression, out var e) || !q.Next(Symbol("->"), out _) || !q.Next(Target, out var target))
+            return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new WhenSyntax(e, target, Cover(k, target)));
+    }
+
+    private Parser<ClauseSyntax>? _else;
+    private Parser<ClauseSyntax> Else => _else ??=
         from k in Keyword("else")
         from arrow in Symbol("->")
         from target in Target
         select (ClauseSyntax)new ElseSyntax(target, Cover(k, target));
 
-    private Parser<ClauseSyntax> For =>
+    private Parser<ClauseSyntax>? _for;
+    private Parser<ClauseSyntax> For => _for ??=
         from k in Keyword("for")
         from d in Duration
         select (ClauseSyntax)new ForSyntax(d, Cover(k, d));
 
-    private Parser<ClauseSyntax> Until =>
-        from k in Keyword("until")
-        from e in Expression
-        from every in Keyword("every").Then(_ => Duration).XOptional()
-        select (ClauseSyntax)new UntilSyntax(e, every.GetOrDefault(), Cover(k, e, every.GetOrDefault()));
+    private Parser<ClauseSyntax> Until => ParseUntil;
 
-    private Parser<ClauseSyntax> Prompt =>
+    private IResult<ClauseSyntax> ParseUntil(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("until"), out var k) || !q.Next(Expression, out var e)) return q.Fail<ClauseSyntax>();
+        DurationSyntax? every = null;
+        if (q.Optional(Keyword("every"), out _, out _) && !q.Next(Duration, out every)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new UntilSyntax(e, every, Cover(k, e, every)));
+    }
+
+    private Parser<ClauseSyntax>? _prompt;
+    private Parser<ClauseSyntax> Prompt => _prompt ??=
         from k in Keyword("prompt")
         from s in String
         select (ClauseSyntax)new PromptSyntax(s, Cover(k, s));
 
-    private Parser<ChoiceSyntax> Choice =>
+    private Parser<ChoiceSyntax>? _choice;
+    private Parser<ChoiceSyntax> Choice => _choice ??=
         from outcome in OneOf("approve or reject", "approve", "reject")
         from label in OptionalTitle
         select new ChoiceSyntax(outcome, label, Cover(outcome, label));
 
-    private Parser<ClauseSyntax> Choices =>
+    private Parser<ClauseSyntax>? _choices;
+    private Parser<ClauseSyntax> Choices => _choices ??=
         from k in Keyword("choices")
         from first in Choice
         from rest in Symbol(",").Then(_ => Choice).XMany()
-        select (ClauseSyntax)new ChoicesSyntax(rest.Prepend(first).ToImmutableArray(), Cover(k, first, rest.LastOrDefault()));
+        select (ClauseSyntax)new ChoicesSyntax(Together(first, rest), Cover(k, first, rest.LastOrDefault()));
 
-    private Parser<ClauseSyntax> Join =>
+    private Parser<ClauseSyntax>? _join;
+    private Parser<ClauseSyntax> Join => _join ??=
         from k in Keyword("join")
         from mode in OneOf("all, any or a number of branches", "all", "any").Select(n => (ValueSyntax)new WordSyntax(n.Text, n.Span))
             .XOr(Number("all, any or a number of branches").Select(n => (ValueSyntax)n))
@@ -238,24 +334,35 @@ internal sealed partial class PlaybookParser
 
     // ---- simulate ------------------------------------------------------------------------------------
 
-    private Parser<ClauseSyntax> SimDuration =>
-        from k in Keyword("duration")
-        from min in Duration
-        from max in Symbol("..").Then(_ => Duration).XOptional()
-        select (ClauseSyntax)new SimulateSyntax(min, max.GetOrDefault() ?? min, null, null, ImmutableArray.Create<ClauseSyntax>(new SimulateItemSyntax(k, k.Span)), Cover(k, min, max.GetOrDefault()));
+    private Parser<ClauseSyntax> SimDuration => ParseSimDuration;
 
-    private Parser<ClauseSyntax> SimFail =>
-        from k in Keyword("fail")
-        from p in Percent
-        select (ClauseSyntax)new SimulateSyntax(null, null, p, null, ImmutableArray.Create<ClauseSyntax>(new SimulateItemSyntax(k, k.Span)), Cover(k, p));
+    private IResult<ClauseSyntax> ParseSimDuration(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("duration"), out var k) || !q.Next(Duration, out var min)) return q.Fail<ClauseSyntax>();
+        DurationSyntax? max = null;
+        if (q.Optional(Symbol(".."), out _, out _) && !q.Next(Duration, out max)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new SimulateSyntax(min, max ?? min, null, null, ImmutableArray.Create<ClauseSyntax>(new SimulateItemSyntax(k, k.Span)), Cover(k, min, max)));
+    }
 
-    private Parser<ClauseSyntax> SimOutputs =>
+    private Parser<ClauseSyntax> SimFail => ParseSimFail;
+
+    private IResult<ClauseSyntax> ParseSimFail(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("fail"), out var k) || !q.Next(Percent, out var p)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new SimulateSyntax(null, null, p, null, ImmutableArray.Create<ClauseSyntax>(new SimulateItemSyntax(k, k.Span)), Cover(k, p)));
+    }
+
+    private Parser<ClauseSyntax>? _simOutputs;
+    private Parser<ClauseSyntax> SimOutputs => _simOutputs ??=
         from k in Keyword("outputs")
         from m in Map
         select (ClauseSyntax)new SimulateSyntax(null, null, null, m, ImmutableArray.Create<ClauseSyntax>(new SimulateItemSyntax(k, k.Span)), Cover(k, m));
 
     /// <summary><c>simulate { … }</c>: each setting parses to a partial SimulateSyntax; they are merged here.</summary>
-    private Parser<ClauseSyntax> Simulate => i =>
+    private Parser<ClauseSyntax>? _simulate;
+    private Parser<ClauseSyntax> Simulate => _simulate ??= i =>
     {
         var k = Keyword("simulate")(i);
         if (!k.WasSuccessful) return Result.Failure<ClauseSyntax>(k.Remainder, k.Message, k.Expectations);
@@ -276,20 +383,27 @@ internal sealed partial class PlaybookParser
 
     private delegate StateSyntax StateFactory(NameSyntax keyword, NameSyntax name, StringSyntax? title, ImmutableArray<ClauseSyntax> body, TextSpan span);
 
-    private Parser<ClauseSyntax> State(string keyword, Blocks kind, StateFactory make) => i =>
+    private Parser<ClauseSyntax> State(string keyword, Blocks kind, StateFactory make)
     {
-        var header = (from kw in Keyword(keyword)
-                      from n in NameOf($"the {keyword}'s name")
-                      from t in OptionalTitle
-                      select (kw, n, t))(i);
+        var headerParser = from kw in Keyword(keyword)
+                           from n in NameOf($"the {keyword}'s name")
+                           from t in OptionalTitle
+                           select (kw, n, t);
+        return i => ParseState(i, headerParser, keyword, kind, make);
+    }
+
+    private IResult<ClauseSyntax> ParseState(IInput i, Parser<(NameSyntax, NameSyntax, StringSyntax?)> headerParser, string keyword, Blocks kind, StateFactory make)
+    {
+        var header = headerParser(i);
         if (!header.WasSuccessful) return Result.Failure<ClauseSyntax>(header.Remainder, header.Message, header.Expectations);
         var (k, name, title) = header.Value;
         var block = ParseBracedBlock(header.Remainder, kind, $"{keyword} '{name.Text}'", Cover(k, name));
         if (!block.WasSuccessful) return Result.Failure<ClauseSyntax>(block.Remainder, block.Message, block.Expectations);
         return Result.Success<ClauseSyntax>(make(k, name, title, block.Value.Items, TextSpan.FromBounds(k.Span.Start, block.Value.End)), block.Remainder);
-    };
+    }
 
-    private Parser<ClauseSyntax> Phase => i =>
+    private Parser<ClauseSyntax>? _phase;
+    private Parser<ClauseSyntax> Phase => _phase ??= i =>
     {
         var header = (from kw in Keyword("phase")
                       from n in NameOf("the phase's name")
@@ -303,10 +417,14 @@ internal sealed partial class PlaybookParser
         return Result.Success<ClauseSyntax>(new PhaseSyntax(k, name, title, within, block.Value.Items, TextSpan.FromBounds(k.Span.Start, block.Value.End)), block.Remainder);
     };
 
-    private Parser<ClauseSyntax> End =>
-        from k in Keyword("end")
-        from name in NameOf("the end state's name")
-        from status in OneOf("success or failure", "success", "failure")
-        from message in OptionalTitle
-        select (ClauseSyntax)new EndSyntax(k, name, status, message, Cover(k, status, message));
+    private Parser<ClauseSyntax> End => ParseEnd;
+
+    private IResult<ClauseSyntax> ParseEnd(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("end"), out var k) || !q.Next(NameOf("the end state's name"), out var name)
+            || !q.Next(OneOf("success or failure", "success", "failure"), out var status)) return q.Fail<ClauseSyntax>();
+        q.Optional(String, out var message, out _);
+        return q.Done<ClauseSyntax>(new EndSyntax(k, name, status, message, Cover(k, status, message)));
+    }
 }

@@ -21,8 +21,14 @@ internal sealed partial class PlaybookParser
     private SourceInput After(IInput input, int tokenEnd) =>
         ((SourceInput)input).At(Lexical.SkipTrivia(Text, tokenEnd), tokenEnd);
 
-    private static IResult<T> Fail<T>(IInput at, string expected) =>
-        Result.Failure<T>(at, "expected " + expected, new[] { expected });
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Message, string[] Expectations)> Failures = new(StringComparer.Ordinal);
+
+    // Failures are the common case (every optional part that is absent is one), so their texts are made once.
+    private static IResult<T> Fail<T>(IInput at, string expected)
+    {
+        var (message, expectations) = Failures.GetOrAdd(expected, static e => ("expected " + e, new[] { e }));
+        return Result.Failure<T>(at, message, expectations);
+    }
 
     private static IResult<T> FailCoded<T>(IInput at, DiagnosticDescriptor descriptor, int length, params string[] args) =>
         Result.Failure<T>(at, descriptor.Id + "|" + length.ToString(CultureInfo.InvariantCulture) + "|" + string.Join("\u0002", args), Array.Empty<string>());
@@ -37,31 +43,42 @@ internal sealed partial class PlaybookParser
         return Result.Success(new NameSyntax(Text[i.Position..end], TextSpan.FromBounds(i.Position, end)), After(i, end));
     }
 
-    private Parser<NameSyntax> NameOf(string what) => i => ParseWord(i, what);
+    private readonly Dictionary<(char Kind, string Key), object> _memo = new();
 
-    private Parser<NameSyntax> Keyword(string keyword) => i =>
+    /// <summary>Parsers with arguments are built once per argument: statement parsers ask for them on every use.</summary>
+    private Parser<T> Memo<T>(char kind, string key, Func<Parser<T>> build)
+    {
+        if (_memo.TryGetValue((kind, key), out var known)) return (Parser<T>)known;
+        var parser = build();
+        _memo[(kind, key)] = parser;
+        return parser;
+    }
+
+    private Parser<NameSyntax> NameOf(string what) => Memo<NameSyntax>('n', what, () => i => ParseWord(i, what));
+
+    private Parser<NameSyntax> Keyword(string keyword) => Memo<NameSyntax>('k', keyword, () => i =>
     {
         var end = Lexical.ScanWord(Text, i.Position);
         if (end - i.Position != keyword.Length || string.CompareOrdinal(Text, i.Position, keyword, 0, keyword.Length) != 0)
             return Fail<NameSyntax>(i, $"'{keyword}'");
         return Result.Success(new NameSyntax(keyword, TextSpan.FromBounds(i.Position, end)), After(i, end));
-    };
+    });
 
     /// <summary>One of several keywords, e.g. an outcome or an HTTP method.</summary>
-    private Parser<NameSyntax> OneOf(string what, params string[] words) => i =>
+    private Parser<NameSyntax> OneOf(string what, params string[] words) => Memo<NameSyntax>('o', what, () => i =>
     {
         var end = Lexical.ScanWord(Text, i.Position);
         var word = Text[i.Position..end];
         if (end == i.Position || Array.IndexOf(words, word) < 0) return Fail<NameSyntax>(i, what);
         return Result.Success(new NameSyntax(word, TextSpan.FromBounds(i.Position, end)), After(i, end));
-    };
+    });
 
-    private Parser<TextSpan> Symbol(string symbol) => i =>
+    private Parser<TextSpan> Symbol(string symbol) => Memo<TextSpan>('s', symbol, () => i =>
     {
         if (string.CompareOrdinal(Text, i.Position, symbol, 0, symbol.Length) != 0) return Fail<TextSpan>(i, $"'{symbol}'");
         var end = i.Position + symbol.Length;
         return Result.Success(TextSpan.FromBounds(i.Position, end), After(i, end));
-    };
+    });
 
     // ---- numbers, durations, percentages -----------------------------------------------------
 
@@ -107,7 +124,8 @@ internal sealed partial class PlaybookParser
             && double.IsFinite(value);
     }
 
-    private Parser<DurationSyntax> Duration => i =>
+    private Parser<DurationSyntax>? _duration;
+    private Parser<DurationSyntax> Duration => _duration ??= i =>
     {
         var r = ParseNumeric(i, "a duration (like 30s or 5m)");
         if (!r.WasSuccessful) return Result.Failure<DurationSyntax>(r.Remainder, r.Message, r.Expectations);
@@ -120,15 +138,16 @@ internal sealed partial class PlaybookParser
         return FailCoded<DurationSyntax>(i, DiagnosticCatalog.InvalidDuration, r.Value.Span.Length, Text.Substring(r.Value.Span.Start, r.Value.Span.Length));
     };
 
-    private Parser<NumberSyntax> Number(string what) => i =>
+    private Parser<NumberSyntax> Number(string what) => Memo<NumberSyntax>('#', what, () => i =>
     {
         var r = ParseNumeric(i, what);
         if (!r.WasSuccessful) return Result.Failure<NumberSyntax>(r.Remainder, r.Message, r.Expectations);
         if (r.Value is NumberSyntax n) return Result.Success(n, r.Remainder);
         return Fail<NumberSyntax>(i, what);
-    };
+    });
 
-    private Parser<PercentSyntax> Percent => i =>
+    private Parser<PercentSyntax>? _percent;
+    private Parser<PercentSyntax> Percent => _percent ??= i =>
     {
         var r = ParseNumeric(i, "a percentage (like 10%)");
         if (!r.WasSuccessful) return Result.Failure<PercentSyntax>(r.Remainder, r.Message, r.Expectations);
@@ -140,7 +159,8 @@ internal sealed partial class PlaybookParser
 
     /// <summary>A backtick expression with an optional <c>js</c>/<c>cs</c> prefix; a fence of N
     /// backticks ends at the next run of exactly N backticks (as in Markdown).</summary>
-    private Parser<ExpressionSyntax> Expression => i => ParseExpression(i);
+    private Parser<ExpressionSyntax>? _expression;
+    private Parser<ExpressionSyntax> Expression => _expression ??= i => ParseExpression(i);
 
     private IResult<ExpressionSyntax> ParseExpression(IInput i)
     {
@@ -197,7 +217,8 @@ internal sealed partial class PlaybookParser
 
     // ---- strings -----------------------------------------------------------------------------------
 
-    private Parser<StringSyntax> String => i => ParseString(i);
+    private Parser<StringSyntax>? _string;
+    private Parser<StringSyntax> String => _string ??= i => ParseString(i);
 
     private IResult<StringSyntax> ParseString(IInput i)
     {
@@ -205,6 +226,17 @@ internal sealed partial class PlaybookParser
         var start = i.Position;
         if (start >= text.Length || text[start] != '"') return Fail<StringSyntax>(i, "a string in quotes");
         if (string.CompareOrdinal(text, start, "\"\"\"", 0, 3) == 0) return ParseLongString(i);
+
+        // Most strings are plain text: take them in one piece.
+        var plainEnd = text.AsSpan(start + 1).IndexOfAny("\"\\$\n\r");
+        if (plainEnd >= 0 && text[start + 1 + plainEnd] == '"')
+        {
+            var close = start + 1 + plainEnd;
+            var plain = plainEnd == 0
+                ? ImmutableArray<StringPartSyntax>.Empty
+                : ImmutableArray.Create<StringPartSyntax>(new TextPartSyntax(text.Substring(start + 1, plainEnd), TextSpan.FromBounds(start + 1, close)));
+            return Result.Success(new StringSyntax(plain, false, TextSpan.FromBounds(start, close + 1)), After(i, close + 1));
+        }
 
         var parts = ImmutableArray.CreateBuilder<StringPartSyntax>();
         var buffer = new StringBuilder();

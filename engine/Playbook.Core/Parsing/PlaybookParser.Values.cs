@@ -10,7 +10,8 @@ internal sealed partial class PlaybookParser
     private const string ValueExpected = "a value (a string, number, duration, true/false, `expression`, { map } or [ list ])";
 
     /// <summary>Any value, chosen by its first character so errors point at the value itself.</summary>
-    private Parser<ValueSyntax> Value => i => ParseValue(i);
+    private Parser<ValueSyntax>? _value;
+    private Parser<ValueSyntax> Value => _value ??= i => ParseValue(i);
 
     private IResult<ValueSyntax> ParseValue(IInput i)
     {
@@ -50,7 +51,8 @@ internal sealed partial class PlaybookParser
         r.WasSuccessful ? Result.Success<ValueSyntax>(r.Value, r.Remainder) : Result.Failure<ValueSyntax>(r.Remainder, r.Message, r.Expectations);
 
     /// <summary><c>{ key = value, key = value }</c>; entries are separated by commas, semicolons or line breaks.</summary>
-    private Parser<MapSyntax> Map => i =>
+    private Parser<MapSyntax>? _map;
+    private Parser<MapSyntax> Map => _map ??= i =>
     {
         var open = Symbol("{")(i);
         if (!open.WasSuccessful) return Result.Failure<MapSyntax>(open.Remainder, open.Message, open.Expectations);
@@ -75,14 +77,16 @@ internal sealed partial class PlaybookParser
         }
     };
 
-    private Parser<MapEntrySyntax> MapEntry =>
+    private Parser<MapEntrySyntax>? _mapEntry;
+    private Parser<MapEntrySyntax> MapEntry => _mapEntry ??=
         from key in NameOf("a key")
         from eq in Symbol("=")
         from value in Value
         select new MapEntrySyntax(key, value, key.Span.Cover(value.Span));
 
     /// <summary><c>[ value, value ]</c>.</summary>
-    private Parser<ListSyntax> List => i =>
+    private Parser<ListSyntax>? _list;
+    private Parser<ListSyntax> List => _list ??= i =>
     {
         var open = Symbol("[")(i);
         if (!open.WasSuccessful) return Result.Failure<ListSyntax>(open.Remainder, open.Message, open.Expectations);
@@ -108,7 +112,8 @@ internal sealed partial class PlaybookParser
     };
 
     /// <summary>A retry factor, written <c>x2</c>, <c>x 1.5</c> or <c>×2</c>.</summary>
-    private Parser<NumberSyntax> Factor => i =>
+    private Parser<NumberSyntax>? _factor;
+    private Parser<NumberSyntax> Factor => _factor ??= i =>
     {
         var text = Text;
         var p = i.Position;

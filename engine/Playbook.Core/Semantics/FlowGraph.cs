@@ -27,6 +27,42 @@ public sealed class FlowGraph
 
     public IReadOnlyList<StateSymbol> Next(StateSymbol state) => _edges.TryGetValue(state, out var e) ? e : Array.Empty<StateSymbol>();
 
+    private Dictionary<StateSymbol, List<StateSymbol>>? _previous;
+
+    /// <summary>The states that lead directly to <paramref name="state"/>.</summary>
+    public IReadOnlyList<StateSymbol> Previous(StateSymbol state)
+    {
+        if (_previous is null)
+        {
+            _previous = new Dictionary<StateSymbol, List<StateSymbol>>();
+            foreach (var (from, tos) in _edges)
+            {
+                foreach (var to in tos)
+                {
+                    if (!_previous.TryGetValue(to, out var list)) _previous[to] = list = new List<StateSymbol>();
+                    list.Add(from);
+                }
+            }
+        }
+        return _previous.TryGetValue(state, out var p) ? p : Array.Empty<StateSymbol>();
+    }
+
+    /// <summary>Whether some state in <paramref name="sources"/> comes before <paramref name="target"/> on a
+    /// path (walks backwards from the target and stops at the first source found).</summary>
+    public bool AnyPrecedes(IReadOnlySet<StateSymbol> sources, StateSymbol target)
+    {
+        var seen = new HashSet<StateSymbol>();
+        var stack = new Stack<StateSymbol>(Previous(target));
+        while (stack.Count > 0)
+        {
+            var s = stack.Pop();
+            if (sources.Contains(s)) return true;
+            if (!seen.Add(s)) continue;
+            foreach (var p in Previous(s)) stack.Push(p);
+        }
+        return false;
+    }
+
     private IEnumerable<StateSymbol> EdgesOf(StateSymbol state)
     {
         foreach (var s in _model.Successors(state))

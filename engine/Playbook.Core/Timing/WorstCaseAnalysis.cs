@@ -129,6 +129,8 @@ public static class WorstCaseAnalysis
         }
 
         // Iterative DFS in post-order; a back edge inside the useful set is a loop on the way.
+        var usefulEdges = new Dictionary<Node, List<Edge>>();
+        foreach (var n in useful) usefulEdges[n] = n.Edges.Where(e => useful.Contains(e.To)).ToList();
         var memo = new Dictionary<Node, Best>();
         var state = new Dictionary<Node, int>(); // 1 = on the stack, 2 = done
         var work = new Stack<(Node Node, int Edge)>();
@@ -138,7 +140,7 @@ public static class WorstCaseAnalysis
         while (work.Count > 0)
         {
             var (node, edge) = work.Pop();
-            var edges = node.Edges.Where(e => useful.Contains(e.To)).ToList();
+            var edges = usefulEdges.TryGetValue(node, out var known) ? known : new List<Edge>();
             if (edge < edges.Count)
             {
                 work.Push((node, edge + 1));

@@ -16,28 +16,77 @@ public sealed class ExpressionCheck : IPlaybookCheck
 
     public IReadOnlyList<string> Reports { get; } = new[] { "PB1004", "PB1011", "PB1013", "PB3001", "PB3002", "PB3003" };
 
-    private sealed record Use(ExpressionSyntax Expression, ExpressionLanguage Language, IReadOnlySet<string> Scope);
+    /// <summary>One expression where it stands: in a state (or at the top for lets and metadata), reading
+    /// the action's result or not, and for a let the lets declared before it.</summary>
+    private sealed record Use(ExpressionSyntax Expression, ExpressionLanguage Language, StateSymbol? State, bool ReadsResult, IReadOnlySet<string>? EarlierLets);
 
     public void Check(CheckContext context)
     {
         var model = context.Model;
         CheckDeclaredNames(context);
+        var scope = new Scope(context);
         var uses = CollectUses(context);
 
         foreach (var use in uses.Where(u => u.Language == ExpressionLanguage.JavaScript))
         {
-            Report(context, use, JavaScriptAnalyzer.Analyze(use.Expression.Code));
+            Report(context, scope, use, JavaScriptAnalyzer.Analyze(use.Expression.Code));
         }
 
         var csharp = uses.Where(u => u.Language == ExpressionLanguage.CSharp).ToList();
         if (csharp.Count > 0)
         {
             var analyses = CSharpAnalyzer.AnalyzeAll(CSharpGlobals.For(model), csharp.Select(u => u.Expression.Code).ToList());
-            for (var i = 0; i < csharp.Count; i++) Report(context, csharp[i], analyses[i]);
+            for (var i = 0; i < csharp.Count; i++) Report(context, scope, csharp[i], analyses[i]);
         }
     }
 
-    private static void Report(CheckContext context, Use use, ExpressionAnalysis analysis)
+    /// <summary>Answers "may this expression read that name?" without building a set of names per state:
+    /// a capture is readable where some state that captures it comes earlier on a path (checked on demand,
+    /// walking backwards, and remembered).</summary>
+    private sealed class Scope
+    {
+        private readonly CheckContext _context;
+        private readonly HashSet<string> _parameters = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _lets = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, HashSet<StateSymbol>> _capturers = new(StringComparer.Ordinal);
+        private readonly Dictionary<(StateSymbol, string), bool> _known = new();
+
+        public Scope(CheckContext context)
+        {
+            _context = context;
+            foreach (var i in context.Model.Inputs) _parameters.Add(i.Name.Text);
+            foreach (var s in context.Model.Secrets) _parameters.Add(s.Name.Text);
+            foreach (var l in context.Model.Lets) _lets.Add(l.Name.Text);
+            foreach (var state in context.Model.States)
+            {
+                foreach (var c in state.Syntax.Body.OfType<CaptureSyntax>())
+                {
+                    if (!_capturers.TryGetValue(c.Name.Text, out var set)) _capturers[c.Name.Text] = set = new HashSet<StateSymbol>();
+                    set.Add(state);
+                }
+            }
+        }
+
+        public bool Allows(Use use, string name)
+        {
+            if (_parameters.Contains(name)) return true;
+            if (use.EarlierLets is not null) return use.EarlierLets.Contains(name);
+            if (_lets.Contains(name)) return true;
+            if (use.State is not { } state) return false;
+            if (use.ReadsResult && (ResultNames.ContainsKey(name) || state.Syntax.Body.OfType<CaptureSyntax>().Any(c => c.Name.Text == name))) return true;
+            if (!_capturers.TryGetValue(name, out var capturers)) return false;
+            if (!_known.TryGetValue((state, name), out var allowed))
+                _known[(state, name)] = allowed = _context.Flow.AnyPrecedes(capturers, state);
+            return allowed;
+        }
+
+        /// <summary>Names worth suggesting for a typo: everything readable somewhere.</summary>
+        public IEnumerable<string> Candidates(Use use) =>
+            _parameters.Concat(use.EarlierLets ?? _lets).Concat(use.State is null ? Array.Empty<string>() : _capturers.Keys)
+                .Concat(use.ReadsResult ? ResultNames.Keys : Array.Empty<string>());
+    }
+
+    private static void Report(CheckContext context, Scope scope, Use use, ExpressionAnalysis analysis)
     {
         var code = use.Expression.CodeSpan;
         TextSpan Map(int offset, int length) =>
@@ -58,9 +107,9 @@ public sealed class ExpressionCheck : IPlaybookCheck
         }
         foreach (var name in analysis.FreeNames)
         {
-            if (use.Scope.Contains(name.Name)) continue;
+            if (scope.Allows(use, name.Name)) continue;
             var span = Map(name.Offset, name.Length);
-            var hint = CheckContext.DidYouMean(name.Name, use.Scope);
+            var hint = CheckContext.DidYouMean(name.Name, scope.Candidates(use).Distinct());
             if (hint is null && ResultNames.ContainsKey(name.Name))
                 hint = $"'{name.Name}' is the action's result: read it in this step's capture, expect or 'when', and capture what later states need";
             context.Diagnostics.ReportWithHint(DiagnosticCatalog.UnknownName, span, hint, name.Name);
@@ -89,95 +138,68 @@ public sealed class ExpressionCheck : IPlaybookCheck
         var model = context.Model;
         var language = model.DefaultLanguage;
         var uses = new List<Use>();
-        var parameters = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var i in model.Inputs) parameters.Add(i.Name.Text);
-        foreach (var s in model.Secrets) parameters.Add(s.Name.Text);
 
-        void Add(ValueSyntax? value, IReadOnlySet<string> scope)
+        void Add(ValueSyntax? value, StateSymbol? state, bool readsResult, IReadOnlySet<string>? earlierLets = null)
         {
             switch (value)
             {
                 case ExpressionSyntax e:
-                    uses.Add(new Use(e, e.Language ?? language, scope));
+                    uses.Add(new Use(e, e.Language ?? language, state, readsResult, earlierLets));
                     break;
                 case StringSyntax s:
                     // An empty ${} was reported by the parser (PB3006); analysing it would only say so again.
-                    foreach (var hole in s.Holes.Where(h => h.Code.Trim().Length > 0)) uses.Add(new Use(hole, language, scope));
+                    foreach (var hole in s.Holes.Where(h => h.Code.Trim().Length > 0)) uses.Add(new Use(hole, language, state, readsResult, earlierLets));
                     break;
                 case MapSyntax m:
-                    foreach (var entry in m.Entries) Add(entry.Value, scope);
+                    foreach (var entry in m.Entries) Add(entry.Value, state, readsResult, earlierLets);
                     break;
                 case ListSyntax l:
-                    foreach (var item in l.Items) Add(item, scope);
+                    foreach (var item in l.Items) Add(item, state, readsResult, earlierLets);
                     break;
             }
         }
 
         // A let reads inputs, secrets and the lets before it.
+        var earlier = new HashSet<string>(StringComparer.Ordinal);
         foreach (var let in model.Lets)
         {
-            Add(let.Value, new HashSet<string>(parameters, StringComparer.Ordinal));
-            parameters.Add(let.Name.Text);
+            Add(let.Value, null, false, new HashSet<string>(earlier, StringComparer.Ordinal));
+            earlier.Add(let.Name.Text);
         }
-        foreach (var meta in model.Syntax.Members.OfType<MetadataSyntax>()) Add(meta.Value, parameters);
+        foreach (var meta in model.Syntax.Members.OfType<MetadataSyntax>()) Add(meta.Value, null, false);
 
-        var available = CapturesAvailable(context);
         foreach (var state in model.States)
         {
-            var before = new HashSet<string>(parameters, StringComparer.Ordinal);
-            if (available.TryGetValue(state, out var captured)) before.UnionWith(captured);
-            var after = new HashSet<string>(before, StringComparer.Ordinal);
-            after.UnionWith(ResultNames.Keys);
-            foreach (var c in state.Syntax.Body.OfType<CaptureSyntax>()) after.Add(c.Name.Text);
-
-            Add(state.Syntax.Title, before);
-            foreach (var clause in state.Syntax.Body) AddClause(clause, before, after);
-            if (state.Syntax is EndSyntax end) Add(end.Message, before);
+            Add(state.Syntax.Title, state, false);
+            foreach (var clause in state.Syntax.Body) AddClause(clause, state);
+            if (state.Syntax is EndSyntax end) Add(end.Message, state, false);
         }
-        foreach (var branch in model.Branches) Add(branch.Syntax.Title, parameters);
+        foreach (var branch in model.Branches) Add(branch.Syntax.Title, null, false);
         return uses;
 
-        void AddClause(ClauseSyntax clause, IReadOnlySet<string> before, IReadOnlySet<string> after)
+        void AddClause(ClauseSyntax clause, StateSymbol state)
         {
             switch (clause)
             {
-                case ShellActionSyntax a: Add(a.Command, before); break;
+                case ShellActionSyntax a: Add(a.Command, state, false); break;
                 case HttpActionSyntax h:
-                    Add(h.Url, before);
-                    Add(h.Body, before);
-                    foreach (var header in h.Headers) Add(header.Value, before);
+                    Add(h.Url, state, false);
+                    Add(h.Body, state, false);
+                    foreach (var header in h.Headers) Add(header.Value, state, false);
                     break;
-                case ScriptActionSyntax s: Add(s.Script, before); break;
-                case CallActionSyntax c: foreach (var arg in c.Arguments) Add(arg.Value, before); break;
-                case NotifyActionSyntax n: Add(n.Message, before); break;
-                case ProbeSyntax p: AddClause(p.Action, before, after); break;
-                case PromptSyntax p: Add(p.Text, before); break;
-                case DescriptionSyntax d: Add(d.Text, before); break;
-                case ChoicesSyntax ch: foreach (var c in ch.Choices) Add(c.Label, before); break;
-                case WhenSyntax w: Add(w.Condition, before); break;
-                case CaptureSyntax c: Add(c.Value, after); break;
-                case ExpectSyntax e: Add(e.Condition, after); break;
-                case UntilSyntax u: Add(u.Condition, after); break;
-                case TransitionSyntax t: Add(t.When, after); break;
+                case ScriptActionSyntax s: Add(s.Script, state, false); break;
+                case CallActionSyntax c: foreach (var arg in c.Arguments) Add(arg.Value, state, false); break;
+                case NotifyActionSyntax n: Add(n.Message, state, false); break;
+                case ProbeSyntax p: AddClause(p.Action, state); break;
+                case PromptSyntax p: Add(p.Text, state, false); break;
+                case DescriptionSyntax d: Add(d.Text, state, false); break;
+                case ChoicesSyntax ch: foreach (var c in ch.Choices) Add(c.Label, state, false); break;
+                case WhenSyntax w: Add(w.Condition, state, false); break;
+                case CaptureSyntax c: Add(c.Value, state, true); break;
+                case ExpectSyntax e: Add(e.Condition, state, true); break;
+                case UntilSyntax u: Add(u.Condition, state, true); break;
+                case TransitionSyntax t: Add(t.When, state, true); break;
             }
         }
-    }
-
-    /// <summary>For each state, the captures some earlier state on a path to it has made.</summary>
-    private static Dictionary<StateSymbol, HashSet<string>> CapturesAvailable(CheckContext context)
-    {
-        var result = new Dictionary<StateSymbol, HashSet<string>>();
-        foreach (var source in context.Model.States)
-        {
-            var names = source.Syntax.Body.OfType<CaptureSyntax>().Select(c => c.Name.Text).ToList();
-            if (names.Count == 0) continue;
-            var from = context.Flow.Next(source);
-            foreach (var reached in context.Flow.Walk(from))
-            {
-                if (!result.TryGetValue(reached, out var set)) result[reached] = set = new HashSet<string>(StringComparer.Ordinal);
-                set.UnionWith(names);
-            }
-        }
-        return result;
     }
 }
