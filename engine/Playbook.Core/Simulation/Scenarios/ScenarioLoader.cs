@@ -64,7 +64,8 @@ internal sealed partial class ScenarioLoader
     {
         var loader = new ScenarioLoader(source, session);
         var scenarios = loader.LoadAll();
-        return new ScenarioFile(source, loader._playbookPath, loader._playbook, scenarios, loader._bag.ToList());
+        var diagnostics = loader._bag.ToList().Select((d, i) => (d, i)).OrderBy(x => x.d.Span.Start).ThenBy(x => x.i).Select(x => x.d).ToList();
+        return new ScenarioFile(source, loader._playbookPath, loader._playbook, scenarios, diagnostics);
     }
 
     private static (SourceFile Source, string? Problem) Read(string path)
@@ -391,7 +392,7 @@ internal sealed partial class ScenarioLoader
                 var allowed = Outcomes(state);
                 if (!allowed.Contains(word))
                 {
-                    var hint = word == "timeout" ? $"{state.KindName} '{state.Name}' has no 'timeout' setting (and no phase budget), so it never times out" : Suggestion(word, allowed, "outcomes");
+                    var hint = word == "timeout" ? $"{state.KindName} '{state.Name}' has no 'timeout' setting (and no phase budget), so it never times out" : Suggestion(word, allowed);
                     _bag.ReportWithHint(DiagnosticCatalog.ScenarioImpossibleOutcome, SpanOf(o.Value), hint, state.KindName, state.Name, word, Or(allowed));
                 }
             }
@@ -468,7 +469,7 @@ internal sealed partial class ScenarioLoader
                 var allowed = Outcomes(state);
                 if (!allowed.Contains(answer))
                 {
-                    var hint = answer == "timeout" ? $"manual '{name}' has no 'timeout' setting, so it waits for ever" : Suggestion(answer, allowed, "answers");
+                    var hint = answer == "timeout" ? $"manual '{name}' has no 'timeout' setting, so it waits for ever" : Suggestion(answer, allowed);
                     _bag.ReportWithHint(DiagnosticCatalog.ScenarioImpossibleOutcome, SpanOf(value), hint, state.KindName, name, answer, Or(allowed));
                 }
             }
@@ -490,14 +491,14 @@ internal sealed partial class ScenarioLoader
             if (Model is not null && Model.Lookup(endName) is not { IsEnd: true })
             {
                 var ends = Model.RunnableStates.Where(s => s.IsEnd).Select(s => s.Name).ToList();
-                _bag.ReportWithHint(DiagnosticCatalog.ScenarioUnknownEnd, SpanOf(end.Value), Suggestion(endName, ends, "ends"), endName, Model.Name, Or(ends));
+                _bag.ReportWithHint(DiagnosticCatalog.ScenarioUnknownEnd, SpanOf(end.Value), Suggestion(endName, ends), endName, Model.Name, Or(ends));
             }
         }
         if (map.TryGetValue("status", out var status) && Text(status.Value, "'status' is success, failure or aborted") is { } s)
         {
             if (Statuses.Contains(s)) expect = expect with { Status = s };
             else
-                _bag.ReportWithHint(DiagnosticCatalog.InvalidScenarioValue, SpanOf(status.Value), Suggestion(s, Statuses, "statuses"),
+                _bag.ReportWithHint(DiagnosticCatalog.InvalidScenarioValue, SpanOf(status.Value), Suggestion(s, Statuses),
                     $"'{s}' is not a status: use success, failure or aborted");
         }
         if (map.TryGetValue("path", out var path))
@@ -564,9 +565,10 @@ internal sealed partial class ScenarioLoader
         _bag.ReportWithHint(DiagnosticCatalog.ScenarioUnknownState, SpanOf(node), Suggestion(name, names, "states"), name, Model.Name);
     }
 
-    private static string? Suggestion(string word, IReadOnlyCollection<string> candidates, string what) =>
+    /// <summary>"did you mean 'x'?", or else (when <paramref name="what"/> is given and the list is short) the names to choose from.</summary>
+    private static string? Suggestion(string word, IReadOnlyCollection<string> candidates, string? what = null) =>
         Spelling.Suggest(word, candidates) is { } s ? $"did you mean '{s}'?"
-        : candidates.Count is > 0 and <= 12 ? $"the {what} are {Or(candidates, "and")}" : null;
+        : what is not null && candidates.Count is > 0 and <= 12 ? $"the {what} are {Or(candidates, "and")}" : null;
 
     private static string Or(IEnumerable<string> words, string conjunction = "or")
     {
@@ -673,8 +675,9 @@ internal sealed partial class ScenarioLoader
         var span = Span(node.Start.Index, node.End.Index);
         if (node is not YamlScalarNode)
         {
+            // A collection's end mark is not always set: its first line is what the caret shows anyway.
             var newline = _source.Text.IndexOf('\n', span.Start);
-            if (newline >= 0 && newline < span.End) span = TextSpan.FromBounds(span.Start, newline);
+            span = TextSpan.FromBounds(span.Start, newline < 0 ? _source.Text.Length : newline);
             var trimmed = span.End;
             while (trimmed > span.Start && char.IsWhiteSpace(_source.Text[trimmed - 1])) trimmed--;
             span = TextSpan.FromBounds(span.Start, trimmed);
