@@ -153,7 +153,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ScenarioPlaybookNotFound =
         Error("PB9005", "Tested playbook not found", "no playbook at '{0}': 'playbook:' is a path relative to this file, like 'playbook: NAME.playbook'");
     public static readonly DiagnosticDescriptor ScenarioPlaybookHasErrors =
-        Error("PB9006", "Tested playbook has errors", "playbook '{0}' has {1}: fix them first (run 'playbook validate {0}')");
+        Error("PB9006", "Tested playbook has errors", "playbook '{0}' has {1}, and only a playbook without errors can be tested: run 'playbook validate {0}' and fix the playbook");
     public static readonly DiagnosticDescriptor ScenarioUnknownState =
         Error("PB9007", "Unknown state in scenario", "'{0}' is not a state of playbook '{1}'");
     public static readonly DiagnosticDescriptor ScenarioInvalidDuration =

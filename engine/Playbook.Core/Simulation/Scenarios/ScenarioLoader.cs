@@ -42,6 +42,9 @@ internal sealed partial class ScenarioLoader
     private string? _playbookPath;
     private int _valueNodes;
 
+    /// <summary>Keys reported as misspellings of a known key (map, key meant): that key is not reported missing too.</summary>
+    private readonly HashSet<(YamlNode, string)> _misspelt = new();
+
     private ScenarioLoader(SourceFile source, ScenarioSession session)
     {
         _source = source;
@@ -133,11 +136,12 @@ internal sealed partial class ScenarioLoader
         if (root is null) return scenarios;
 
         if (root.TryGetValue("playbook", out var playbook)) LoadPlaybook(playbook.Value);
-        else _bag.Report(DiagnosticCatalog.MissingScenarioKey, SpanOf(stream.Documents[0].RootNode), "a scenario file", "playbook", "NAME.playbook");
+        else if (!_misspelt.Contains((stream.Documents[0].RootNode, "playbook")))
+            _bag.Report(DiagnosticCatalog.MissingScenarioKey, SpanOf(stream.Documents[0].RootNode), "a scenario file", "playbook", "NAME.playbook");
 
         if (!root.TryGetValue("scenarios", out var list))
         {
-            _bag.Report(DiagnosticCatalog.MissingScenarioKey, SpanOf(stream.Documents[0].RootNode), "a scenario file", "scenarios", "[ … ]");
+            if (!_misspelt.Contains((stream.Documents[0].RootNode, "scenarios"))) _bag.Report(DiagnosticCatalog.MissingScenarioKey, SpanOf(stream.Documents[0].RootNode), "a scenario file", "scenarios", "[ … ]");
             return scenarios;
         }
         if (list.Value is not YamlSequenceNode sequence)
@@ -209,7 +213,7 @@ internal sealed partial class ScenarioLoader
     {
         if (Text(node, "'playbook' must be the path of a playbook file, like 'playbook: NAME.playbook'") is not { } value) return;
         var directory = System.IO.Path.GetDirectoryName(_source.Path) ?? "";
-        var path = System.IO.Path.Combine(directory, value);
+        var path = Tidy(System.IO.Path.Combine(directory, value));
         _playbookPath = path;
         if (!File.Exists(path))
         {
@@ -225,6 +229,15 @@ internal sealed partial class ScenarioLoader
             return;
         }
         _playbook = compiled;
+    }
+
+    /// <summary>"a/b/../c.playbook" as "a/c.playbook", relative to the working directory like the
+    /// scenario file's own path, when that stays inside it.</summary>
+    private static string Tidy(string path)
+    {
+        if (System.IO.Path.IsPathRooted(path)) return System.IO.Path.GetFullPath(path);
+        var relative = System.IO.Path.GetRelativePath(Environment.CurrentDirectory, System.IO.Path.GetFullPath(path));
+        return relative.StartsWith("..", StringComparison.Ordinal) || System.IO.Path.IsPathRooted(relative) ? path : relative;
     }
 
     // ---- one scenario -----------------------------------------------------------------------------
@@ -254,7 +267,7 @@ internal sealed partial class ScenarioLoader
                 }
             }
         }
-        else
+        else if (!_misspelt.Contains((node, "name")))
         {
             _bag.Report(DiagnosticCatalog.MissingScenarioKey, SpanOf(node), "a scenario", "name", "what it checks");
         }
@@ -267,7 +280,7 @@ internal sealed partial class ScenarioLoader
 
         ScenarioExpectation expect = new();
         if (map.TryGetValue("expect", out var e)) expect = LoadExpect(e.Value);
-        else _bag.Report(DiagnosticCatalog.MissingScenarioKey, SpanOf(node), $"scenario '{name}'", "expect", "{ end: … }");
+        else if (!_misspelt.Contains((node, "expect"))) _bag.Report(DiagnosticCatalog.MissingScenarioKey, SpanOf(node), $"scenario '{name}'", "expect", "{ end: … }");
 
         return new Scenario(name, nameSpan, values, script, expect);
     }
@@ -605,7 +618,9 @@ internal sealed partial class ScenarioLoader
             {
                 if (what is not null)
                 {
-                    var hint = Spelling.Suggest(text, allowed) is { } s ? $"did you mean '{s}'?" : null;
+                    var meant = Spelling.Suggest(text, allowed);
+                    var hint = meant is not null ? $"did you mean '{meant}'?" : null;
+                    if (meant is not null) _misspelt.Add((node, meant));
                     _bag.ReportWithHint(DiagnosticCatalog.UnknownScenarioKey, SpanOf(key), hint, text, what, Or(allowed));
                 }
                 continue;
