@@ -13,6 +13,7 @@ internal static class CommandLineApp
         var root = new RootCommand("Playbook: declarative incident-recovery playbooks")
         {
             new ValidateCommand(check).CreateCommand(color),
+            new TestCommand().CreateCommand(color),
         };
         return root;
     }

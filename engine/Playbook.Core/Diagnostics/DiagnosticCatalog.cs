@@ -141,6 +141,36 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidTimeout =
         Error("PB4006", "Invalid timeout", "{0}");
 
+    // ---- PB9xxx: scenario files (playbook test) ---------------------------------------------
+    public static readonly DiagnosticDescriptor InvalidScenarioFile =
+        Error("PB9001", "Invalid scenario file", "{0}");
+    public static readonly DiagnosticDescriptor UnknownScenarioKey =
+        Error("PB9002", "Unknown key in scenario file", "'{0}' is not a key of {1}: use {2}");
+    public static readonly DiagnosticDescriptor MissingScenarioKey =
+        Error("PB9003", "Missing key in scenario file", "{0} needs '{1}': add '{1}: {2}'");
+    public static readonly DiagnosticDescriptor InvalidScenarioValue =
+        Error("PB9004", "Invalid value in scenario file", "{0}");
+    public static readonly DiagnosticDescriptor ScenarioPlaybookNotFound =
+        Error("PB9005", "Tested playbook not found", "no playbook at '{0}': 'playbook:' is a path relative to this file, like 'playbook: NAME.playbook'");
+    public static readonly DiagnosticDescriptor ScenarioPlaybookHasErrors =
+        Error("PB9006", "Tested playbook has errors", "playbook '{0}' has {1}, and only a playbook without errors can be tested: run 'playbook validate {0}' and fix the playbook");
+    public static readonly DiagnosticDescriptor ScenarioUnknownState =
+        Error("PB9007", "Unknown state in scenario", "'{0}' is not a state of playbook '{1}'");
+    public static readonly DiagnosticDescriptor ScenarioInvalidDuration =
+        Error("PB9008", "Invalid duration in scenario", "'{0}' is not a duration: write a number with a unit, like 500ms, 40s, 5m or 1h2m");
+    public static readonly DiagnosticDescriptor ScenarioImpossibleOutcome =
+        Error("PB9009", "Outcome the state cannot have", "{0} '{1}' cannot have outcome '{2}': use {3}");
+    public static readonly DiagnosticDescriptor ScenarioInvalidInput =
+        Error("PB9010", "Invalid scenario input", "{0}");
+    public static readonly DiagnosticDescriptor ScenarioUnknownEnd =
+        Error("PB9011", "Unknown end in expectation", "'{0}' is not an end of playbook '{1}': its ends are {2}");
+    public static readonly DiagnosticDescriptor ScenarioStateNotScripted =
+        Error("PB9012", "State a scenario cannot script", "{0} '{1}' {2}");
+    public static readonly DiagnosticDescriptor DuplicateScenarioName =
+        Error("PB9013", "Duplicate scenario name", "a scenario named '{0}' is already at line {1}: give each scenario its own name");
+    public static readonly DiagnosticDescriptor ScenarioUnknownCapture =
+        Error("PB9014", "Unknown capture in scenario", "{0}");
+
     /// <summary>All descriptors, found by reflection so a new one can never be forgotten.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = typeof(DiagnosticCatalog)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Playbook.Checking;
 using Playbook.Diagnostics;
 using Playbook.Tests.Parsing;
+using Playbook.Tests.Scenarios;
 using Xunit;
 
 namespace Playbook.Tests.Cases;
@@ -11,10 +12,24 @@ namespace Playbook.Tests.Cases;
 public class CatalogMetaTests
 {
     /// <summary>IDs covered by a dedicated test instead of a case file (a case would be a committed 4 MB
-    /// file), each with the test that covers it.</summary>
+    /// file; scenario-file diagnostics are about YAML, not playbooks), each with the test that covers it.</summary>
     public static readonly IReadOnlyDictionary<string, (Type Class, string Test)> DedicatedTests = new Dictionary<string, (Type, string)>
     {
         ["PB0007"] = (typeof(RobustnessTests), nameof(RobustnessTests.TenMegabyteFileReportsPB0007Quickly)),
+        ["PB9001"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
+        ["PB9002"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
+        ["PB9003"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
+        ["PB9004"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
+        ["PB9005"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
+        ["PB9006"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
+        ["PB9007"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
+        ["PB9008"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
+        ["PB9009"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
+        ["PB9010"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
+        ["PB9011"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
+        ["PB9012"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
+        ["PB9013"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
+        ["PB9014"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
     };
 
     /// <summary>PB1xxx–PB4xxx IDs that only the parser reports (no check lists them in <c>Reports</c>), with why.</summary>

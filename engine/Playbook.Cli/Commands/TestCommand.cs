@@ -1,0 +1,239 @@
+using System.CommandLine;
+using System.Text;
+using Playbook.Simulation.Scenarios;
+
+namespace Playbook.Cli.Commands;
+
+internal enum TestFormat
+{
+    Text,
+    JUnit,
+}
+
+/// <summary>What <c>playbook test</c> was asked to do.</summary>
+/// <param name="Paths">Scenario files, or directories searched recursively for *.scenarios.yaml.</param>
+/// <param name="Output">Where JUnit XML goes (null: stdout, instead of the text report).</param>
+internal sealed record TestOptions(
+    IReadOnlyList<string> Paths,
+    TestFormat Format = TestFormat.Text,
+    string? Output = null,
+    bool Coverage = false,
+    bool Color = false);
+
+/// <summary><c>playbook test PATH...</c>: runs every scenario of every scenario file as a dry run and
+/// checks what the run showed against what the scenario expects. Exit 0 when all passed, 1 when any
+/// failed or a scenario file has errors, 2 for bad usage (unreadable path, no scenario files).</summary>
+internal sealed class TestCommand
+{
+    public Command CreateCommand(bool color)
+    {
+        var paths = new Argument<string[]>("PATH")
+        {
+            Description = "Scenario files (NAME.scenarios.yaml), or directories to search recursively for them",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        paths.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (token.Value.Length > 1 && token.Value[0] == '-')
+                    result.AddError($"unknown option '{token.Value}' (a file whose name starts with '-' can be given as ./{token.Value})");
+            }
+        });
+        var format = new Option<string>("--format")
+        {
+            Description = "Output format: text, or junit (JUnit XML for CI)",
+            DefaultValueFactory = _ => "text",
+            HelpName = "text|junit",
+        };
+        format.Validators.Add(result =>
+        {
+            var value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "text";
+            if (value is not ("text" or "junit"))
+                result.AddError($"'{value}' is not an output format: use --format text or junit");
+        });
+        format.CompletionSources.Add(["text", "junit"]);
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "With --format junit: write the XML to this file (and the text report to stdout)",
+            HelpName = "FILE",
+        };
+        var coverage = new Option<bool>("--coverage")
+        {
+            Description = "List, per playbook, the transitions no scenario took",
+        };
+        var command = new Command("test", "Run the dry-run scenarios of *.scenarios.yaml files and check their expectations")
+        {
+            paths,
+            format,
+            output,
+            coverage,
+        };
+        command.SetAction(parseResult =>
+        {
+            var options = new TestOptions(
+                parseResult.GetValue(paths) ?? [],
+                parseResult.GetValue(format) == "junit" ? TestFormat.JUnit : TestFormat.Text,
+                parseResult.GetValue(output),
+                parseResult.GetValue(coverage),
+                color);
+            var invocation = parseResult.InvocationConfiguration;
+            return Run(options, invocation.Output, invocation.Error);
+        });
+        return command;
+    }
+
+    public int Run(TestOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        if (options.Output is not null && options.Format != TestFormat.JUnit)
+        {
+            stderr.WriteLine("playbook: --output is for --format junit: the text report goes to stdout");
+            return ExitCodes.Usage;
+        }
+        var files = CollectFiles(options.Paths, stderr);
+        if (files is null) return ExitCodes.Usage;
+
+        var session = new ScenarioSession();
+        var reports = new List<TestFileReport>();
+        foreach (var path in files)
+        {
+            var file = session.Load(path);
+            var results = new List<ScenarioResult>();
+            if (!file.HasErrors)
+            {
+                foreach (var scenario in file.Scenarios)
+                    results.Add(session.RunAsync(file, scenario).AsTask().GetAwaiter().GetResult());
+            }
+            reports.Add(new TestFileReport(file, results));
+        }
+        List<ScenarioCoverage>? coverage = null;
+        if (options.Coverage)
+        {
+            coverage = reports.Where(r => r.File.Playbook is not null && !r.File.HasErrors)
+                .Select(r => r.File.Playbook!)
+                .Distinct()
+                .Select(session.Coverage)
+                .ToList();
+        }
+        var report = new TestReport(reports, coverage);
+
+        if (options.Format == TestFormat.JUnit)
+        {
+            if (options.Output is { } target)
+            {
+                try
+                {
+                    using var writer = new StreamWriter(target, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+                    JUnitWriter.Write(report, writer);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+                {
+                    stderr.WriteLine($"playbook: cannot write '{target}': {ValidateCommand.Reason(e)}");
+                    return ExitCodes.Usage;
+                }
+                new TestTextWriter(options.Color).Write(report, stdout);
+            }
+            else
+            {
+                JUnitWriter.Write(report, stdout);
+                if (report.Coverage is { } c)
+                {
+                    foreach (var playbook in c) TestTextWriter.WriteCoverage(playbook, stderr);
+                }
+            }
+        }
+        else
+        {
+            new TestTextWriter(options.Color).Write(report, stdout);
+        }
+        stdout.Flush();
+        return report.Success ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    /// <summary>The scenario files to run: files as given, directories searched recursively (hidden
+    /// directories and links to directories skipped) and sorted ordinally, each file once. Null, after a
+    /// message on <paramref name="stderr"/> for each bad path, when any path cannot be used.</summary>
+    internal static List<string>? CollectFiles(IReadOnlyList<string> paths, TextWriter stderr)
+    {
+        var files = new List<string>();
+        var seen = new HashSet<string>(OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        var ok = true;
+        foreach (var path in paths)
+        {
+            if (path.Length == 0)
+            {
+                stderr.WriteLine("playbook: cannot read '': the path is empty");
+                ok = false;
+            }
+            else if (Directory.Exists(path))
+            {
+                var found = new List<string>();
+                var failure = Search(path, found);
+                if (failure is not null)
+                {
+                    stderr.WriteLine($"playbook: cannot read '{failure.Value.Path}': {failure.Value.Reason}");
+                    ok = false;
+                }
+                else if (found.Count == 0)
+                {
+                    stderr.WriteLine($"playbook: no *{ScenarioSession.Extension} files in '{path}'");
+                    ok = false;
+                }
+                else
+                {
+                    found.Sort(StringComparer.Ordinal);
+                    foreach (var file in found)
+                    {
+                        if (seen.Add(Path.GetFullPath(file))) files.Add(file);
+                    }
+                }
+            }
+            else if (File.Exists(path))
+            {
+                if (!path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                {
+                    stderr.WriteLine($"playbook: '{path}' is not a scenario file: scenario files are YAML, named NAME{ScenarioSession.Extension}");
+                    ok = false;
+                }
+                else if (seen.Add(Path.GetFullPath(path)))
+                {
+                    files.Add(path);
+                }
+            }
+            else
+            {
+                stderr.WriteLine($"playbook: cannot read '{path}': no such file or directory");
+                ok = false;
+            }
+        }
+        return ok ? files : null;
+    }
+
+    private static (string Path, string Reason)? Search(string root, List<string> found)
+    {
+        var pending = new Stack<string>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var directory = pending.Pop();
+            try
+            {
+                foreach (var file in Directory.EnumerateFiles(directory, "*" + ScenarioSession.Extension))
+                {
+                    if (file.EndsWith(ScenarioSession.Extension, StringComparison.OrdinalIgnoreCase)) found.Add(file);
+                }
+                foreach (var sub in Directory.EnumerateDirectories(directory))
+                {
+                    var info = new DirectoryInfo(sub);
+                    if (info.Name.StartsWith('.') || info.LinkTarget is not null) continue;
+                    pending.Push(sub);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return (directory, ValidateCommand.Reason(e));
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace Playbook.Tests.Scenarios;
+
+/// <summary>The built <c>playbook</c> executable (<c>dotnet playbook.dll test …</c>) on folders of
+/// scenario files: exit codes, the "N passed, M failed" line CI reads, and nothing internal leaking.</summary>
+public class TestCliEndToEndTests
+{
+    private static readonly string DataDirectory = ScenarioLoaderTests.DataDirectory;
+
+    private sealed record Result(int Exit, string Out, string Err)
+    {
+        public override string ToString() => $"exit {Exit}\n--- stdout\n{Out}\n--- stderr\n{Err}";
+    }
+
+    private static Result Run(params string[] args)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = DataDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(PlaybookDll());
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"playbook {string.Join(' ', args)} did not finish in 120 s");
+        }
+        var result = new Result(process.ExitCode, stdout.Result.ReplaceLineEndings("\n"), stderr.Result.ReplaceLineEndings("\n"));
+        foreach (var text in new[] { result.Out, result.Err })
+        {
+            Assert.DoesNotContain("Exception", text);
+            Assert.DoesNotContain("   at ", text);
+            Assert.DoesNotContain("\u001b[", text);
+        }
+        return result;
+    }
+
+    private static string PlaybookDll()
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, "playbook.dll");
+        if (File.Exists(beside) && File.Exists(Path.Combine(AppContext.BaseDirectory, "playbook.runtimeconfig.json"))) return beside;
+        var tfm = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = tfm.Parent!;
+        var repo = configuration.Parent!.Parent!.Parent!.Parent!;
+        var own = Path.Combine(repo.FullName, "engine", "Playbook.Cli", "bin", configuration.Name, tfm.Name, "playbook.dll");
+        Assert.True(File.Exists(own), $"playbook.dll not found beside the tests or at {own}");
+        return own;
+    }
+
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
+    [Fact]
+    public void All_passing_exits_0()
+    {
+        var result = Run("test", Path.Combine("e2e", "pass"));
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.EndsWith("\n2 passed, 0 failed\n", result.Out);
+        Assert.Equal("", result.Err);
+    }
+
+    [Fact]
+    public void A_failing_scenario_exits_1_with_the_summary_line()
+    {
+        var result = Run("test", "e2e");
+        Assert.True(result.Exit == 1, result.ToString());
+        Assert.Contains(Path.Combine("e2e", "mixed", "good.scenarios.yaml") + "\n  PASS fetch fails twice, the operator approves\n", result.Out);
+        Assert.Contains(Path.Combine("e2e", "mixed", "wrong.scenarios.yaml") + "\n  FAIL fetch fails, nobody answers\n", result.Out);
+        Assert.Contains("      end       expected failed, got done\n", result.Out);
+        Assert.EndsWith("\n3 passed, 1 failed\n", result.Out);
+        // Files in sorted order: mixed/good, mixed/wrong, pass/small.
+        Assert.True(result.Out.IndexOf("good.scenarios", StringComparison.Ordinal) < result.Out.IndexOf("wrong.scenarios", StringComparison.Ordinal));
+        Assert.True(result.Out.IndexOf("wrong.scenarios", StringComparison.Ordinal) < result.Out.IndexOf("small.scenarios", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Junit_on_stdout_parses()
+    {
+        var result = Run("test", "--format", "junit", "e2e");
+        Assert.True(result.Exit == 1, result.ToString());
+        var root = System.Xml.Linq.XDocument.Parse(result.Out).Root!;
+        Assert.Equal("4", root.Attribute("tests")!.Value);
+        Assert.Equal("1", root.Attribute("failures")!.Value);
+    }
+
+    [Fact]
+    public void A_scenario_file_with_errors_exits_1()
+    {
+        var result = Run("test", Path.Combine("diagnostics", "pb9007-unknown-state.scenarios.yaml"));
+        Assert.True(result.Exit == 1, result.ToString());
+        Assert.Contains("pb9007-unknown-state.scenarios.yaml:6:7: error PB9007: 'fetsh' is not a state of playbook 'small'\n", result.Out);
+        Assert.EndsWith("0 passed, 1 failed\n", result.Out);
+    }
+
+    [Fact]
+    public void Missing_path_and_bad_options_exit_2()
+    {
+        var missing = Run("test", "no-such-dir");
+        Assert.True(missing.Exit == 2, missing.ToString());
+        Assert.Contains("cannot read 'no-such-dir': no such file or directory", missing.Err);
+        var format = Run("test", "--format", "xml", "e2e");
+        Assert.True(format.Exit == 2, format.ToString());
+        var none = Run("test");
+        Assert.True(none.Exit == 2, none.ToString());
+    }
+}
