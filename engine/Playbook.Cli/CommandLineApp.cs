@@ -13,6 +13,8 @@ internal static class CommandLineApp
         var root = new RootCommand("Playbook: declarative incident-recovery playbooks")
         {
             new ValidateCommand(check).CreateCommand(color),
+            new SimulateCommand().CreateCommand(color),
+            new GraphCommand().CreateCommand(color),
         };
         return root;
     }
