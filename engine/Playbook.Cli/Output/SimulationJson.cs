@@ -140,7 +140,8 @@ internal static class SimulationJson
     private static void Bound(Utf8JsonWriter json, string name, TimeBound bound) =>
         Duration(json, name, bound.IsUnbounded ? null : bound.Value);
 
-    private static long Ms(TimeSpan value) => (long)Math.Round(value.TotalMilliseconds);
+    /// <summary>Whole milliseconds, truncated like the text form.</summary>
+    private static long Ms(TimeSpan value) => value.Ticks / TimeSpan.TicksPerMillisecond;
 
     /// <summary>A captured value: JSON's own types where they fit, durations as text, anything else as it displays.</summary>
     private static void Value(Utf8JsonWriter json, object? value)

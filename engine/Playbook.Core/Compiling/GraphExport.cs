@@ -203,7 +203,7 @@ public static class GraphExport
 
     /// <summary>A Mermaid <c>flowchart</c> (it has labelled, nested subgraphs, which stateDiagram
     /// composite states lack): steps rounded, decides diamonds, waits hexagons, manual steps
-    /// parallelograms, parallels subroutines, ends double circles styled <c>success</c> (green) or
+    /// parallelograms, parallels subroutines, ends stadiums styled <c>success</c> (green) or
     /// <c>failure</c> (red).</summary>
     public static string ToMermaid(PlaybookGraph graph)
     {
@@ -248,7 +248,7 @@ public static class GraphExport
             GraphNodeKind.Wait => ("{{", "}}"),
             GraphNodeKind.Manual => ("[/", "/]"),
             GraphNodeKind.Parallel => ("[[", "]]"),
-            GraphNodeKind.SuccessEnd or GraphNodeKind.FailureEnd => ("(((", ")))"),
+            GraphNodeKind.SuccessEnd or GraphNodeKind.FailureEnd => ("([", "])"),
             _ => ("(", ")"),
         };
         sb.Append(indent).Append(ids.Node(node.Name)).Append(open).Append(text).Append(close).Append('\n');
@@ -318,7 +318,7 @@ public static class GraphExport
 
     /// <summary>Graphviz dot: phases, parallels and branches as clusters (<c>cluster_NAME</c>), steps rounded
     /// boxes, decides diamonds, waits hexagons, manual steps parallelograms, parallels 3-d boxes, success ends
-    /// green double circles, failure ends red double octagons. An edge into a phase or out of one (its
+    /// green double-bordered boxes, failure ends red double octagons. An edge into a phase or out of one (its
     /// <c>on timeout</c>) is clipped at the cluster's border (<c>lhead</c>/<c>ltail</c>).</summary>
     public static string ToDot(PlaybookGraph graph)
     {
@@ -377,7 +377,7 @@ public static class GraphExport
             GraphNodeKind.Wait => "shape=hexagon, style=solid",
             GraphNodeKind.Manual => "shape=parallelogram, style=solid",
             GraphNodeKind.Parallel => "shape=box3d, style=solid",
-            GraphNodeKind.SuccessEnd => "shape=doublecircle, style=\"filled,bold\", color=\"#2e7d32\", fillcolor=\"#d9f2d9\"",
+            GraphNodeKind.SuccessEnd => "shape=box, peripheries=2, style=\"rounded,filled,bold\", color=\"#2e7d32\", fillcolor=\"#d9f2d9\"",
             GraphNodeKind.FailureEnd => "shape=doubleoctagon, style=\"filled,bold\", color=\"#c62828\", fillcolor=\"#f9d6d5\"",
             _ => null,
         };
