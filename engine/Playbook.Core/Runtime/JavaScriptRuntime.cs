@@ -112,7 +112,7 @@ public sealed class JavaScriptRuntime
         if (value.IsNumber())
         {
             var d = value.AsNumber();
-            return d == Math.Floor(d) && Math.Abs(d) < 9e15 ? (long)d : d;
+            return d == Math.Floor(d) && Math.Abs(d) < 9e15 ? (object)(long)d : d;
         }
         if (value is JsArray array)
         {

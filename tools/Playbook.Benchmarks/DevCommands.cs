@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using Playbook.Checking;
+using Playbook.Parsing;
+using Playbook.Semantics;
+using Playbook.Text;
+
+namespace Playbook.Benchmarks;
+
+/// <summary>Small helpers run instead of BenchmarkDotNet (see README.md): write the generated playbook,
+/// check a file, or time parse and each check separately.</summary>
+public static class DevCommands
+{
+    public static int Run(string[] args)
+    {
+        switch (args[0])
+        {
+            case "--generate":
+                Console.Write(PlaybookGenerator.Generate(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000));
+                return 0;
+            case "--check":
+            {
+                var (path, text) = Input(args);
+                var diagnostics = PlaybookDocument.FromText(path, text).Check();
+                foreach (var d in diagnostics) Console.WriteLine(d);
+                Console.WriteLine($"{PlaybookGenerator.CountLines(text)} lines, {diagnostics.Count} diagnostics");
+                return 0;
+            }
+            case "--profile":
+            {
+                var (path, text) = Input(args);
+                Profile(path, text, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
+                return 0;
+            }
+            default:
+                return -1;
+        }
+    }
+
+    /// <summary>The file named after the command, or the generated 10 000-line playbook.</summary>
+    private static (string Path, string Text) Input(string[] args) =>
+        args.Length > 1 && args[1] != "generated"
+            ? (Path.GetFullPath(args[1]), File.ReadAllText(args[1]))
+            : (Path.Combine(Path.GetTempPath(), PlaybookGenerator.FileName), PlaybookGenerator.Generate());
+
+    /// <summary>Median time of parse, model build, flow graph, worst-case analysis and each check, over
+    /// <paramref name="iterations"/> runs after two warm-up runs.</summary>
+    public static void Profile(string path, string text, int iterations)
+    {
+        var times = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        void Time(string name, Action action)
+        {
+            var sw = Stopwatch.StartNew();
+            action();
+            sw.Stop();
+            if (!times.TryGetValue(name, out var list)) times[name] = list = new List<double>();
+            list.Add(sw.Elapsed.TotalMilliseconds);
+        }
+
+        for (var run = 0; run < iterations + 2; run++)
+        {
+            var source = new SourceFile(path, text);
+            ParseResult parse = null!;
+            PlaybookModel model = null!;
+            Time("parse (PlaybookParser.Parse)", () => parse = PlaybookParser.Parse(source));
+            Time("model (PlaybookModel.Build)", () => model = PlaybookModel.Build(source, parse.Syntax!));
+            var context = new CheckContext(model, new PlaybookWorkspace());
+            Time("flow graph (CheckContext.Flow)", () => _ = context.Flow);
+            Time("worst cases (CheckContext.WorstCases)", () => _ = context.WorstCases);
+            foreach (var check in CheckRegistry.All) Time("check " + check.GetType().Name, () => check.Check(context));
+            ExpressionCheckParts(context, Time);
+            Time("whole: FromText(...).Check()", () => PlaybookDocument.FromText(path, text).Check());
+            if (run < 2) foreach (var list in times.Values) list.Clear();
+        }
+
+        Console.WriteLine($"{Path.GetFileName(path)}: {PlaybookGenerator.CountLines(text)} lines, {text.Length} chars; median of {iterations} runs");
+        var parts = times.Where(t => !t.Key.StartsWith("whole", StringComparison.Ordinal) && !t.Key.StartsWith(" ", StringComparison.Ordinal)).Select(t => (t.Key, Median: Median(t.Value))).ToList();
+        var sum = parts.Sum(p => p.Median);
+        foreach (var (name, median) in parts.OrderByDescending(p => p.Median))
+            Console.WriteLine($"  {median,9:F2} ms  {100 * median / sum,5:F1}%  {name}");
+        Console.WriteLine($"  {sum,9:F2} ms          sum of the parts");
+        foreach (var (name, list) in times.Where(t => t.Key.StartsWith(" ", StringComparison.Ordinal)))
+            Console.WriteLine($"  {Median(list),9:F2} ms         {name}");
+        Console.WriteLine($"  {Median(times["whole: FromText(...).Check()"]),9:F2} ms          whole: FromText(...).Check()");
+    }
+
+    /// <summary>ExpressionCheck's own parts, reached by reflection (they are private; skipped if renamed):
+    /// which captures reach each state, collecting every expression with its scope, and parsing the
+    /// JavaScript expressions with Acornima.</summary>
+    private static void ExpressionCheckParts(CheckContext context, Action<string, Action> time)
+    {
+        const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Static;
+        var type = typeof(Playbook.Checking.Rules.ExpressionCheck);
+        var captures = type.GetMethod("CapturesAvailable", Private);
+        var collect = type.GetMethod("CollectUses", Private);
+        if (captures is null || collect is null) return;
+        time("  ExpressionCheck part: CapturesAvailable", () => captures.Invoke(null, new object[] { context }));
+        System.Collections.IList uses = null!;
+        time("  ExpressionCheck part: CollectUses (incl. CapturesAvailable)", () => uses = (System.Collections.IList)collect.Invoke(null, new object[] { context })!);
+        var codes = new List<string>();
+        foreach (var use in uses)
+        {
+            var expression = (Playbook.Syntax.ExpressionSyntax)use!.GetType().GetProperty("Expression")!.GetValue(use)!;
+            codes.Add(expression.Code);
+        }
+        time($"  ExpressionCheck part: JavaScriptAnalyzer.Analyze x{codes.Count}", () =>
+        {
+            foreach (var code in codes) Playbook.Expressions.JavaScriptAnalyzer.Analyze(code);
+        });
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
+    }
+}
