@@ -254,7 +254,7 @@ public static class GraphExport
         sb.Append(indent).Append(ids.Node(node.Name)).Append(open).Append(text).Append(close).Append('\n');
     }
 
-    /// <summary>Text for inside a quoted Mermaid label: quotes, angle brackets, ampersands, hashes and
+    /// <summary>Text for inside a quoted Mermaid label: quotes, angle brackets, ampersands, hashes, pipes, semicolons and
     /// backticks as entity codes (so nothing reads as HTML, markdown or syntax), line breaks as spaces.</summary>
     public static string MermaidText(string text)
     {
@@ -270,6 +270,7 @@ public static class GraphExport
                 case '&': sb.Append("#amp;"); break;
                 case '`': sb.Append("#96;"); break;
                 case '|': sb.Append("#124;"); break;
+                case ';': sb.Append("#59;"); break;
                 case '\r' or '\n' or '\t': sb.Append(' '); break;
                 default:
                     if (!char.IsControl(c)) sb.Append(c);
