@@ -101,7 +101,8 @@ public sealed class PlaybookEngine
     }
 
     /// <summary>The result of one state: its outcome, or that its phase's deadline passed, or the decide's choice.</summary>
-    private readonly record struct StepOutcome(string Outcome, bool DeadlineHit = false, CompiledTransition? Chosen = null, string? AbortReason = null);
+    private readonly record struct StepOutcome(string Outcome, bool DeadlineHit = false, CompiledTransition? Chosen = null, string? AbortReason = null,
+        IReadOnlyDictionary<string, object?>? Outputs = null);
 
     private async ValueTask<Flow> RunStatesAsync(CompiledState start, Run run, RunClock clock, string? branch, MachineDriver machine, CancellationToken ct)
     {
@@ -143,7 +144,8 @@ public sealed class PlaybookEngine
                 }
                 else
                 {
-                    transition = Choose(state.TransitionsFor(result.Outcome), null, out var why);
+                    // 'on … when' guards read the result of the state's last attempt.
+                    transition = Choose(state.TransitionsFor(result.Outcome), result.Outputs, out var why);
                     if (why is not null) return Flow.Aborted(why);
                 }
                 if (transition is null)
@@ -205,6 +207,7 @@ public sealed class PlaybookEngine
     private async ValueTask<StepOutcome> StepAsync(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan? deadline, CancellationToken ct)
     {
         var outcome = "fail";
+        IReadOnlyDictionary<string, object?>? lastOutputs = null;
         for (var attempt = 1; attempt <= state.Retry.MaxAttempts; attempt++)
         {
             var limit = Min(state.Timeout, Remaining(clock, deadline));
@@ -219,7 +222,10 @@ public sealed class PlaybookEngine
             if (state.Action?.CallTarget is not null)
             {
                 var called = await _runner.CallAsync(request, ct).ConfigureAwait(false);
-                result = called.Status == RunStatus.Success ? AttemptResult.Ok : new AttemptResult(called.Elapsed >= (limit ?? TimeSpan.MaxValue) ? "timeout" : "fail");
+                // A callee that outran the step's limit timed out, however it would have ended.
+                result = limit is { } callLimit && called.Elapsed >= callLimit && clock.Elapsed - startedAt >= callLimit
+                    ? new AttemptResult("timeout")
+                    : called.Status == RunStatus.Success ? AttemptResult.Ok : new AttemptResult("fail");
                 note = $"{state.Action.CallTarget} ended {called.End ?? "aborted"}";
             }
             else
@@ -228,12 +234,14 @@ public sealed class PlaybookEngine
                 note = result.Message;
             }
             outcome = result.Outcome;
+            lastOutputs = result.Outputs;
             if (outcome == "ok") (outcome, note) = Settle(state, result, note);
+            else if (outcome == "fail" && result.Outputs is not null) CaptureQuietly(state, result.Outputs);
 
             var deadlineHit = outcome == "timeout" && deadline is { } dl && clock.Elapsed >= dl && (state.Timeout is null || clock.Elapsed - startedAt < state.Timeout);
             run.Timeline.Add(new TimelineEntry(startedAt, state.Name, attempt, deadlineHit ? "deadline" : outcome, clock.Elapsed - startedAt, branch, note));
             if (deadlineHit) return new StepOutcome("timeout", DeadlineHit: true);
-            if (outcome == "ok") return new StepOutcome("ok");
+            if (outcome == "ok") return new StepOutcome("ok", Outputs: lastOutputs);
 
             if (attempt < state.Retry.MaxAttempts)
             {
@@ -246,7 +254,25 @@ public sealed class PlaybookEngine
                 await clock.DelayAsync(wait, ct).ConfigureAwait(false);
             }
         }
-        return new StepOutcome(outcome);
+        return new StepOutcome(outcome, Outputs: lastOutputs);
+    }
+
+    /// <summary>A failed attempt that still produced output (a non-zero exit, an error response) keeps
+    /// what its captures can read, so later states can tell why it failed; a capture that cannot be
+    /// evaluated on it is simply left as it was.</summary>
+    private void CaptureQuietly(CompiledState state, IReadOnlyDictionary<string, object?> outputs)
+    {
+        foreach (var capture in state.Captures)
+        {
+            try
+            {
+                _scope.Capture(capture.Name, _scope.Evaluate(capture.Value, outputs));
+            }
+            catch (ExpressionFailedException)
+            {
+                // Nothing to keep from this attempt.
+            }
+        }
     }
 
     /// <summary>After an action succeeded: take its captures and check its expect. A capture or expect
@@ -277,6 +303,7 @@ public sealed class PlaybookEngine
 
     private StepOutcome Decide(CompiledState state, Run run, RunClock clock, string? branch)
     {
+        run.Attempts[state.Name] = 1;
         var chosen = Choose(state.TransitionsFor("decide"), null, out var failure);
         if (failure is not null) return new StepOutcome("fail", AbortReason: failure);
         run.Timeline.Add(new TimelineEntry(clock.Elapsed, state.Name, 1, chosen is null ? "none" : "-> " + chosen.TargetName, TimeSpan.Zero, branch));
@@ -286,6 +313,7 @@ public sealed class PlaybookEngine
     private async ValueTask<StepOutcome> PauseAsync(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan? deadline, CancellationToken ct)
     {
         var startedAt = clock.Elapsed;
+        run.Attempts[state.Name] = 1;
         var wait = state.WaitFor ?? TimeSpan.Zero;
         if (Remaining(clock, deadline) is { } left && wait >= left && deadline is not null)
         {
@@ -338,7 +366,7 @@ public sealed class PlaybookEngine
             if (holds)
             {
                 run.Timeline.Add(new TimelineEntry(probeStart, state.Name, poll, "ok", clock.Elapsed - probeStart, branch, note));
-                return new StepOutcome("ok");
+                return new StepOutcome("ok", Outputs: result.Outputs);
             }
             if (deadline is { } dl && clock.Elapsed + every >= dl && (ends is null || dl <= ends))
             {
@@ -408,10 +436,13 @@ public sealed class PlaybookEngine
             _ => state.Branches.Count,
         };
         var successes = finishes.Where(f => f.Ok).Select(f => f.At).Order().ToList();
-        var lastFinish = finishes.Count == 0 ? startedAt : finishes.Max(f => f.At);
+        var failures = finishes.Where(f => !f.Ok).Select(f => f.At).Order().ToList();
         var ok = successes.Count >= needed;
-        // Success is known when the needed-th branch succeeds (for all: when the last does); failure when too few can still succeed.
-        var joinedAt = ok ? (state.Join == JoinMode.All ? lastFinish : successes[needed - 1]) : lastFinish;
+        // The join is decided the moment its result is known: success when the needed-th branch succeeds
+        // (for all: the last one), failure when so many have failed that too few can still succeed.
+        var joinedAt = ok
+            ? (needed == 0 ? startedAt : successes[needed - 1])
+            : failures.Count == 0 ? startedAt : failures[Math.Min(failures.Count, finishes.Count - needed + 1) - 1];
         var outcome = ok ? "ok" : "fail";
         var limit = Min(state.Timeout is { } t ? startedAt + t : null, deadline);
         var deadlineHit = false;

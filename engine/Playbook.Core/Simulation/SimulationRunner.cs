@@ -11,7 +11,8 @@ public sealed class SimulationRunner : IActionRunner
 {
     private readonly SimulationScript _script;
     private readonly Func<CompiledPlaybook, string, CompiledPlaybook?> _resolve;
-    private readonly Dictionary<CompiledPlaybook, PlaybookEngine> _callees = new();
+    // Callees are resolved, compiled and given an engine once per runner: Monte Carlo calls them thousands of times.
+    private readonly Dictionary<(string CallerPath, string Name), (PlaybookEngine Engine, SimulationRunner Runner)?> _callees = new();
 
     public SimulationRunner(SimulationScript script, Func<CompiledPlaybook, string, CompiledPlaybook?> resolveCallee, Random? random = null)
     {
@@ -80,23 +81,31 @@ public sealed class SimulationRunner : IActionRunner
         var script = _script.For(state.Name, request.Attempt);
         if (script is not null || Forced(state.Name, request.Attempt) is not null)
         {
-            // The scenario says how the call went: no need to run the callee.
+            // The scenario says how the call went: no need to run the callee. The time it took tells the
+            // engine whether it timed out.
+            var before = request.Clock.Elapsed;
             var result = await RunAsync(request, cancellationToken).ConfigureAwait(false);
             return new RunResult(result.Outcome == "ok" ? "scripted" : null,
                 result.Outcome == "ok" ? RunStatus.Success : RunStatus.Failure,
-                Array.Empty<string>(), Array.Empty<TimelineEntry>(), TimeSpan.Zero, new Dictionary<string, object?>(), new Dictionary<string, int>(), null);
+                Array.Empty<string>(), Array.Empty<TimelineEntry>(), request.Clock.Elapsed - before, new Dictionary<string, object?>(), new Dictionary<string, int>(), null);
         }
 
-        var callee = _resolve(request.Playbook, state.Action!.CallTarget!);
-        if (callee is null)
-            return new RunResult(null, RunStatus.Aborted, Array.Empty<string>(), Array.Empty<TimelineEntry>(), TimeSpan.Zero,
-                new Dictionary<string, object?>(), new Dictionary<string, int>(), $"playbook '{state.Action.CallTarget}' not found");
-        if (!_callees.TryGetValue(callee, out var engine))
+        var key = (request.Playbook.Path, state.Action!.CallTarget!);
+        if (!_callees.TryGetValue(key, out var known))
         {
             // The callee runs with default behaviour (every step as its hints say), on its own clock from now.
+            var resolved = _resolve(request.Playbook, key.Item2);
             var runner = new SimulationRunner(new SimulationScript { Mode = _script.Mode }, _resolve, Random);
-            _callees[callee] = engine = new PlaybookEngine(callee, runner, Random);
+            _callees[key] = known = resolved is null ? null : (new PlaybookEngine(resolved, runner, Random), runner);
         }
+        if (known is not { } callee0)
+            return new RunResult(null, RunStatus.Aborted, Array.Empty<string>(), Array.Empty<TimelineEntry>(), TimeSpan.Zero,
+                new Dictionary<string, object?>(), new Dictionary<string, int>(), $"playbook '{state.Action.CallTarget}' not found");
+        var (engine, calleeRunner) = callee0;
+        // Draw from this run's random source, so Monte Carlo runs stay independent and reproducible.
+        engine.Random = Random;
+        calleeRunner.Random = Random;
+        var callee = engine.Playbook;
         var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (name, value) in state.Action.CallArguments)
         {
