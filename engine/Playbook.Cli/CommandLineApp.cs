@@ -14,6 +14,8 @@ internal static class CommandLineApp
         {
             new ValidateCommand(check).CreateCommand(color),
             new TestCommand().CreateCommand(color),
+            new SimulateCommand().CreateCommand(color),
+            new GraphCommand().CreateCommand(color),
         };
         return root;
     }

@@ -99,8 +99,10 @@ internal sealed partial class PlaybookParser
 
     /// <summary>Parses <c>{ statements }</c>. Never fails once the opening brace is there: a bad
     /// statement is reported and skipped up to the next statement, so one file reports every error.</summary>
-    private IResult<BlockContent> ParseBracedBlock(IInput input, Blocks kind, string owner, TextSpan ownerSpan)
+    private IResult<BlockContent> ParseBracedBlock(IInput input, Blocks kind, string ownerKeyword, NameSyntax? ownerName, TextSpan ownerSpan)
     {
+        // Only an error message needs the owner's description ("step 'tail'"): build it lazily.
+        var owner = new BlockOwner(ownerKeyword, ownerName);
         var open = Symbol("{")(input);
         if (!open.WasSuccessful) return Result.Failure<BlockContent>(open.Remainder, open.Message, open.Expectations);
         _open.Add(kind);
@@ -114,7 +116,12 @@ internal sealed partial class PlaybookParser
         }
     }
 
-    private IResult<BlockContent> ParseStatements(SourceInput at, Blocks kind, string owner, TextSpan ownerSpan, bool closeWithBrace)
+    private readonly record struct BlockOwner(string Keyword, NameSyntax? Name)
+    {
+        public override string ToString() => Name is null ? Keyword : $"{Keyword} '{Name.Text}'";
+    }
+
+    private IResult<BlockContent> ParseStatements(SourceInput at, Blocks kind, BlockOwner owner, TextSpan ownerSpan, bool closeWithBrace)
     {
         var table = _tables[kind];
         var items = ImmutableArray.CreateBuilder<ClauseSyntax>();
@@ -123,7 +130,7 @@ internal sealed partial class PlaybookParser
             if (at.AtEnd)
             {
                 if (closeWithBrace)
-                    _bag.Report(DiagnosticCatalog.UnclosedBlock, ownerSpan, owner, "the end of the file");
+                    _bag.Report(DiagnosticCatalog.UnclosedBlock, ownerSpan, owner.ToString(), "the end of the file");
                 return Result.Success(new BlockContent(items.ToImmutable(), at.Position), at);
             }
             var c = at.Current;

@@ -366,7 +366,7 @@ internal sealed partial class PlaybookParser
     {
         var k = Keyword("simulate")(i);
         if (!k.WasSuccessful) return Result.Failure<ClauseSyntax>(k.Remainder, k.Message, k.Expectations);
-        var block = ParseBracedBlock(k.Remainder, Blocks.Simulate, "simulate", k.Value.Span);
+        var block = ParseBracedBlock(k.Remainder, Blocks.Simulate, "simulate", null, k.Value.Span);
         if (!block.WasSuccessful) return Result.Failure<ClauseSyntax>(block.Remainder, block.Message, block.Expectations);
         var parts = block.Value.Items.OfType<SimulateSyntax>().ToList();
         var merged = new SimulateSyntax(
@@ -385,19 +385,16 @@ internal sealed partial class PlaybookParser
 
     private Parser<ClauseSyntax> State(string keyword, Blocks kind, StateFactory make)
     {
-        var headerParser = from kw in Keyword(keyword)
-                           from n in NameOf($"the {keyword}'s name")
-                           from t in OptionalTitle
-                           select (kw, n, t);
-        return i => ParseState(i, headerParser, keyword, kind, make);
+        var nameParser = NameOf($"the {keyword}'s name");
+        return i => ParseState(i, keyword, nameParser, kind, make);
     }
 
-    private IResult<ClauseSyntax> ParseState(IInput i, Parser<(NameSyntax, NameSyntax, StringSyntax?)> headerParser, string keyword, Blocks kind, StateFactory make)
+    private IResult<ClauseSyntax> ParseState(IInput input, string keyword, Parser<NameSyntax> nameParser, Blocks kind, StateFactory make)
     {
-        var header = headerParser(i);
-        if (!header.WasSuccessful) return Result.Failure<ClauseSyntax>(header.Remainder, header.Message, header.Expectations);
-        var (k, name, title) = header.Value;
-        var block = ParseBracedBlock(header.Remainder, kind, $"{keyword} '{name.Text}'", Cover(k, name));
+        var q = new Sequence(input);
+        if (!q.Next(Keyword(keyword), out var k) || !q.Next(nameParser, out var name)) return q.Fail<ClauseSyntax>();
+        q.Optional(String, out var title, out _);
+        var block = ParseBracedBlock(q.At, kind, keyword, name, Cover(k, name));
         if (!block.WasSuccessful) return Result.Failure<ClauseSyntax>(block.Remainder, block.Message, block.Expectations);
         return Result.Success<ClauseSyntax>(make(k, name, title, block.Value.Items, TextSpan.FromBounds(k.Span.Start, block.Value.End)), block.Remainder);
     }
@@ -412,7 +409,7 @@ internal sealed partial class PlaybookParser
                       select (kw, n, t, w: w.GetOrDefault()))(i);
         if (!header.WasSuccessful) return Result.Failure<ClauseSyntax>(header.Remainder, header.Message, header.Expectations);
         var (k, name, title, within) = header.Value;
-        var block = ParseBracedBlock(header.Remainder, Blocks.Phase, $"phase '{name.Text}'", Cover(k, name));
+        var block = ParseBracedBlock(header.Remainder, Blocks.Phase, "phase", name, Cover(k, name));
         if (!block.WasSuccessful) return Result.Failure<ClauseSyntax>(block.Remainder, block.Message, block.Expectations);
         return Result.Success<ClauseSyntax>(new PhaseSyntax(k, name, title, within, block.Value.Items, TextSpan.FromBounds(k.Span.Start, block.Value.End)), block.Remainder);
     };

@@ -64,7 +64,7 @@ internal sealed partial class PlaybookParser
             return null;
         }
         var (keyword, playbookName) = header.Value;
-        var block = ParseBracedBlock(header.Remainder, Blocks.Playbook, $"playbook '{playbookName.Text}'", keyword.Span.Cover(playbookName.Span));
+        var block = ParseBracedBlock(header.Remainder, Blocks.Playbook, "playbook", playbookName, keyword.Span.Cover(playbookName.Span));
         if (!block.WasSuccessful)
         {
             // Without its '{' there is no body to check: report the one error and stop.

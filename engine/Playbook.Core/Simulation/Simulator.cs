@@ -47,7 +47,7 @@ public sealed class Simulator
         var collector = new MonteCarloCollector(_playbook, runs, seed);
         for (var i = 0; i < runs; i++)
         {
-            var runRandom = new Random(HashCode.Combine(seed, i) ^ (i * 486187739));
+            var runRandom = new Random(unchecked((seed * 1_000_003) ^ (i * 486_187_739) ^ 0x5bd1e995)); // not HashCode.Combine: it is randomized per process
             runner.Random = runRandom;
             engine.Random = runRandom;
             clock.Reset();
