@@ -27,16 +27,20 @@ public sealed class ExpressionCheck : IPlaybookCheck
         var scope = new Scope(context);
         var uses = CollectUses(context);
 
+        // The same guard text often appears many times (`response.status == 200`): analyse each text once.
+        var analyses = new Dictionary<string, ExpressionAnalysis>(StringComparer.Ordinal);
         foreach (var use in uses.Where(u => u.Language == ExpressionLanguage.JavaScript))
         {
-            Report(context, scope, use, JavaScriptAnalyzer.Analyze(use.Expression.Code));
+            if (!analyses.TryGetValue(use.Expression.Code, out var analysis))
+                analyses[use.Expression.Code] = analysis = JavaScriptAnalyzer.Analyze(use.Expression.Code);
+            Report(context, scope, use, analysis);
         }
 
         var csharp = uses.Where(u => u.Language == ExpressionLanguage.CSharp).ToList();
         if (csharp.Count > 0)
         {
-            var analyses = CSharpAnalyzer.AnalyzeAll(CSharpGlobals.For(model), csharp.Select(u => u.Expression.Code).ToList());
-            for (var i = 0; i < csharp.Count; i++) Report(context, scope, csharp[i], analyses[i]);
+            var compiled = CSharpAnalyzer.AnalyzeAll(CSharpGlobals.For(model), csharp.Select(u => u.Expression.Code).ToList());
+            for (var i = 0; i < csharp.Count; i++) Report(context, scope, csharp[i], compiled[i]);
         }
     }
 
@@ -50,6 +54,7 @@ public sealed class ExpressionCheck : IPlaybookCheck
         private readonly HashSet<string> _lets = new(StringComparer.Ordinal);
         private readonly Dictionary<string, HashSet<StateSymbol>> _capturers = new(StringComparer.Ordinal);
         private readonly Dictionary<(StateSymbol, string), bool> _known = new();
+        private readonly Dictionary<StateSymbol, HashSet<string>> _own = new();
 
         public Scope(CheckContext context)
         {
@@ -63,6 +68,8 @@ public sealed class ExpressionCheck : IPlaybookCheck
                 {
                     if (!_capturers.TryGetValue(c.Name.Text, out var set)) _capturers[c.Name.Text] = set = new HashSet<StateSymbol>();
                     set.Add(state);
+                    if (!_own.TryGetValue(state, out var own)) _own[state] = own = new HashSet<string>(StringComparer.Ordinal);
+                    own.Add(c.Name.Text);
                 }
             }
         }
@@ -73,7 +80,7 @@ public sealed class ExpressionCheck : IPlaybookCheck
             if (use.EarlierLets is not null) return use.EarlierLets.Contains(name);
             if (_lets.Contains(name)) return true;
             if (use.State is not { } state) return false;
-            if (use.ReadsResult && (ResultNames.ContainsKey(name) || state.Syntax.Body.OfType<CaptureSyntax>().Any(c => c.Name.Text == name))) return true;
+            if (use.ReadsResult && (ResultNames.ContainsKey(name) || _own.TryGetValue(state, out var own) && own.Contains(name))) return true;
             if (!_capturers.TryGetValue(name, out var capturers)) return false;
             if (!_known.TryGetValue((state, name), out var allowed))
                 _known[(state, name)] = allowed = _context.Flow.AnyPrecedes(capturers, state);
