@@ -141,7 +141,7 @@ internal sealed partial class PlaybookParser
             }
             if (c == ';') { at = After(at, at.Position + 1); continue; }
 
-            var key = StatementKey(at);
+            var key = StatementKey(at, table);
             if (key is not null && table.TryGetValue(key, out var parser))
             {
                 var result = parser(at);
@@ -179,13 +179,17 @@ internal sealed partial class PlaybookParser
         return false;
     }
 
-    private string? StatementKey(SourceInput at)
+    /// <summary>The word a statement starts with: the keyword string itself when the block knows it
+    /// (looked up by span, so the common case allocates nothing), else a new string.</summary>
+    private string? StatementKey(SourceInput at, Dictionary<string, Parser<ClauseSyntax>> table)
     {
         var text = Text;
         var p = at.Position;
         if (p + 1 < text.Length && text[p] == '-' && text[p + 1] == '>') return "->";
         var end = Lexical.ScanWord(text, p);
-        return end == p ? null : text[p..end];
+        if (end == p) return null;
+        var lookup = table.GetAlternateLookup<ReadOnlySpan<char>>();
+        return lookup.TryGetValue(text.AsSpan(p, end - p), out var known, out _) ? known : text[p..end];
     }
 
     private void ReportUnknownStatement(SourceInput at, string? key, Blocks kind, Dictionary<string, Parser<ClauseSyntax>> table)

@@ -82,13 +82,15 @@ internal sealed partial class PlaybookParser
         from name in NameOf("the secret's name")
         select (ClauseSyntax)new SecretSyntax(name, Cover(k, name));
 
-    private Parser<ClauseSyntax>? _let;
-    private Parser<ClauseSyntax> Let => _let ??=
-        from k in Keyword("let")
-        from name in NameOf("the value's name")
-        from eq in Symbol("=")
-        from value in Value
-        select (ClauseSyntax)new LetSyntax(name, value, Cover(k, value));
+    private Parser<ClauseSyntax> Let => ParseLet;
+
+    private IResult<ClauseSyntax> ParseLet(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("let"), out var k) || !q.Next(NameOf("the value's name"), out var name)
+            || !q.Next(Symbol("="), out _) || !q.Next(Value, out var value)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new LetSyntax(name, value, Cover(k, value)));
+    }
 
     private Parser<ClauseSyntax>? _start;
     private Parser<ClauseSyntax> Start => _start ??=
@@ -142,9 +144,14 @@ internal sealed partial class PlaybookParser
         return q.Done<ClauseSyntax>(new CaptureSyntax(name, e, Cover(k, e)));
     }
 
-    private Parser<ClauseSyntax>? _idempotent;
-    private Parser<ClauseSyntax> Idempotent => _idempotent ??=
-        Keyword("idempotent").Select(k => (ClauseSyntax)new IdempotentSyntax(k.Span));
+    private Parser<ClauseSyntax> Idempotent => ParseIdempotent;
+
+    private IResult<ClauseSyntax> ParseIdempotent(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("idempotent"), out var k)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new IdempotentSyntax(k.Span));
+    }
 
     private Parser<ClauseSyntax> Description => ParseDescription;
 
@@ -306,11 +313,14 @@ internal sealed partial class PlaybookParser
         return q.Done<ClauseSyntax>(new UntilSyntax(e, every, Cover(k, e, every)));
     }
 
-    private Parser<ClauseSyntax>? _prompt;
-    private Parser<ClauseSyntax> Prompt => _prompt ??=
-        from k in Keyword("prompt")
-        from s in String
-        select (ClauseSyntax)new PromptSyntax(s, Cover(k, s));
+    private Parser<ClauseSyntax> Prompt => ParsePrompt;
+
+    private IResult<ClauseSyntax> ParsePrompt(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("prompt"), out var k) || !q.Next(String, out var text)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new PromptSyntax(text, Cover(k, text)));
+    }
 
     private Parser<ChoiceSyntax>? _choice;
     private Parser<ChoiceSyntax> Choice => _choice ??=
@@ -368,14 +378,20 @@ internal sealed partial class PlaybookParser
         if (!k.WasSuccessful) return Result.Failure<ClauseSyntax>(k.Remainder, k.Message, k.Expectations);
         var block = ParseBracedBlock(k.Remainder, Blocks.Simulate, "simulate", null, k.Value.Span);
         if (!block.WasSuccessful) return Result.Failure<ClauseSyntax>(block.Remainder, block.Message, block.Expectations);
-        var parts = block.Value.Items.OfType<SimulateSyntax>().ToList();
-        var merged = new SimulateSyntax(
-            parts.Select(p => p.MinDuration).FirstOrDefault(d => d is not null),
-            parts.Select(p => p.MaxDuration).FirstOrDefault(d => d is not null),
-            parts.Select(p => p.Fail).FirstOrDefault(d => d is not null),
-            parts.Select(p => p.Outputs).FirstOrDefault(d => d is not null),
-            parts.SelectMany(p => p.Items).ToImmutableArray(),
-            TextSpan.FromBounds(k.Value.Span.Start, block.Value.End));
+        DurationSyntax? min = null, max = null;
+        PercentSyntax? fail = null;
+        MapSyntax? outputs = null;
+        var items = ImmutableArray.CreateBuilder<ClauseSyntax>();
+        foreach (var part in block.Value.Items)
+        {
+            if (part is not SimulateSyntax p) continue;
+            min ??= p.MinDuration;
+            max ??= p.MaxDuration;
+            fail ??= p.Fail;
+            outputs ??= p.Outputs;
+            items.AddRange(p.Items);
+        }
+        var merged = new SimulateSyntax(min, max, fail, outputs, items.ToImmutable(), TextSpan.FromBounds(k.Value.Span.Start, block.Value.End));
         return Result.Success<ClauseSyntax>(merged, block.Remainder);
     };
 

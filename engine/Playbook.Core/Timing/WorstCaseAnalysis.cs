@@ -131,7 +131,9 @@ public static class WorstCaseAnalysis
         // Iterative DFS in post-order; a back edge inside the useful set is a loop on the way.
         var usefulEdges = new Dictionary<Node, List<Edge>>();
         foreach (var n in useful) usefulEdges[n] = n.Edges.Where(e => useful.Contains(e.To)).ToList();
-        var memo = new Dictionary<Node, Best>();
+        // Each node remembers only its best edge and total; paths are rebuilt once, at the end, by
+        // following the best edges (copying a path per node would make this quadratic).
+        var memo = new Dictionary<Node, (TimeBound Bound, Edge? Via)>();
         var state = new Dictionary<Node, int>(); // 1 = on the stack, 2 = done
         var work = new Stack<(Node Node, int Edge)>();
         work.Push((start, 0));
@@ -157,20 +159,23 @@ public static class WorstCaseAnalysis
                 continue;
             }
             state[node] = 2;
-            if (node == target) { memo[node] = new Best(TimeBound.Zero, Array.Empty<PathStep>()); continue; }
-            Best? best = null;
+            if (node == target) { memo[node] = (TimeBound.Zero, null); continue; }
+            (TimeBound Bound, Edge? Via)? best = null;
             foreach (var e in edges)
             {
                 if (!memo.TryGetValue(e.To, out var next)) continue;
                 var total = e.Weight + next.Bound;
-                if (best is null || Longer(total, best.Value.Bound))
-                    best = new Best(total, e.Segment.Concat(next.Path).ToList());
+                if (best is null || Longer(total, best.Value.Bound)) best = (total, e);
             }
             if (best is not null) memo[node] = best.Value;
         }
         if (!memo.TryGetValue(start, out var found)) return new Best(TimeBound.Unbounded("no path"), Array.Empty<PathStep>());
-        if (loop is not null) return new Best(TimeBound.Unbounded($"the loop {loop} can repeat without limit"), found.Path);
-        return found;
+        var path = new List<PathStep>();
+        var visited = new HashSet<Node>();
+        for (var at = start; at != target && memo.TryGetValue(at, out var step) && step.Via is { } via && visited.Add(at); at = via.To)
+            path.AddRange(via.Segment);
+        if (loop is not null) return new Best(TimeBound.Unbounded($"the loop {loop} can repeat without limit"), path);
+        return new Best(found.Bound, path);
     }
 
     private static bool Longer(TimeBound a, TimeBound b) =>
