@@ -89,7 +89,7 @@ public sealed class PlaybookEngine
         public RunClock Clock { get; } = clock;
         public List<string> Path { get; } = new();
         public List<TimelineEntry> Timeline { get; } = new();
-        public Dictionary<string, int> Attempts { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, int> Attempts { get; } = new(32, StringComparer.Ordinal);
         public int Transitions { get; set; }
         public List<(string From, int Index)> Taken { get; } = new();
     }
@@ -435,8 +435,11 @@ public sealed class PlaybookEngine
             JoinMode.AtLeast => state.JoinCount,
             _ => state.Branches.Count,
         };
-        var successes = finishes.Where(f => f.Ok).Select(f => f.At).Order().ToList();
-        var failures = finishes.Where(f => !f.Ok).Select(f => f.At).Order().ToList();
+        var successes = new List<TimeSpan>(finishes.Count);
+        var failures = new List<TimeSpan>(finishes.Count);
+        foreach (var (branchOk, at) in finishes) (branchOk ? successes : failures).Add(at);
+        successes.Sort();
+        failures.Sort();
         var ok = successes.Count >= needed;
         // The join is decided the moment its result is known: success when the needed-th branch succeeds
         // (for all: the last one), failure when so many have failed that too few can still succeed.
