@@ -29,15 +29,26 @@ public sealed class MachineDriver
             var declared = state.Transitions.Values.SelectMany(t => t)
                 .Where(t => t.Target is not null)
                 .DistinctBy(t => (t.Trigger, t.Index));
-            foreach (var t in declared)
+            var perTrigger = declared.GroupBy(t => state.Kind == StateKind.Phase ? Deadline : t.Trigger);
+            foreach (var group in perTrigger)
             {
-                var index = t.Index;
-                var trigger = state.Kind == StateKind.Phase ? Deadline : t.Trigger;
-                var description = t.Guard is null ? (state.Kind == StateKind.Decide ? "else" : null) : t.Guard.Code;
-                if (t.Target == state)
-                    config.PermitReentryIf(trigger, () => _chosen == index, description);
-                else
-                    config.PermitIf(trigger, t.Target!.Index, () => _chosen == index, description);
+                var trigger = group.Key;
+                var transitions = group.ToList();
+                foreach (var t in transitions)
+                {
+                    var index = t.Index;
+                    var description = t.Guard is null ? (state.Kind == StateKind.Decide ? "else" : null) : t.Guard.Code;
+                    if (transitions.Count == 1 && t.Guard is null)
+                    {
+                        // The only way this trigger can go: no guard for Stateless to evaluate.
+                        if (t.Target == state) config.PermitReentry(trigger);
+                        else config.Permit(trigger, t.Target!.Index);
+                    }
+                    else if (t.Target == state)
+                        config.PermitReentryIf(trigger, () => _chosen == index, description);
+                    else
+                        config.PermitIf(trigger, t.Target!.Index, () => _chosen == index, description);
+                }
             }
         }
         Machine = _machine;

@@ -116,4 +116,16 @@ public class EngineRegressionTests
             Assert.Equal(TimeSpan.FromMinutes(5), result.Elapsed);
         }
     }
+
+    [Fact]
+    public async Task A_runaway_expression_fails_the_step_instead_of_hanging_the_run()
+    {
+        var result = await Run("""
+            step count { shell "x" timeout 1m capture n = `(() => { let i = 0; while (true) { i++; } })()`  on ok -> done  on fail -> failed }
+            end done success
+            end failed failure
+            """, Script(("count", new[] { Attempt(outputs: new() { ["stdout"] = "" }) })));
+        Assert.Equal("failed", result.End);
+        Assert.Contains("`(() =>", result.Timeline.Single().Note);
+    }
 }
