@@ -128,7 +128,7 @@ internal sealed class TestCommand
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
                 {
-                    stderr.WriteLine($"playbook: cannot write '{target}': {ValidateCommand.Reason(e)}");
+                    stderr.WriteLine($"playbook: cannot write '{target}': {InputFiles.Reason(e)}");
                     return ExitCodes.Usage;
                 }
                 new TestTextWriter(options.Color).Write(report, stdout);
@@ -150,90 +150,12 @@ internal sealed class TestCommand
         return report.Success ? ExitCodes.Success : ExitCodes.Failed;
     }
 
-    /// <summary>The scenario files to run: files as given, directories searched recursively (hidden
-    /// directories and links to directories skipped) and sorted ordinally, each file once. Null, after a
-    /// message on <paramref name="stderr"/> for each bad path, when any path cannot be used.</summary>
-    internal static List<string>? CollectFiles(IReadOnlyList<string> paths, TextWriter stderr)
-    {
-        var files = new List<string>();
-        var seen = new HashSet<string>(OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
-        var ok = true;
-        foreach (var path in paths)
-        {
-            if (path.Length == 0)
-            {
-                stderr.WriteLine("playbook: cannot read '': the path is empty");
-                ok = false;
-            }
-            else if (Directory.Exists(path))
-            {
-                var found = new List<string>();
-                var failure = Search(path, found);
-                if (failure is not null)
-                {
-                    stderr.WriteLine($"playbook: cannot read '{failure.Value.Path}': {failure.Value.Reason}");
-                    ok = false;
-                }
-                else if (found.Count == 0)
-                {
-                    stderr.WriteLine($"playbook: no *{ScenarioSession.Extension} files in '{path}'");
-                    ok = false;
-                }
-                else
-                {
-                    found.Sort(StringComparer.Ordinal);
-                    foreach (var file in found)
-                    {
-                        if (seen.Add(Path.GetFullPath(file))) files.Add(file);
-                    }
-                }
-            }
-            else if (File.Exists(path))
-            {
-                if (!path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-                {
-                    stderr.WriteLine($"playbook: '{path}' is not a scenario file: scenario files are YAML, named NAME{ScenarioSession.Extension}");
-                    ok = false;
-                }
-                else if (seen.Add(Path.GetFullPath(path)))
-                {
-                    files.Add(path);
-                }
-            }
-            else
-            {
-                stderr.WriteLine($"playbook: cannot read '{path}': no such file or directory");
-                ok = false;
-            }
-        }
-        return ok ? files : null;
-    }
-
-    private static (string Path, string Reason)? Search(string root, List<string> found)
-    {
-        var pending = new Stack<string>();
-        pending.Push(root);
-        while (pending.Count > 0)
-        {
-            var directory = pending.Pop();
-            try
-            {
-                foreach (var file in Directory.EnumerateFiles(directory, "*" + ScenarioSession.Extension))
-                {
-                    if (file.EndsWith(ScenarioSession.Extension, StringComparison.OrdinalIgnoreCase)) found.Add(file);
-                }
-                foreach (var sub in Directory.EnumerateDirectories(directory))
-                {
-                    var info = new DirectoryInfo(sub);
-                    if (info.Name.StartsWith('.') || info.LinkTarget is not null) continue;
-                    pending.Push(sub);
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return (directory, ValidateCommand.Reason(e));
-            }
-        }
-        return null;
-    }
+    /// <summary>The scenario files to run: files as given (YAML only), directories searched for
+    /// *.scenarios.yaml, each file once.</summary>
+    internal static List<string>? CollectFiles(IReadOnlyList<string> paths, TextWriter stderr) =>
+        InputFiles.Collect(paths, ScenarioSession.Extension,
+            file => file.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+                ? null
+                : $"playbook: '{file}' is not a scenario file: scenario files are YAML, named NAME{ScenarioSession.Extension}",
+            stderr);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Xunit;
 
@@ -10,66 +9,7 @@ public class CliEndToEndTests
 {
     private static readonly string DataDirectory = Path.Combine(AppContext.BaseDirectory, "Cli", "data");
 
-    private sealed record Result(int Exit, string Out, string Err)
-    {
-        public override string ToString() => $"exit {Exit}\n--- stdout\n{Out}\n--- stderr\n{Err}";
-    }
-
-    private static Result Run(params string[] args)
-    {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = DataDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(PlaybookDll());
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment.Remove("NO_COLOR");
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"playbook {string.Join(' ', args)} did not finish in 120 s");
-        }
-        var result = new Result(process.ExitCode, stdout.Result, stderr.Result);
-        AssertNothingInternalLeaks(result);
-        return result;
-    }
-
-    private static void AssertNothingInternalLeaks(Result result)
-    {
-        foreach (var text in new[] { result.Out, result.Err })
-        {
-            Assert.DoesNotContain("at Playbook.", text);
-            Assert.DoesNotContain("Exception", text);
-            Assert.DoesNotContain("   at ", text);
-            Assert.DoesNotContain("\u001b[", text); // redirected output is never coloured
-        }
-    }
-
-    /// <summary>The playbook.dll copied next to the tests (the test project references the CLI),
-    /// or else the CLI project's own output for the same configuration.</summary>
-    private static string PlaybookDll()
-    {
-        var beside = Path.Combine(AppContext.BaseDirectory, "playbook.dll");
-        if (File.Exists(beside) && File.Exists(Path.Combine(AppContext.BaseDirectory, "playbook.runtimeconfig.json"))) return beside;
-
-        // tests/Playbook.Tests/bin/<Configuration>/<tfm>/ -> engine/Playbook.Cli/bin/<Configuration>/<tfm>/
-        var tfm = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = tfm.Parent!;
-        var repo = configuration.Parent!.Parent!.Parent!.Parent!;
-        var own = Path.Combine(repo.FullName, "engine", "Playbook.Cli", "bin", configuration.Name, tfm.Name, "playbook.dll");
-        Assert.True(File.Exists(own), $"playbook.dll not found beside the tests or at {own}");
-        return own;
-    }
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+    private static CliProcess.Result Run(params string[] args) => CliProcess.Run(DataDirectory, args);
 
     [Fact]
     public void Clean_playbook_exits_0()
