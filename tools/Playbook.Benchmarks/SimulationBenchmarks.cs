@@ -90,17 +90,19 @@ public class SimulationBenchmarks
         var byPath = new Dictionary<string, (int Count, RunResult First)>(StringComparer.Ordinal);
         long transitions = 0;
         var successes = 0;
+        var calling = 0;
         for (var i = 0; i < runs; i++)
         {
             var result = RunSeeded(i).AsTask().GetAwaiter().GetResult();
             transitions += result.Taken.Count;
             if (result.Status == RunStatus.Success) successes++;
+            if (result.Timeline.Any(t => _playbook.ByName.TryGetValue(t.State, out var s) && s.Action?.CallTarget is not null)) calling++;
             var key = string.Join(" ", result.Path);
             byPath[key] = byPath.TryGetValue(key, out var known) ? (known.Count + 1, known.First) : (1, result);
         }
         var (count, first) = byPath.Values.MaxBy(v => v.Count);
         summary = string.Create(CultureInfo.InvariantCulture,
-            $"{runs} runs: {successes * 100.0 / runs:F1}% success, {byPath.Count} distinct paths, {transitions / (double)runs:F1} transitions per run on average; the most common path ({count} runs) has {first.Taken.Count}");
+            $"{runs} runs: {successes * 100.0 / runs:F1}% success, {byPath.Count} distinct paths, {transitions / (double)runs:F1} transitions per run on average (callees' not counted), {calling * 100.0 / runs:F1}% call another playbook; the most common path ({count} runs) has {first.Taken.Count}");
         return first;
     }
 
@@ -154,5 +156,26 @@ public class SimulationBenchmarks
             fired++;
         }
         return fired;
+    }
+
+    /// <summary><c>--simulate [N]</c>: N simulated runs and N bare-machine replays in a plain loop, timed with a
+    /// Stopwatch (after 20 000 warm-up runs of each): a quick figure, and a steady process to profile.</summary>
+    public static void Loop(int runs)
+    {
+        var bench = new SimulationBenchmarks();
+        bench.Setup();
+        for (var i = 0; i < 20_000; i++) { bench.SimulatedRun().AsTask().GetAwaiter().GetResult(); bench.BareMachine(); }
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < runs; i++)
+        {
+            var pending = bench.SimulatedRun();
+            if (!pending.IsCompletedSuccessfully) pending.AsTask().GetAwaiter().GetResult();
+        }
+        var simulated = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        for (var i = 0; i < runs; i++) bench.BareMachine();
+        var bare = watch.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{runs} simulated runs: {simulated:F2} s, {runs / simulated:F0} runs/s ({simulated * 1e6 / runs:F1} us/run); bare machine: {runs / bare:F0} replays/s ({bare * 1e6 / runs:F1} us); ratio {simulated / bare:F1}x"));
     }
 }
