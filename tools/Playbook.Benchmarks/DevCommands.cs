@@ -9,7 +9,7 @@ using Playbook.Text;
 namespace Playbook.Benchmarks;
 
 /// <summary>Small helpers run instead of BenchmarkDotNet (see README.md): write the generated playbook,
-/// check a file, or time parse and each check separately.</summary>
+/// check a file, time parse and each check separately, or loop simulated runs (for dotnet-trace).</summary>
 public static class DevCommands
 {
     public static int Run(string[] args)
@@ -33,6 +33,9 @@ public static class DevCommands
                 Profile(path, text, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
                 return 0;
             }
+            case "--simulate":
+                SimulationBenchmarks.Loop(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
+                return 0;
             default:
                 return -1;
         }
