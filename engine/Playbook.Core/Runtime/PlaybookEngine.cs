@@ -87,11 +87,12 @@ public sealed class PlaybookEngine
     private sealed class Run(RunClock clock)
     {
         public RunClock Clock { get; } = clock;
-        public List<string> Path { get; } = new();
-        public List<TimelineEntry> Timeline { get; } = new();
+        // Sized for a typical run, so a Monte Carlo loop does not regrow them every time.
+        public List<string> Path { get; } = new(32);
+        public List<TimelineEntry> Timeline { get; } = new(32);
         public Dictionary<string, int> Attempts { get; } = new(32, StringComparer.Ordinal);
         public int Transitions { get; set; }
-        public List<(string From, int Index)> Taken { get; } = new();
+        public List<(string From, int Index)> Taken { get; } = new(32);
     }
 
     /// <summary>How a sequence of states finished: at an end state, by leaving a branch with an outcome, or aborted.</summary>

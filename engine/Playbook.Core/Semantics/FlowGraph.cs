@@ -51,17 +51,25 @@ public sealed class FlowGraph
     /// path (walks backwards from the target and stops at the first source found).</summary>
     public bool AnyPrecedes(IReadOnlySet<StateSymbol> sources, StateSymbol target)
     {
-        var seen = new HashSet<StateSymbol>();
-        var stack = new Stack<StateSymbol>(Previous(target));
-        while (stack.Count > 0)
+        // Called for every name every expression reads: one stamp array and one stack serve all calls.
+        if (_stamps.Length < _model.States.Count) _stamps = new int[_model.States.Count];
+        var stamp = ++_stamp;
+        _stack.Clear();
+        foreach (var p in Previous(target)) _stack.Push(p);
+        while (_stack.Count > 0)
         {
-            var s = stack.Pop();
+            var s = _stack.Pop();
             if (sources.Contains(s)) return true;
-            if (!seen.Add(s)) continue;
-            foreach (var p in Previous(s)) stack.Push(p);
+            if (_stamps[s.Order] == stamp) continue;
+            _stamps[s.Order] = stamp;
+            foreach (var p in Previous(s)) _stack.Push(p);
         }
         return false;
     }
+
+    private int[] _stamps = Array.Empty<int>();
+    private int _stamp;
+    private readonly Stack<StateSymbol> _stack = new();
 
     private IEnumerable<StateSymbol> EdgesOf(StateSymbol state)
     {

@@ -142,15 +142,23 @@ public sealed class PlaybookModel
     public StartSyntax? StartSyntax => Syntax.Members.OfType<StartSyntax>().FirstOrDefault();
 
     /// <summary>The outcomes a state can end with, in a fixed order.</summary>
+    private static readonly string[] OkFail = { "ok", "fail" };
+    private static readonly string[] OkOnly = { "ok" };
+    private static readonly string[] OkTimeout = { "ok", "timeout" };
+    private static readonly string[] OkFailTimeout = { "ok", "fail", "timeout" };
+    private static readonly string[] Answers = { "approve", "reject" };
+    private static readonly string[] AnswersOrTimeout = { "approve", "reject", "timeout" };
+    private static readonly string[] TimeoutOnly = { "timeout" };
+
     public static IReadOnlyList<string> OutcomesOf(StateSymbol state) => state.Kind switch
     {
-        StateKind.Step => state.Syntax.Find<TimeoutSyntax>() is null ? new[] { "ok", "fail" } : StepOutcomes,
+        StateKind.Step => state.Syntax.Find<TimeoutSyntax>() is null ? OkFail : StepOutcomes,
         StateKind.Wait => state.Syntax.Find<UntilSyntax>() is null
-            ? new[] { "ok" }
-            : state.Syntax.Find<TimeoutSyntax>() is null ? new[] { "ok" } : new[] { "ok", "timeout" },
-        StateKind.Manual => state.Syntax.Find<TimeoutSyntax>() is null ? new[] { "approve", "reject" } : new[] { "approve", "reject", "timeout" },
-        StateKind.Parallel => state.Syntax.Find<TimeoutSyntax>() is null ? new[] { "ok", "fail" } : StepOutcomes,
-        StateKind.Phase => ((PhaseSyntax)state.Syntax).Within is null ? Array.Empty<string>() : new[] { "timeout" },
+            ? OkOnly
+            : state.Syntax.Find<TimeoutSyntax>() is null ? OkOnly : OkTimeout,
+        StateKind.Manual => state.Syntax.Find<TimeoutSyntax>() is null ? Answers : AnswersOrTimeout,
+        StateKind.Parallel => state.Syntax.Find<TimeoutSyntax>() is null ? OkFail : StepOutcomes,
+        StateKind.Phase => ((PhaseSyntax)state.Syntax).Within is null ? Array.Empty<string>() : TimeoutOnly,
         _ => Array.Empty<string>(),
     };
 
@@ -158,7 +166,7 @@ public sealed class PlaybookModel
     /// 'fail' wherever a phase deadline or a probe makes them meaningful.</summary>
     public static IReadOnlyList<string> AcceptedOutcomes(StateSymbol state) => state.Kind switch
     {
-        StateKind.Wait => state.Syntax.Find<UntilSyntax>() is null ? new[] { "ok" } : new[] { "ok", "fail", "timeout" },
+        StateKind.Wait => state.Syntax.Find<UntilSyntax>() is null ? OkOnly : OkFailTimeout,
         _ => OutcomesOf(state),
     };
 

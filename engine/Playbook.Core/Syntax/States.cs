@@ -11,7 +11,16 @@ public abstract record StateSyntax(NameSyntax Keyword, NameSyntax Name, StringSy
 
     public IEnumerable<TransitionSyntax> Transitions => Body.OfType<TransitionSyntax>();
 
-    public T? Find<T>() where T : ClauseSyntax => Body.OfType<T>().FirstOrDefault();
+    /// <summary>The first clause of a kind (checks and the engine ask this often: a plain loop, no LINQ).</summary>
+    public T? Find<T>() where T : ClauseSyntax
+    {
+        if (Body.IsDefault) return null;
+        foreach (var clause in Body)
+        {
+            if (clause is T found) return found;
+        }
+        return null;
+    }
 
     public IEnumerable<StateSyntax> NestedStates => Body.OfType<StateSyntax>();
 }

@@ -9,6 +9,7 @@ namespace Playbook.Tests.Benchmarks;
 
 /// <summary>Monte Carlo reuses one engine, runner and clock for every run: memory must stay flat however
 /// many runs, and nothing may be compiled per run.</summary>
+[Collection(MeasuresTheWholeProcess.Name)]
 public class SimulationMemoryTests(ITestOutputHelper output)
 {
     private const int Runs = 100_000;
@@ -86,4 +87,12 @@ public class SimulationMemoryTests(ITestOutputHelper output)
             if (File.Exists(Path.Combine(dir.FullName, "Playbook.sln"))) return dir.FullName;
         throw new InvalidOperationException("no Playbook.sln above the test assembly");
     }
+}
+
+/// <summary>Tests that measure the whole process (its heap, its loaded assemblies) run alone: other tests
+/// running alongside would move the figures.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MeasuresTheWholeProcess
+{
+    public const string Name = "measures the whole process";
 }

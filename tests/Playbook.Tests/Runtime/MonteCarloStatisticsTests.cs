@@ -5,6 +5,7 @@ using static Playbook.Tests.Runtime.EngineTestKit;
 
 namespace Playbook.Tests.Runtime;
 
+[Collection(Benchmarks.MeasuresTheWholeProcess.Name)]
 public class MonteCarloStatisticsTests
 {
     /// <summary>A step failing half its attempts with two retries recovers with probability
