@@ -81,7 +81,7 @@ public sealed class PlaybookEngine
             flow.Reason) { Taken = run.Taken };
     }
 
-    /// <summary>Evaluates the lets in order, after the inputs and secrets are set.</summary>
+    /// <summary>The values the last run's expressions read (inputs, secrets, lets, captures).</summary>
     public RunScope Scope => _scope;
 
     private sealed class Run(RunClock clock)

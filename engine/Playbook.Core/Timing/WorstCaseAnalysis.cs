@@ -230,10 +230,6 @@ public static class WorstCaseAnalysis
             {
                 node.Edges.Add(new Edge(NodeFor(next), cost, new[] { new PathStep(target.Name, cost.IsUnbounded ? TimeSpan.Zero : cost.Value) }));
             }
-            if (cost.IsUnbounded && node.Edges.Count > 0)
-            {
-                // Keep the reason: the edge weight already carries it.
-            }
             return node;
         }
 
@@ -243,7 +239,7 @@ public static class WorstCaseAnalysis
         private Node PhaseNode(StateSymbol phase, StateSymbol entry)
         {
             if (_phaseNodes.TryGetValue((phase, entry), out var node)) return node;
-            node = new Node($"{phase.Name}") ;
+            node = new Node(phase.Name);
             _phaseNodes[(phase, entry)] = node;
             Nodes.Add(node);
 
@@ -333,6 +329,4 @@ public static class WorstCaseAnalysis
             return result;
         }
     }
-
-    public static string Describe(TimeBound bound) => bound.IsUnbounded ? "unbounded" : DurationText.Format(bound.Value);
 }
