@@ -27,32 +27,8 @@ internal sealed class TestCommand
 {
     public Command CreateCommand(bool color)
     {
-        var paths = new Argument<string[]>("PATH")
-        {
-            Description = "Scenario files (NAME.scenarios.yaml), or directories to search recursively for them",
-            Arity = ArgumentArity.OneOrMore,
-        };
-        paths.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (token.Value.Length > 1 && token.Value[0] == '-')
-                    result.AddError($"unknown option '{token.Value}' (a file whose name starts with '-' can be given as ./{token.Value})");
-            }
-        });
-        var format = new Option<string>("--format")
-        {
-            Description = "Output format: text, or junit (JUnit XML for CI)",
-            DefaultValueFactory = _ => "text",
-            HelpName = "text|junit",
-        };
-        format.Validators.Add(result =>
-        {
-            var value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "text";
-            if (value is not ("text" or "junit"))
-                result.AddError($"'{value}' is not an output format: use --format text or junit");
-        });
-        format.CompletionSources.Add(["text", "junit"]);
+        var paths = CommonOptions.Paths("Scenario files (NAME.scenarios.yaml), or directories to search recursively for them");
+        var format = CommonOptions.Format("Output format: text, or junit (JUnit XML for CI)", "text", "junit");
         var output = new Option<string?>("--output", "-o")
         {
             Description = "With --format junit: write the XML to this file (and the text report to stdout)",

@@ -43,33 +43,8 @@ internal sealed class ValidateCommand(PlaybookChecker check, string? baseDirecto
     /// invocation's output and error writers.</summary>
     public Command CreateCommand(bool color)
     {
-        var paths = new Argument<string[]>("PATH")
-        {
-            Description = "Playbook files, or directories to search recursively for *.playbook files",
-            Arity = ArgumentArity.OneOrMore,
-        };
-        // An unknown option would otherwise be taken for a PATH; write ./-name for such a file.
-        paths.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (token.Value.Length > 1 && token.Value[0] == '-')
-                    result.AddError($"unknown option '{token.Value}' (a file whose name starts with '-' can be given as ./{token.Value})");
-            }
-        });
-        var format = new Option<string>("--format")
-        {
-            Description = "Output format: text, json, sarif or github",
-            DefaultValueFactory = _ => "text",
-            HelpName = "text|json|sarif|github",
-        };
-        format.Validators.Add(result =>
-        {
-            var value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "text";
-            if (!Formats.ContainsKey(value))
-                result.AddError($"'{value}' is not an output format: use --format text, json, sarif or github");
-        });
-        format.CompletionSources.Add([.. Formats.Keys]);
+        var paths = CommonOptions.Paths("Playbook files, or directories to search recursively for *.playbook files");
+        var format = CommonOptions.Format("Output format: text, json, sarif or github", [.. Formats.Keys]);
         var warningsAsErrors = new Option<bool>("--warnings-as-errors")
         {
             Description = "Exit with code 1 when there are warnings, not only errors",

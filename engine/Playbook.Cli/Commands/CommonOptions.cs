@@ -1,0 +1,43 @@
+using System.CommandLine;
+
+namespace Playbook.Cli.Commands;
+
+/// <summary>Arguments and options several commands share, defined once so they behave (and fail) alike.</summary>
+internal static class CommonOptions
+{
+    /// <summary>One or more PATHs. An unknown option would otherwise be taken for a path; a file whose
+    /// name starts with '-' can still be given as ./-name.</summary>
+    public static Argument<string[]> Paths(string description)
+    {
+        var paths = new Argument<string[]>("PATH") { Description = description, Arity = ArgumentArity.OneOrMore };
+        paths.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (token.Value.Length > 1 && token.Value[0] == '-')
+                    result.AddError($"unknown option '{token.Value}' (a file whose name starts with '-' can be given as ./{token.Value})");
+            }
+        });
+        return paths;
+    }
+
+    /// <summary><c>--format</c> with the given choices, the first being the default; an unknown value is a
+    /// usage error that lists the choices.</summary>
+    public static Option<string> Format(string description, params string[] choices)
+    {
+        var format = new Option<string>("--format")
+        {
+            Description = description,
+            DefaultValueFactory = _ => choices[0],
+            HelpName = string.Join('|', choices),
+        };
+        format.Validators.Add(result =>
+        {
+            var value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : choices[0];
+            if (Array.IndexOf(choices, value) < 0)
+                result.AddError($"'{value}' is not an output format: use --format {string.Join(", ", choices[..^1])} or {choices[^1]}");
+        });
+        format.CompletionSources.Add(choices);
+        return format;
+    }
+}
