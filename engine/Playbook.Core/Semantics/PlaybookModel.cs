@@ -177,8 +177,12 @@ public sealed class PlaybookModel
     {
         for (string? current = outcome; current is not null; current = FallbackOf(state, current))
         {
-            var direct = state.Transitions.Where(t => t.Outcomes.Contains(current)).ToList();
-            if (direct.Count > 0) return direct;
+            List<TransitionSymbol>? direct = null;
+            foreach (var t in state.Transitions)
+            {
+                if (t.Outcomes.Contains(current)) (direct ??= new List<TransitionSymbol>(2)).Add(t);
+            }
+            if (direct is not null) return direct;
         }
         return Array.Empty<TransitionSymbol>();
     }

@@ -106,18 +106,19 @@ public static class WorstCaseAnalysis
             reachable.Add(n);
             foreach (var e in n.Edges) stack.Push(e.To);
         }
+        // Predecessors, built once for every target.
+        var reverse = reachable.ToDictionary(n => n, _ => new List<Node>());
+        foreach (var n in reachable) foreach (var e in n.Edges) if (reverse.TryGetValue(e.To, out var preds)) preds.Add(n);
         foreach (var target in reachable.Where(isTarget))
         {
-            result[target] = LongestTo(start, target, reachable);
+            result[target] = LongestTo(start, target, reverse);
         }
         return result;
     }
 
-    private static Best LongestTo(Node start, Node target, List<Node> reachable)
+    private static Best LongestTo(Node start, Node target, Dictionary<Node, List<Node>> reverse)
     {
         // Only nodes that can still reach the target matter.
-        var reverse = reachable.ToDictionary(n => n, _ => new List<Node>());
-        foreach (var n in reachable) foreach (var e in n.Edges) if (reverse.ContainsKey(e.To)) reverse[e.To].Add(n);
         var useful = new HashSet<Node>();
         var stack = new Stack<Node>();
         stack.Push(target);
