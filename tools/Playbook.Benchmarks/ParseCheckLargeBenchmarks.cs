@@ -9,6 +9,8 @@ namespace Playbook.Benchmarks;
 /// <summary>Parse and parse + check of the generated 10 000-line playbook, next to decoding the same bytes
 /// and System.Text.Json parsing a JSON document of the same size (the baseline for the ratios).</summary>
 [MemoryDiagnoser]
+// Measured with the garbage collector the playbook CLI runs with (System.GC.Concurrent=false in its project).
+[GcConcurrent(false)]
 public class ParseCheckLargeBenchmarks
 {
     private string _path = "";

@@ -27,13 +27,11 @@ public sealed class ExpressionCheck : IPlaybookCheck
         var scope = new Scope(context);
         var uses = CollectUses(context);
 
-        // The same guard text often appears many times (`response.status == 200`): analyse each text once.
-        var analyses = new Dictionary<string, ExpressionAnalysis>(StringComparer.Ordinal);
-        foreach (var use in uses.Where(u => u.Language == ExpressionLanguage.JavaScript))
+        // Each expression is analysed where it stands (a few microseconds each). No table of results:
+        // on a large playbook it would outgrow the small-object heap and cost a full collection.
+        foreach (var use in uses)
         {
-            if (!analyses.TryGetValue(use.Expression.Code, out var analysis))
-                analyses[use.Expression.Code] = analysis = JavaScriptAnalyzer.Analyze(use.Expression.Code);
-            Report(context, scope, use, analysis);
+            if (use.Language == ExpressionLanguage.JavaScript) Report(context, scope, use, JavaScriptAnalyzer.Analyze(use.Expression.Code));
         }
 
         var csharp = uses.Where(u => u.Language == ExpressionLanguage.CSharp).ToList();
@@ -53,7 +51,6 @@ public sealed class ExpressionCheck : IPlaybookCheck
         private readonly HashSet<string> _parameters = new(StringComparer.Ordinal);
         private readonly HashSet<string> _lets = new(StringComparer.Ordinal);
         private readonly Dictionary<string, HashSet<StateSymbol>> _capturers = new(StringComparer.Ordinal);
-        private readonly Dictionary<(StateSymbol, string), bool> _known = new();
         private readonly Dictionary<StateSymbol, HashSet<string>> _own = new();
 
         public Scope(CheckContext context)
@@ -81,10 +78,8 @@ public sealed class ExpressionCheck : IPlaybookCheck
             if (_lets.Contains(name)) return true;
             if (use.State is not { } state) return false;
             if (use.ReadsResult && (ResultNames.ContainsKey(name) || _own.TryGetValue(state, out var own) && own.Contains(name))) return true;
-            if (!_capturers.TryGetValue(name, out var capturers)) return false;
-            if (!_known.TryGetValue((state, name), out var allowed))
-                _known[(state, name)] = allowed = _context.Flow.AnyPrecedes(capturers, state);
-            return allowed;
+            // Walking back from here stops at the nearest state that captures the name: usually a step or two.
+            return _capturers.TryGetValue(name, out var capturers) && _context.Flow.AnyPrecedes(capturers, state);
         }
 
         /// <summary>Names worth suggesting for a typo: everything readable somewhere.</summary>
