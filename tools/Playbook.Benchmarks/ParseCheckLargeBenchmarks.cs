@@ -11,6 +11,8 @@ namespace Playbook.Benchmarks;
 [MemoryDiagnoser]
 // Measured with the garbage collector the playbook CLI runs with (System.GC.Concurrent=false in its project).
 [GcConcurrent(false)]
+// On a shared machine the mean carries other tenants' noise (even the fixed work of Parse spikes): show the spread.
+[MinColumn, MedianColumn, MaxColumn]
 public class ParseCheckLargeBenchmarks
 {
     private string _path = "";
