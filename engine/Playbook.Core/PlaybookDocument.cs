@@ -3,7 +3,6 @@ using Playbook.Diagnostics;
 using Playbook.Parsing;
 using Playbook.Semantics;
 using Playbook.Text;
-using Playbook.Timing;
 
 namespace Playbook;
 

@@ -1,9 +1,4 @@
-using Playbook.Checking;
 using Playbook.Diagnostics;
-using Playbook.Parsing;
-using Playbook.Semantics;
-using Playbook.Text;
-using Playbook.Timing;
 
 namespace Playbook;
 

@@ -7,20 +7,9 @@ namespace Playbook.Cli.Output;
 /// GitHub shows as annotations on the pull request; then the summary line.
 /// <code>::error file=playbooks/x.playbook,line=12,col=14,endLine=12,endColumn=19,title=PB1001::'verfy' is not …</code>
 /// </summary>
-internal sealed class GitHubFormatter(string baseDirectory) : IReportFormatter
+internal sealed class GitHubFormatter(string baseDirectory) : LineReportFormatter
 {
-    public void Write(ValidationReport report, TextWriter output)
-    {
-        foreach (var d in report.Diagnostics)
-        {
-            output.Write(Format(d));
-            output.Write('\n');
-        }
-        output.Write(report.Summary);
-        output.Write('\n');
-    }
-
-    public string Format(Diagnostic d)
+    public override string Format(Diagnostic d)
     {
         var command = d.Severity switch
         {

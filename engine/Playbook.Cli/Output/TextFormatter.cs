@@ -11,7 +11,7 @@ namespace Playbook.Cli.Output;
 ///       = help: did you mean 'verify'?
 /// </code>
 /// then a blank line after each diagnostic and a summary line at the end.</summary>
-internal sealed class TextFormatter(bool color) : IReportFormatter
+internal sealed class TextFormatter(bool color) : LineReportFormatter
 {
     private const string Reset = "\e[0m";
     private const string Bold = "\e[1m";
@@ -20,20 +20,9 @@ internal sealed class TextFormatter(bool color) : IReportFormatter
     private const string Cyan = "\e[1;36m";
     private const string Blue = "\e[1;34m";
 
-    public void Write(ValidationReport report, TextWriter output)
-    {
-        foreach (var diagnostic in report.Diagnostics)
-        {
-            output.Write(Format(diagnostic));
-            output.Write('\n');
-        }
-        output.Write(report.Summary);
-        output.Write('\n');
-    }
-
     /// <summary>One diagnostic: header line, source snippet with carets, optional help line.
     /// Every line ends with '\n'.</summary>
-    public string Format(Diagnostic diagnostic)
+    public override string Format(Diagnostic diagnostic)
     {
         var sb = new StringBuilder();
         var start = diagnostic.Start;

@@ -262,11 +262,7 @@ internal sealed partial class PlaybookParser
             }
             if (c == '$' && p + 1 < text.Length && text[p + 1] == '{')
             {
-                FlushText(parts, buffer, textStart, p);
-                var hole = ReadInterpolation(p);
-                if (hole is null) return FailReported<StringSyntax>(i);
-                parts.Add(hole);
-                p = hole.Span.End;
+                if (!TakeHole(parts, buffer, textStart, ref p)) return FailReported<StringSyntax>(i);
                 textStart = p;
                 continue;
             }
@@ -349,6 +345,18 @@ internal sealed partial class PlaybookParser
         return null;
     }
 
+    /// <summary>At a <c>${</c>: ends the literal text so far, reads the hole and moves past it. False when
+    /// the hole is not closed (already reported).</summary>
+    private bool TakeHole(ImmutableArray<StringPartSyntax>.Builder parts, StringBuilder buffer, int textStart, ref int p)
+    {
+        FlushText(parts, buffer, textStart, p);
+        var hole = ReadInterpolation(p);
+        if (hole is null) return false;
+        parts.Add(hole);
+        p = hole.Span.End;
+        return true;
+    }
+
     private void FlushText(ImmutableArray<StringPartSyntax>.Builder parts, StringBuilder buffer, int from, int to)
     {
         if (buffer.Length == 0) return;
@@ -377,11 +385,7 @@ internal sealed partial class PlaybookParser
             if (text[p] == '\\' && p + 1 < close && text[p + 1] == '$') { buffer.Append('$'); p += 2; continue; }
             if (text[p] == '$' && p + 1 < close && text[p + 1] == '{')
             {
-                FlushText(parts, buffer, textStart, p);
-                var hole = ReadInterpolation(p);
-                if (hole is null) return FailReported<StringSyntax>(i);
-                parts.Add(hole);
-                p = hole.Span.End;
+                if (!TakeHole(parts, buffer, textStart, ref p)) return FailReported<StringSyntax>(i);
                 textStart = p;
                 continue;
             }
