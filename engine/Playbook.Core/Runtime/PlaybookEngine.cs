@@ -8,7 +8,9 @@ namespace Playbook.Runtime;
 /// time, asking an <see cref="IActionRunner"/> for each attempt. Retries and backoff (jitter from the
 /// engine's seeded random source), timeouts, waits, polling, phase deadlines and parallel joins live
 /// here and go through one <see cref="RunClock"/>; simulation and real runs differ only in the runner
-/// and the clock. An engine is not thread-safe: use one per thread, and reuse it for many runs.</summary>
+/// and the clock. On a virtual clock the branches of a parallel run one after the other, each on its own
+/// forked clock; on a real clock they run at once. An engine runs one run at a time: use one per thread,
+/// and reuse it for many runs.</summary>
 public sealed class PlaybookEngine
 {
     /// <summary>A run that takes more transitions than this is stopped as aborted: it is looping.</summary>
@@ -20,6 +22,9 @@ public sealed class PlaybookEngine
     private readonly MachineDriver _machine;
     private readonly Dictionary<CompiledBranch, MachineDriver> _branchMachines = new();
     private Random _random;
+    // Set for a run on a real clock, whose branches run concurrently: engine state shared between
+    // branches (the random source, the branch machines) is locked on it.
+    private object? _sync;
 
     public PlaybookEngine(CompiledPlaybook playbook, IActionRunner runner, Random? random = null)
     {
@@ -41,9 +46,22 @@ public sealed class PlaybookEngine
 
     public MachineDriver Machine => _machine;
 
+    /// <summary>Hears every event of a run (a real run journals them); null in a dry run.</summary>
+    public IRunObserver? Observer { get; set; }
+
     /// <summary>Runs the playbook from its start to an end (or until it aborts).</summary>
-    public async ValueTask<RunResult> RunAsync(RunClock clock, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken = default)
+    public ValueTask<RunResult> RunAsync(RunClock clock, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken = default) =>
+        RunCoreAsync(clock, parameters, null, cancellationToken);
+
+    /// <summary>Continues a stopped run from where its journal says it stood. <paramref name="parameters"/>
+    /// are its inputs and secrets; the captures it had made come with <paramref name="resume"/>.</summary>
+    public ValueTask<RunResult> ResumeAsync(RunClock clock, IReadOnlyDictionary<string, object?> parameters, RunResume resume, CancellationToken cancellationToken = default) =>
+        RunCoreAsync(clock, parameters, resume, cancellationToken);
+
+    private async ValueTask<RunResult> RunCoreAsync(RunClock clock, IReadOnlyDictionary<string, object?> parameters, RunResume? resume, CancellationToken cancellationToken)
     {
+        _sync = clock.IsRealTime ? new object() : null;
+        _scope.Sync = _sync;
         _scope.Clear();
         // Every capture exists from the start, as null until a step sets it: a guard that reads a capture
         // of a step that did not run (or ran without output, in a dry run) sees null, not an error.
@@ -66,9 +84,19 @@ public sealed class PlaybookEngine
                     _scope.Captures, new Dictionary<string, int>(), $"{Where(e.Expression)}: let '{let.Name}' failed: {e.Message}");
             }
         }
-        var run = new Run(clock);
-        _machine.Reset(_playbook.Start);
-        var flow = await RunStatesAsync(_playbook.Start, run, clock, branch: null, _machine, cancellationToken).ConfigureAwait(false);
+        var run = new Run(clock, _sync);
+        var start = _playbook.Start;
+        if (resume is not null)
+        {
+            foreach (var name in resume.CaptureNames)
+            {
+                if (resume.Values.TryGetValue(name, out var value)) _scope.Capture(name, value);
+            }
+            run.Restore(resume);
+            start = resume.Main.State;
+        }
+        _machine.Reset(start);
+        var flow = await RunStatesAsync(start, run, clock, branch: null, _machine, cancellationToken, resume?.Main).ConfigureAwait(false);
         var timeline = run.Timeline.OrderBy(t => t.At).ToList();
         return new RunResult(
             flow.End?.Name,
@@ -84,15 +112,58 @@ public sealed class PlaybookEngine
     /// <summary>The values the last run's expressions read (inputs, secrets, lets, captures).</summary>
     public RunScope Scope => _scope;
 
-    private sealed class Run(RunClock clock)
+    /// <summary>What a run has done so far. On a real clock several branches add to it at once, so every
+    /// change goes through a method that locks then.</summary>
+    private sealed class Run(RunClock clock, object? sync)
     {
+        private int _transitions;
+
         public RunClock Clock { get; } = clock;
         // Sized for a typical run, so a Monte Carlo loop does not regrow them every time.
         public List<string> Path { get; } = new(32);
         public List<TimelineEntry> Timeline { get; } = new(32);
         public Dictionary<string, int> Attempts { get; } = new(32, StringComparer.Ordinal);
-        public int Transitions { get; set; }
         public List<(string From, int Index)> Taken { get; } = new(32);
+
+        /// <summary>Counts a transition; true when the run has taken too many.</summary>
+        public bool Step()
+        {
+            if (sync is null) return ++_transitions > MaxTransitions;
+            return Interlocked.Increment(ref _transitions) > MaxTransitions;
+        }
+
+        public void Enter(string state)
+        {
+            if (sync is null) Path.Add(state);
+            else lock (sync) Path.Add(state);
+        }
+
+        public void Add(TimelineEntry entry)
+        {
+            if (sync is null) Timeline.Add(entry);
+            else lock (sync) Timeline.Add(entry);
+        }
+
+        public void SetAttempt(string state, int attempt)
+        {
+            if (sync is null) Attempts[state] = attempt;
+            else lock (sync) Attempts[state] = attempt;
+        }
+
+        public void Took(string from, int index)
+        {
+            if (sync is null) Taken.Add((from, index));
+            else lock (sync) Taken.Add((from, index));
+        }
+
+        public void Restore(RunResume resume)
+        {
+            Path.AddRange(resume.Path);
+            Timeline.AddRange(resume.Timeline);
+            foreach (var (name, n) in resume.Attempts) Attempts[name] = n;
+            Taken.AddRange(resume.Taken);
+            _transitions = resume.Taken.Count;
+        }
     }
 
     /// <summary>How a sequence of states finished: at an end state, by leaving a branch with an outcome, or aborted.</summary>
@@ -105,25 +176,35 @@ public sealed class PlaybookEngine
     private readonly record struct StepOutcome(string Outcome, bool DeadlineHit = false, CompiledTransition? Chosen = null, string? AbortReason = null,
         IReadOnlyDictionary<string, object?>? Outputs = null);
 
-    private async ValueTask<Flow> RunStatesAsync(CompiledState start, Run run, RunClock clock, string? branch, MachineDriver machine, CancellationToken ct)
+    private async ValueTask<Flow> RunStatesAsync(CompiledState start, Run run, RunClock clock, string? branch, MachineDriver machine, CancellationToken ct,
+        FlowResume? resume = null)
     {
         var state = start;
         CompiledState? phase = null;
         TimeSpan? deadline = null;
+        var flowName = branch ?? "";
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            if (++run.Transitions > MaxTransitions)
+            if (resume is null && run.Step())
                 return Flow.Aborted($"the run took more than {MaxTransitions} transitions: it is looping (last state '{state.Name}')");
             if (state.Phase != phase)
             {
                 phase = state.Phase;
-                deadline = phase?.Budget is { } budget ? clock.Elapsed + budget : null;
+                // A resumed flow keeps the deadline its phase had: the time it was down counts.
+                var enteredAt = resume?.PhaseEnteredAt ?? clock.Elapsed;
+                deadline = phase?.Budget is { } budget ? enteredAt + budget : null;
             }
-            run.Path.Add(state.Name);
+            if (resume is not { Entered: true })
+            {
+                run.Enter(state.Name);
+                Observer?.StateEntered(flowName, state, clock.Elapsed);
+                if (resume is not null) resume = null;
+            }
             if (state.Kind == StateKind.End) return new Flow(state, null, null);
 
-            var result = await ExecuteAsync(state, run, clock, branch, deadline, ct).ConfigureAwait(false);
+            var result = await ExecuteAsync(state, run, clock, branch, deadline, ct, resume).ConfigureAwait(false);
+            resume = null;
             if (result.AbortReason is not null) return Flow.Aborted(result.AbortReason);
 
             CompiledState from;
@@ -158,7 +239,8 @@ public sealed class PlaybookEngine
                 }
             }
             await machine.MoveAsync(from, transition).ConfigureAwait(false);
-            run.Taken.Add((from.Name, transition.Index));
+            run.Took(from.Name, transition.Index);
+            Observer?.Moved(flowName, from, transition, clock.Elapsed);
             state = transition.Target!;
         }
     }
@@ -194,30 +276,89 @@ public sealed class PlaybookEngine
 
     private static TimeSpan? Min(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
-    private ValueTask<StepOutcome> ExecuteAsync(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan? deadline, CancellationToken ct) =>
+    private static TimeSpan NotNegative(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : t;
+
+    /// <summary>Adds a timeline entry and tells the observer: the completion record of an attempt.</summary>
+    private void Record(Run run, CompiledState state, TimelineEntry entry, IReadOnlyDictionary<string, object?>? outputs = null)
+    {
+        run.Add(entry);
+        Observer?.AttemptEnded(entry.Branch ?? "", state, entry, outputs);
+    }
+
+    private void Capture(CompiledState state, string? branch, string name, object? value)
+    {
+        _scope.Capture(name, value);
+        Observer?.Captured(branch ?? "", state, name, value);
+    }
+
+    private TimeSpan WaitBefore(CompiledState state, int attempt)
+    {
+        if (_sync is null) return state.Retry.WaitBefore(attempt, _random);
+        lock (_sync) return state.Retry.WaitBefore(attempt, _random);
+    }
+
+    private ValueTask<StepOutcome> ExecuteAsync(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan? deadline, CancellationToken ct, FlowResume? resume) =>
         state.Kind switch
         {
-            StateKind.Step => StepAsync(state, run, clock, branch, deadline, ct),
+            StateKind.Step => StepAsync(state, run, clock, branch, deadline, ct, resume),
             StateKind.Decide => ValueTask.FromResult(Decide(state, run, clock, branch)),
-            StateKind.Wait => state.Until is null ? PauseAsync(state, run, clock, branch, deadline, ct) : PollAsync(state, run, clock, branch, deadline, ct),
-            StateKind.Manual => ManualAsync(state, run, clock, branch, deadline, ct),
-            StateKind.Parallel => ParallelAsync(state, run, clock, deadline, ct),
+            StateKind.Wait => state.Until is null ? PauseAsync(state, run, clock, branch, deadline, ct, resume) : PollAsync(state, run, clock, branch, deadline, ct, resume),
+            StateKind.Manual => ManualAsync(state, run, clock, branch, deadline, ct, resume),
+            StateKind.Parallel => clock.IsRealTime ? ParallelAtOnceAsync(state, run, clock, deadline, ct, resume) : ParallelAsync(state, run, clock, deadline, ct),
             _ => ValueTask.FromResult(new StepOutcome("ok")),
         };
 
-    private async ValueTask<StepOutcome> StepAsync(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan? deadline, CancellationToken ct)
+    private async ValueTask<StepOutcome> StepAsync(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan? deadline, CancellationToken ct, FlowResume? resume)
     {
         var outcome = "fail";
         IReadOnlyDictionary<string, object?>? lastOutputs = null;
-        for (var attempt = 1; attempt <= state.Retry.MaxAttempts; attempt++)
+        var first = 1;
+        RunResume? callee = null;
+        if (resume is { Attempt: > 0 } r)
+        {
+            // Continue where the journal says the step stood: after its last finished attempt, or at the one in flight.
+            var ended = r.LastOutcome;
+            var endedAt = r.LastEndedAt;
+            if (ended is null)
+            {
+                switch (r.InFlight)
+                {
+                    case InFlightChoice.Skip:
+                        Record(run, state, new TimelineEntry(clock.Elapsed, state.Name, r.Attempt, "ok", TimeSpan.Zero, branch, "not run again: skipped on resume"));
+                        return new StepOutcome("ok");
+                    case InFlightChoice.Fail:
+                        ended = "fail";
+                        endedAt = clock.Elapsed;
+                        Record(run, state, new TimelineEntry(clock.Elapsed, state.Name, r.Attempt, "fail", TimeSpan.Zero, branch, "not run again: counted as failed on resume"));
+                        break;
+                    default:
+                        first = r.Attempt;
+                        callee = r.Callee;
+                        break;
+                }
+            }
+            if (ended is not null)
+            {
+                if (ended == "ok") return new StepOutcome("ok", Outputs: r.LastOutputs);
+                if (ended == "deadline") return new StepOutcome("timeout", DeadlineHit: true);
+                if (r.Attempt >= state.Retry.MaxAttempts) return new StepOutcome(ended, Outputs: r.LastOutputs);
+                // It was waiting to retry: wait what is left of that wait.
+                var wait = NotNegative(WaitBefore(state, r.Attempt) - (clock.Elapsed - endedAt));
+                if (await BackoffHitsDeadlineAsync(clock, deadline, wait, ct).ConfigureAwait(false)) return new StepOutcome("timeout", DeadlineHit: true);
+                first = r.Attempt + 1;
+            }
+        }
+        for (var attempt = first; attempt <= state.Retry.MaxAttempts; attempt++)
         {
             var limit = Min(state.Timeout, Remaining(clock, deadline));
             var startedAt = clock.Elapsed;
-            run.Attempts[state.Name] = attempt;
+            run.SetAttempt(state.Name, attempt);
             if (limit is { } l && l <= TimeSpan.Zero)
                 return new StepOutcome("timeout", DeadlineHit: true);
 
-            var request = new AttemptRequest(_playbook, state, attempt, limit, clock, _scope, branch);
+            Observer?.AttemptStarting(branch ?? "", state, attempt, startedAt);
+            var request = new AttemptRequest(_playbook, state, attempt, limit, clock, _scope, branch) { CalleeResume = callee };
+            callee = null;
             AttemptResult result;
             string? note = null;
             if (state.Action?.CallTarget is not null)
@@ -236,38 +377,43 @@ public sealed class PlaybookEngine
             }
             outcome = result.Outcome;
             lastOutputs = result.Outputs;
-            if (outcome == "ok") (outcome, note) = Settle(state, result, note);
-            else if (outcome == "fail" && result.Outputs is not null) CaptureQuietly(state, result.Outputs);
+            if (outcome == "ok") (outcome, note) = Settle(state, branch, result, note);
+            else if (outcome == "fail" && result.Outputs is not null) CaptureQuietly(state, branch, result.Outputs);
 
             var deadlineHit = outcome == "timeout" && deadline is { } dl && clock.Elapsed >= dl && (state.Timeout is null || clock.Elapsed - startedAt < state.Timeout);
-            run.Timeline.Add(new TimelineEntry(startedAt, state.Name, attempt, deadlineHit ? "deadline" : outcome, clock.Elapsed - startedAt, branch, note));
+            Record(run, state, new TimelineEntry(startedAt, state.Name, attempt, deadlineHit ? "deadline" : outcome, clock.Elapsed - startedAt, branch, note), lastOutputs);
             if (deadlineHit) return new StepOutcome("timeout", DeadlineHit: true);
             if (outcome == "ok") return new StepOutcome("ok", Outputs: lastOutputs);
 
-            if (attempt < state.Retry.MaxAttempts)
-            {
-                var wait = state.Retry.WaitBefore(attempt, _random);
-                if (Remaining(clock, deadline) is { } left && wait >= left)
-                {
-                    await clock.DelayAsync(left, ct).ConfigureAwait(false);
-                    return new StepOutcome("timeout", DeadlineHit: true);
-                }
-                await clock.DelayAsync(wait, ct).ConfigureAwait(false);
-            }
+            if (attempt < state.Retry.MaxAttempts
+                && await BackoffHitsDeadlineAsync(clock, deadline, WaitBefore(state, attempt), ct).ConfigureAwait(false))
+                return new StepOutcome("timeout", DeadlineHit: true);
         }
         return new StepOutcome(outcome, Outputs: lastOutputs);
+    }
+
+    /// <summary>Waits before a retry; true when the phase's deadline comes first (then only that is waited).</summary>
+    private static async ValueTask<bool> BackoffHitsDeadlineAsync(RunClock clock, TimeSpan? deadline, TimeSpan wait, CancellationToken ct)
+    {
+        if (Remaining(clock, deadline) is { } left && wait >= left)
+        {
+            await clock.DelayAsync(NotNegative(left), ct).ConfigureAwait(false);
+            return true;
+        }
+        await clock.DelayAsync(wait, ct).ConfigureAwait(false);
+        return false;
     }
 
     /// <summary>A failed attempt that still produced output (a non-zero exit, an error response) keeps
     /// what its captures can read, so later states can tell why it failed; a capture that cannot be
     /// evaluated on it is simply left as it was.</summary>
-    private void CaptureQuietly(CompiledState state, IReadOnlyDictionary<string, object?> outputs)
+    private void CaptureQuietly(CompiledState state, string? branch, IReadOnlyDictionary<string, object?> outputs)
     {
         foreach (var capture in state.Captures)
         {
             try
             {
-                _scope.Capture(capture.Name, _scope.Evaluate(capture.Value, outputs));
+                Capture(state, branch, capture.Name, _scope.Evaluate(capture.Value, outputs));
             }
             catch (ExpressionFailedException)
             {
@@ -278,11 +424,11 @@ public sealed class PlaybookEngine
 
     /// <summary>After an action succeeded: take its captures and check its expect. A capture or expect
     /// that throws, or an expect that is false, makes the attempt a failure.</summary>
-    private (string Outcome, string? Note) Settle(CompiledState state, AttemptResult result, string? note)
+    private (string Outcome, string? Note) Settle(CompiledState state, string? branch, AttemptResult result, string? note)
     {
         if (result.Captures is not null)
         {
-            foreach (var (name, value) in result.Captures) _scope.Capture(name, value);
+            foreach (var (name, value) in result.Captures) Capture(state, branch, name, value);
         }
         if (result.Outputs is null) return ("ok", note);
         try
@@ -290,7 +436,7 @@ public sealed class PlaybookEngine
             foreach (var capture in state.Captures)
             {
                 if (result.Captures?.ContainsKey(capture.Name) == true) continue;
-                _scope.Capture(capture.Name, _scope.Evaluate(capture.Value, result.Outputs));
+                Capture(state, branch, capture.Name, _scope.Evaluate(capture.Value, result.Outputs));
             }
             if (state.Expect is { } expect && !_scope.Test(expect, result.Outputs))
                 return ("fail", $"expect `{expect.Code}` is false");
@@ -304,45 +450,72 @@ public sealed class PlaybookEngine
 
     private StepOutcome Decide(CompiledState state, Run run, RunClock clock, string? branch)
     {
-        run.Attempts[state.Name] = 1;
+        run.SetAttempt(state.Name, 1);
         var chosen = Choose(state.TransitionsFor("decide"), null, out var failure);
         if (failure is not null) return new StepOutcome("fail", AbortReason: failure);
-        run.Timeline.Add(new TimelineEntry(clock.Elapsed, state.Name, 1, chosen is null ? "none" : "-> " + chosen.TargetName, TimeSpan.Zero, branch));
+        Record(run, state, new TimelineEntry(clock.Elapsed, state.Name, 1, chosen is null ? "none" : "-> " + chosen.TargetName, TimeSpan.Zero, branch));
         return new StepOutcome(chosen is null ? "none" : "decide", Chosen: chosen);
     }
 
-    private async ValueTask<StepOutcome> PauseAsync(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan? deadline, CancellationToken ct)
+    private async ValueTask<StepOutcome> PauseAsync(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan? deadline, CancellationToken ct, FlowResume? resume)
     {
-        var startedAt = clock.Elapsed;
-        run.Attempts[state.Name] = 1;
-        var wait = state.WaitFor ?? TimeSpan.Zero;
+        var startedAt = resume?.EnteredAt ?? clock.Elapsed;
+        run.SetAttempt(state.Name, 1);
+        // A resumed wait waits only what is left of it.
+        var wait = NotNegative((state.WaitFor ?? TimeSpan.Zero) - (clock.Elapsed - startedAt));
         if (Remaining(clock, deadline) is { } left && wait >= left && deadline is not null)
         {
-            await clock.DelayAsync(left, ct).ConfigureAwait(false);
-            run.Timeline.Add(new TimelineEntry(startedAt, state.Name, 1, "deadline", left, branch));
+            await clock.DelayAsync(NotNegative(left), ct).ConfigureAwait(false);
+            Record(run, state, new TimelineEntry(startedAt, state.Name, 1, "deadline", clock.Elapsed - startedAt, branch));
             return new StepOutcome("timeout", DeadlineHit: true);
         }
         await clock.DelayAsync(wait, ct).ConfigureAwait(false);
-        run.Timeline.Add(new TimelineEntry(startedAt, state.Name, 1, "ok", wait, branch));
+        Record(run, state, new TimelineEntry(startedAt, state.Name, 1, "ok", clock.Elapsed - startedAt, branch));
         return new StepOutcome("ok");
     }
 
     /// <summary><c>wait … until `cond` every D</c>: probe, capture, test; repeat every D until the condition
     /// holds (ok) or the wait's timeout passes (timeout).</summary>
-    private async ValueTask<StepOutcome> PollAsync(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan? deadline, CancellationToken ct)
+    private async ValueTask<StepOutcome> PollAsync(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan? deadline, CancellationToken ct, FlowResume? resume)
     {
-        var startedAt = clock.Elapsed;
+        var startedAt = resume?.EnteredAt ?? clock.Elapsed;
         var ends = state.Timeout is { } t ? startedAt + t : (TimeSpan?)null;
         var every = state.Every is { } e && e > TimeSpan.Zero ? e : TimeSpan.FromSeconds(1);
-        for (var poll = 1; ; poll++)
+        var first = 1;
+        if (resume is { Attempt: > 0 } r)
         {
-            run.Attempts[state.Name] = poll;
+            // A probe only reads, so one in flight is simply probed again.
+            switch (r.LastOutcome)
+            {
+                case null:
+                    first = r.Attempt;
+                    break;
+                case "ok":
+                    return new StepOutcome("ok", Outputs: r.LastOutputs);
+                case "deadline":
+                    return new StepOutcome("timeout", DeadlineHit: true);
+                case "timeout":
+                    return new StepOutcome("timeout");
+                default:
+                    var wait = NotNegative(every - (clock.Elapsed - r.LastEndedAt));
+                    if (ends is { } end0 && clock.Elapsed + wait >= end0) wait = NotNegative(end0 - clock.Elapsed);
+                    await clock.DelayAsync(wait, ct).ConfigureAwait(false);
+                    first = r.Attempt + 1;
+                    break;
+            }
+        }
+        for (var poll = first; ; poll++)
+        {
+            run.SetAttempt(state.Name, poll);
             var limit = Min(Remaining(clock, ends), Remaining(clock, deadline));
             AttemptResult result = AttemptResult.Ok;
             string? note = null;
             var probeStart = clock.Elapsed;
             if (state.Action is not null)
+            {
+                Observer?.AttemptStarting(branch ?? "", state, poll, probeStart);
                 result = await _runner.RunAsync(new AttemptRequest(_playbook, state, poll, limit, clock, _scope, branch), ct).ConfigureAwait(false);
+            }
             var holds = false;
             if (result.Outcome == "ok" && state.Action is not null && result.Outputs is null && result.Captures is null)
             {
@@ -351,7 +524,7 @@ public sealed class PlaybookEngine
             }
             else if (result.Outcome == "ok")
             {
-                (var settled, note) = Settle(state, result, result.Message);
+                (var settled, note) = Settle(state, branch, result, result.Message);
                 if (settled == "ok")
                 {
                     try
@@ -364,39 +537,47 @@ public sealed class PlaybookEngine
                     }
                 }
             }
+            else
+            {
+                note = result.Message;
+            }
             if (holds)
             {
-                run.Timeline.Add(new TimelineEntry(probeStart, state.Name, poll, "ok", clock.Elapsed - probeStart, branch, note));
+                Record(run, state, new TimelineEntry(probeStart, state.Name, poll, "ok", clock.Elapsed - probeStart, branch, note), result.Outputs);
                 return new StepOutcome("ok", Outputs: result.Outputs);
             }
             if (deadline is { } dl && clock.Elapsed + every >= dl && (ends is null || dl <= ends))
             {
-                await clock.DelayAsync(dl - clock.Elapsed, ct).ConfigureAwait(false);
-                run.Timeline.Add(new TimelineEntry(probeStart, state.Name, poll, "deadline", clock.Elapsed - probeStart, branch, note));
+                await clock.DelayAsync(NotNegative(dl - clock.Elapsed), ct).ConfigureAwait(false);
+                Record(run, state, new TimelineEntry(probeStart, state.Name, poll, "deadline", clock.Elapsed - probeStart, branch, note), result.Outputs);
                 return new StepOutcome("timeout", DeadlineHit: true);
             }
             if (ends is { } end && (clock.Elapsed + every >= end || result.Outcome == "timeout"))
             {
                 if (clock.Elapsed < end) await clock.DelayAsync(end - clock.Elapsed, ct).ConfigureAwait(false);
-                run.Timeline.Add(new TimelineEntry(probeStart, state.Name, poll, "timeout", clock.Elapsed - probeStart, branch, note));
+                Record(run, state, new TimelineEntry(probeStart, state.Name, poll, "timeout", clock.Elapsed - probeStart, branch, note), result.Outputs);
                 return new StepOutcome("timeout");
             }
             if (ends is null && poll >= MaxTransitions)
                 return new StepOutcome("timeout", AbortReason: $"wait '{state.Name}' polled {poll} times without its condition holding and has no timeout");
-            run.Timeline.Add(new TimelineEntry(probeStart, state.Name, poll, "not yet", clock.Elapsed - probeStart, branch, note));
+            Record(run, state, new TimelineEntry(probeStart, state.Name, poll, "not yet", clock.Elapsed - probeStart, branch, note), result.Outputs);
             await clock.DelayAsync(every, ct).ConfigureAwait(false);
         }
     }
 
-    private async ValueTask<StepOutcome> ManualAsync(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan? deadline, CancellationToken ct)
+    private async ValueTask<StepOutcome> ManualAsync(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan? deadline, CancellationToken ct, FlowResume? resume)
     {
-        var startedAt = clock.Elapsed;
-        run.Attempts[state.Name] = 1;
+        var startedAt = resume?.EnteredAt ?? clock.Elapsed;
+        run.SetAttempt(state.Name, 1);
+        if (resume?.LastOutcome is { } answered)
+            return answered == "deadline" ? new StepOutcome("timeout", DeadlineHit: true) : new StepOutcome(answered);
         var prompt = SafeRender(state.Prompt);
-        var timeout = Min(state.Timeout, Remaining(clock, deadline));
-        var answer = await _runner.AskAsync(new ManualRequest(state, prompt, timeout, clock), ct).ConfigureAwait(false);
+        // A resumed question has only what is left of its time.
+        var timeout = Min(state.Timeout is { } t ? NotNegative(t - (clock.Elapsed - startedAt)) : null, Remaining(clock, deadline));
+        Observer?.AttemptStarting(branch ?? "", state, 1, clock.Elapsed);
+        var answer = await _runner.AskAsync(new ManualRequest(state, prompt, timeout, clock) { Branch = branch }, ct).ConfigureAwait(false);
         var deadlineHit = answer.Outcome == "timeout" && deadline is { } dl && clock.Elapsed >= dl && (state.Timeout is null || clock.Elapsed - startedAt < state.Timeout);
-        run.Timeline.Add(new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : answer.Outcome, clock.Elapsed - startedAt, branch, answer.Who is null ? null : "answered by " + answer.Who));
+        Record(run, state, new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : answer.Outcome, clock.Elapsed - startedAt, branch, answer.Who is null ? null : "answered by " + answer.Who));
         return new StepOutcome(answer.Outcome, DeadlineHit: deadlineHit);
     }
 
@@ -412,30 +593,41 @@ public sealed class PlaybookEngine
         }
     }
 
+    private MachineDriver MachineFor(CompiledBranch branch)
+    {
+        if (!_branchMachines.TryGetValue(branch, out var machine))
+            _branchMachines[branch] = machine = new MachineDriver(_playbook, branch.States);
+        return machine;
+    }
+
+    private static int Needed(CompiledState parallel) => parallel.Join switch
+    {
+        JoinMode.Any => 1,
+        JoinMode.AtLeast => parallel.JoinCount,
+        _ => parallel.Branches.Count,
+    };
+
+    private static string JoinNote(CompiledState state, int successes) =>
+        $"{successes} of {state.Branches.Count} branches succeeded (join {(state.Join == JoinMode.AtLeast ? state.JoinCount.ToString(System.Globalization.CultureInfo.InvariantCulture) : state.Join.ToString().ToLowerInvariant())})";
+
     /// <summary>Runs each branch as a child machine on its own clock, then joins: <c>all</c> succeeds when
     /// every branch does, <c>any</c> when one does, <c>K</c> when K do — at the moment that becomes known.</summary>
     private async ValueTask<StepOutcome> ParallelAsync(CompiledState state, Run run, RunClock clock, TimeSpan? deadline, CancellationToken ct)
     {
         var startedAt = clock.Elapsed;
-        run.Attempts[state.Name] = 1;
+        run.SetAttempt(state.Name, 1);
         var finishes = new List<(bool Ok, TimeSpan At)>();
         foreach (var branch in state.Branches)
         {
             var branchClock = clock.Fork();
-            if (!_branchMachines.TryGetValue(branch, out var machine))
-                _branchMachines[branch] = machine = new MachineDriver(_playbook, branch.States);
+            var machine = MachineFor(branch);
             machine.Reset(branch.Entry);
             var flow = await RunStatesAsync(branch.Entry, run, branchClock, branch.Name, machine, ct).ConfigureAwait(false);
             if (flow.Reason is not null && flow.BranchOutcome is null && flow.End is null)
-                run.Timeline.Add(new TimelineEntry(branchClock.Elapsed, state.Name, 1, "branch aborted", TimeSpan.Zero, branch.Name, flow.Reason));
+                run.Add(new TimelineEntry(branchClock.Elapsed, state.Name, 1, "branch aborted", TimeSpan.Zero, branch.Name, flow.Reason));
             finishes.Add((flow.BranchOutcome == "ok", branchClock.Elapsed));
         }
-        var needed = state.Join switch
-        {
-            JoinMode.Any => 1,
-            JoinMode.AtLeast => state.JoinCount,
-            _ => state.Branches.Count,
-        };
+        var needed = Needed(state);
         var successes = new List<TimeSpan>(finishes.Count);
         var failures = new List<TimeSpan>(finishes.Count);
         foreach (var (branchOk, at) in finishes) (branchOk ? successes : failures).Add(at);
@@ -457,8 +649,103 @@ public sealed class PlaybookEngine
             outcome = "timeout";
         }
         clock.JoinAt(joinedAt);
-        run.Timeline.Add(new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : outcome, joinedAt - startedAt, null,
-            $"{successes.Count} of {state.Branches.Count} branches succeeded (join {(state.Join == JoinMode.AtLeast ? state.JoinCount.ToString(System.Globalization.CultureInfo.InvariantCulture) : state.Join.ToString().ToLowerInvariant())})"));
+        run.Add(new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : outcome, joinedAt - startedAt, null, JoinNote(state, successes.Count)));
         return new StepOutcome(outcome, DeadlineHit: deadlineHit);
+    }
+
+    /// <summary>A parallel on a real clock: every branch runs at once. The join is decided as branches
+    /// finish, the same rule as <see cref="ParallelAsync"/>; once it is decided (or the parallel's time is
+    /// up), the branches still going are cancelled, their processes stopped.</summary>
+    private async ValueTask<StepOutcome> ParallelAtOnceAsync(CompiledState state, Run run, RunClock clock, TimeSpan? deadline, CancellationToken ct, FlowResume? resume)
+    {
+        var startedAt = resume?.EnteredAt ?? clock.Elapsed;
+        run.SetAttempt(state.Name, 1);
+        var needed = Needed(state);
+        var total = state.Branches.Count;
+        var flowName = "";
+        int successes = 0, failures = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var going = new List<Task<(string Branch, string Outcome, TimeSpan At)>>();
+        foreach (var branch in state.Branches)
+        {
+            BranchResume? before = null;
+            resume?.Branches.TryGetValue(branch.Name, out before);
+            if (before?.Outcome is { } done)
+            {
+                if (done == "ok") successes++;
+                else failures++;
+                continue;
+            }
+            var machine = MachineFor(branch);
+            machine.Reset(before?.Flow?.State ?? branch.Entry);
+            going.Add(RunBranchAsync(state, branch, machine, run, clock, before?.Flow, stop.Token, ct));
+        }
+        var limit = Min(state.Timeout is { } t ? startedAt + t : null, deadline);
+        var timer = limit is { } lim ? clock.DelayAsync(NotNegative(lim - clock.Elapsed), stop.Token).AsTask() : null;
+        var timedOut = false;
+        while (successes < needed && failures <= total - needed && going.Count > 0)
+        {
+            var next = timer is null ? await Task.WhenAny(going).ConfigureAwait(false) : await Task.WhenAny(going.Append(timer)).ConfigureAwait(false);
+            if (next == timer)
+            {
+                timedOut = !ct.IsCancellationRequested;
+                break;
+            }
+            var finished = (Task<(string Branch, string Outcome, TimeSpan At)>)next;
+            going.Remove(finished);
+            var (name, outcome, at) = await finished.ConfigureAwait(false);
+            if (outcome == "ok") successes++;
+            else failures++;
+            Observer?.BranchEnded(flowName, state, name, outcome, at);
+        }
+        var joinedAt = clock.Elapsed;
+        // Decided: what is still going is not needed any more.
+        await stop.CancelAsync().ConfigureAwait(false);
+        foreach (var task in going)
+        {
+            try
+            {
+                var (name, outcome, at) = await task.ConfigureAwait(false);
+                Observer?.BranchEnded(flowName, state, name, outcome, at);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // Cancelled because the join was decided: recorded in RunBranchAsync.
+            }
+        }
+        if (timer is not null)
+        {
+            try { await timer.ConfigureAwait(false); } catch (OperationCanceledException) { /* the join came first */ }
+        }
+        ct.ThrowIfCancellationRequested();
+        var result = successes >= needed ? "ok" : "fail";
+        var deadlineHit = false;
+        if (timedOut)
+        {
+            result = "timeout";
+            deadlineHit = deadline is { } dl && limit == dl && (state.Timeout is null || startedAt + state.Timeout.Value > dl);
+        }
+        Record(run, state, new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : result, joinedAt - startedAt, null, JoinNote(state, successes)));
+        return new StepOutcome(result, DeadlineHit: deadlineHit);
+    }
+
+    private async Task<(string Branch, string Outcome, TimeSpan At)> RunBranchAsync(CompiledState parallel, CompiledBranch branch, MachineDriver machine, Run run,
+        RunClock clock, FlowResume? resume, CancellationToken ct, CancellationToken runToken)
+    {
+        // Off the caller's thread, so every branch starts now rather than when the one before it first waits.
+        await Task.Yield();
+        try
+        {
+            var flow = await RunStatesAsync(resume?.State ?? branch.Entry, run, clock, branch.Name, machine, ct, resume).ConfigureAwait(false);
+            if (flow.Reason is not null && flow.BranchOutcome is null && flow.End is null)
+                run.Add(new TimelineEntry(clock.Elapsed, parallel.Name, 1, "branch aborted", TimeSpan.Zero, branch.Name, flow.Reason));
+            return (branch.Name, flow.BranchOutcome == "ok" ? "ok" : "fail", clock.Elapsed);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && !runToken.IsCancellationRequested)
+        {
+            run.Add(new TimelineEntry(clock.Elapsed, parallel.Name, 1, "cancelled", TimeSpan.Zero, branch.Name, "not needed once the join was decided"));
+            Observer?.BranchEnded("", parallel, branch.Name, "cancelled", clock.Elapsed);
+            throw;
+        }
     }
 }

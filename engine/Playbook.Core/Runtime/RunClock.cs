@@ -14,6 +14,9 @@ public abstract class RunClock
 
     public DateTimeOffset Now => StartedAt + Elapsed;
 
+    /// <summary>True for real time: the branches of a parallel then run at once, not one after the other.</summary>
+    public virtual bool IsRealTime => false;
+
     public abstract ValueTask DelayAsync(TimeSpan duration, CancellationToken cancellationToken);
 
     /// <summary>A clock for one parallel branch, starting now.</summary>
@@ -65,5 +68,41 @@ public sealed class VirtualClock : RunClock
     private sealed class VirtualTimeProvider(VirtualClock clock) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => clock.Now;
+    }
+}
+
+/// <summary>Real time, from a <see cref="TimeProvider"/> (the system's, or a fake one in tests). A resumed
+/// run keeps the start of the run it continues, so the time it was down counts against its deadlines
+/// and its RTO.</summary>
+public sealed class SystemRunClock : RunClock
+{
+    private readonly TimeProvider _time;
+
+    public SystemRunClock(TimeProvider? time = null, DateTimeOffset? startedAt = null)
+    {
+        _time = time ?? TimeProvider.System;
+        StartedAt = startedAt ?? _time.GetUtcNow();
+    }
+
+    public TimeProvider Time => _time;
+
+    public override TimeSpan Elapsed => _time.GetUtcNow() - StartedAt;
+
+    public override DateTimeOffset StartedAt { get; }
+
+    public override bool IsRealTime => true;
+
+    public override async ValueTask DelayAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        if (duration > TimeSpan.Zero) await Task.Delay(duration, _time, cancellationToken).ConfigureAwait(false);
+        else cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Branches share real time.</summary>
+    public override RunClock Fork() => this;
+
+    public override void JoinAt(TimeSpan elapsed)
+    {
+        // Real time has already moved on to the join.
     }
 }

@@ -16,6 +16,10 @@ public sealed class RunScope
 
     internal IExpressionRuntime Runtime { get; }
 
+    /// <summary>Set for a run whose branches run concurrently: every read and change locks on it (the
+    /// values and the expression engine are shared by the branches). Null in a dry run.</summary>
+    internal object? Sync { get; set; }
+
     /// <summary>Bumped on every change, so the runtime re-sends values only when they changed.</summary>
     public int Version { get; private set; }
 
@@ -32,25 +36,55 @@ public sealed class RunScope
 
     public void Set(string name, object? value)
     {
+        if (Sync is null) SetUnlocked(name, value);
+        else lock (Sync) SetUnlocked(name, value);
+    }
+
+    private void SetUnlocked(string name, object? value)
+    {
         _values[name] = value;
         Version++;
     }
 
     public void Capture(string name, object? value)
     {
-        Set(name, value);
-        _captures.Add(name);
+        if (Sync is null)
+        {
+            SetUnlocked(name, value);
+            _captures.Add(name);
+            return;
+        }
+        lock (Sync)
+        {
+            SetUnlocked(name, value);
+            _captures.Add(name);
+        }
     }
 
-    public object? Evaluate(CompiledExpression expression, IReadOnlyDictionary<string, object?>? outputs = null) =>
-        Runtime.Evaluate(expression, this, outputs);
+    public object? Evaluate(CompiledExpression expression, IReadOnlyDictionary<string, object?>? outputs = null)
+    {
+        if (Sync is null) return Runtime.Evaluate(expression, this, outputs);
+        lock (Sync) return Runtime.Evaluate(expression, this, outputs);
+    }
 
-    public bool Test(CompiledExpression expression, IReadOnlyDictionary<string, object?>? outputs = null) =>
-        Runtime.Test(expression, this, outputs);
+    public bool Test(CompiledExpression expression, IReadOnlyDictionary<string, object?>? outputs = null)
+    {
+        if (Sync is null) return Runtime.Test(expression, this, outputs);
+        lock (Sync) return Runtime.Test(expression, this, outputs);
+    }
 
     public string Render(CompiledTemplate? template, IReadOnlyDictionary<string, object?>? outputs = null)
     {
         if (template is null) return "";
+        if (Sync is not null)
+        {
+            lock (Sync) return RenderUnlocked(template, outputs);
+        }
+        return RenderUnlocked(template, outputs);
+    }
+
+    private string RenderUnlocked(CompiledTemplate template, IReadOnlyDictionary<string, object?>? outputs)
+    {
         var sb = new StringBuilder();
         foreach (var part in template.Parts)
         {
