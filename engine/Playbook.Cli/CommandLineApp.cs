@@ -16,6 +16,10 @@ internal static class CommandLineApp
             new TestCommand().CreateCommand(color),
             new SimulateCommand().CreateCommand(color),
             new GraphCommand().CreateCommand(color),
+            new RunCommand().CreateRunCommand(color),
+            new RunCommand().CreateResumeCommand(color),
+            new RunsCommand().CreateCommand(),
+            new ReportCommand().CreateCommand(),
         };
         return root;
     }

@@ -88,10 +88,7 @@ public sealed class PlaybookEngine
         var start = _playbook.Start;
         if (resume is not null)
         {
-            foreach (var name in resume.CaptureNames)
-            {
-                if (resume.Values.TryGetValue(name, out var value)) _scope.Capture(name, value);
-            }
+            foreach (var (name, value) in resume.Captures) _scope.Capture(name, value);
             run.Restore(resume);
             start = resume.Main.State;
         }

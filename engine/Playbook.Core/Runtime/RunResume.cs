@@ -53,10 +53,11 @@ public sealed record BranchResume(string? Outcome, TimeSpan EndedAt, FlowResume?
 /// so far (for the result and the report), and where its main flow stood.</summary>
 public sealed class RunResume
 {
-    /// <summary>Inputs, secrets, lets and captures as they were.</summary>
-    public required IReadOnlyDictionary<string, object?> Values { get; init; }
+    /// <summary>The captures the run had made (its inputs and secrets are bound again, its lets evaluated again).</summary>
+    public IReadOnlyDictionary<string, object?> Captures { get; init; } = new Dictionary<string, object?>();
 
-    public IReadOnlyCollection<string> CaptureNames { get; init; } = Array.Empty<string>();
+    /// <summary>When the run started: its clock continues from there.</summary>
+    public DateTimeOffset StartedAt { get; init; }
 
     public required FlowResume Main { get; init; }
 

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Playbook.Reporting;
+using Playbook.Running;
+
+namespace Playbook.Cli.Commands;
+
+/// <summary><c>playbook report RUN_ID [--journal DIR] [--format md|html] [--template FILE] [--output FILE]</c>:
+/// renders any run's report (finished or not) from its journal. Exit 0, or 2 for an unknown run, a bad
+/// template or usage errors.</summary>
+internal sealed class ReportCommand
+{
+    public Command CreateCommand()
+    {
+        var runId = new Argument<string>("RUN_ID") { Description = "The run to report on ('playbook runs' lists them)" };
+        var journal = RunCommand.JournalOption();
+        var format = CommonOptions.Format("Report format: md (Markdown) or html", "md", "html");
+        var template = new Option<string?>("--template") { Description = "A Scriban template of your own", HelpName = "FILE" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the report to FILE instead of stdout", HelpName = "FILE" };
+        var command = new Command("report", "Render a run's report (Markdown or HTML) from its journal") { runId, journal, format, template, output };
+        command.SetAction(parseResult =>
+        {
+            var invocation = parseResult.InvocationConfiguration;
+            return Run(parseResult.GetValue(runId) ?? "", parseResult.GetValue(journal) ?? RunCommand.DefaultJournal, parseResult.GetValue(format) ?? "md",
+                parseResult.GetValue(template), parseResult.GetValue(output), invocation.Output, invocation.Error);
+        });
+        return command;
+    }
+
+    public int Run(string runId, string directory, string format, string? templateFile, string? outputFile, TextWriter stdout, TextWriter stderr)
+    {
+        var path = Path.Combine(directory, runId + JournaledRun.Extension);
+        if (runId.Length == 0 || runId.IndexOfAny(['/', '\\']) >= 0 || !File.Exists(path))
+        {
+            var known = JournaledRun.ReadAll(directory).Select(r => r.RunId).ToList();
+            var hint = Text.Spelling.Suggest(runId, known) is { } s ? $" (did you mean {s}?)" : "";
+            stderr.WriteLine($"playbook: no run '{runId}' in {directory}{hint}; 'playbook runs{RunCommand.JournalArgument(directory)}' lists them");
+            return ExitCodes.Usage;
+        }
+        if (templateFile is not null && !File.Exists(templateFile))
+        {
+            stderr.WriteLine($"playbook: --template {templateFile}: no such file");
+            return ExitCodes.Usage;
+        }
+        var run = JournaledRun.Read(path);
+        if (!run.IsRun)
+        {
+            stderr.WriteLine($"playbook: {path} is not a run journal (it does not start with a run-started record)");
+            return ExitCodes.Usage;
+        }
+        var text = RunReport.Render(run, format, templateFile is null ? null : File.ReadAllText(templateFile), out var problem);
+        if (problem is not null)
+        {
+            stderr.WriteLine($"playbook: {(templateFile ?? "the report template")}: {problem}");
+            return ExitCodes.Usage;
+        }
+        if (outputFile is not null) File.WriteAllText(outputFile, text);
+        else stdout.Write(text);
+        stdout.Flush();
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,310 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Playbook.Cli.Output;
+using Playbook.Reporting;
+using Playbook.Runtime;
+using Playbook.Running;
+using Playbook.Running.Actions;
+
+namespace Playbook.Cli.Commands;
+
+/// <summary>What <c>playbook run</c> or <c>playbook resume</c> was asked to do.</summary>
+/// <param name="Interactive">stdin and stdout are a terminal: a live view, and prompts for manual steps.</param>
+internal sealed record RunOptions(
+    string? File,
+    string? RunId,
+    IReadOnlyList<string> Inputs,
+    IReadOnlyList<string> Answers,
+    string JournalDirectory,
+    string? ReportFile,
+    string? TemplateFile,
+    bool Color = false,
+    bool Interactive = false);
+
+/// <summary><c>playbook run FILE</c> and <c>playbook resume [RUN_ID]</c>: a real run against real
+/// systems, journaled so that it can be resumed. The run id comes first. Exit codes: 0 the run ended in a
+/// success end, 1 in a failure end, 3 aborted (an outcome with no transition), 2 bad usage or a playbook
+/// with errors (never run), 130 stopped by Ctrl+C or SIGTERM (resume it), 70 an internal fault.</summary>
+internal sealed class RunCommand
+{
+    public const string DefaultJournal = ".playbook/runs";
+
+    public const int Aborted = 3;
+
+    public const int Interrupted = 130;
+
+    public static Option<string> JournalOption() => new("--journal")
+    {
+        Description = $"Where run journals are kept (default {DefaultJournal})",
+        DefaultValueFactory = _ => DefaultJournal,
+        HelpName = "DIR",
+    };
+
+    private static Option<string[]> AnswerOption(string description) => new("--answer")
+    {
+        Description = description,
+        HelpName = "STEP=answer",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    private static Option<string?> ReportOption() => new("--report")
+    {
+        Description = "When the run ends, write its report to FILE (.md for Markdown, .html for HTML)",
+        HelpName = "FILE",
+    };
+
+    private static Option<string?> TemplateOption() => new("--template")
+    {
+        Description = "A Scriban template of your own for the report",
+        HelpName = "FILE",
+    };
+
+    public Command CreateRunCommand(bool color)
+    {
+        var file = new Argument<string>("FILE") { Description = "The playbook to run" };
+        var input = new Option<string[]>("--input", "-i")
+        {
+            Description = "Set an input: --input name=value (repeatable)",
+            HelpName = "name=value",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var answer = AnswerOption("Answer a manual step in advance: --answer STEP=approve|reject (repeatable)");
+        var journal = JournalOption();
+        var report = ReportOption();
+        var template = TemplateOption();
+        var command = new Command("run", "Run a playbook for real, step by step, with a crash-safe journal")
+        {
+            file, input, answer, journal, report, template,
+        };
+        command.SetAction(parseResult =>
+        {
+            var invocation = parseResult.InvocationConfiguration;
+            var options = new RunOptions(parseResult.GetValue(file), null, parseResult.GetValue(input) ?? [], parseResult.GetValue(answer) ?? [],
+                parseResult.GetValue(journal) ?? DefaultJournal, parseResult.GetValue(report), parseResult.GetValue(template), color,
+                IsTerminal(invocation.Output));
+            return Run(options, invocation.Output, invocation.Error);
+        });
+        return command;
+    }
+
+    public Command CreateResumeCommand(bool color)
+    {
+        var runId = new Argument<string?>("RUN_ID") { Description = "The run to continue (default: the newest unfinished run)", Arity = ArgumentArity.ZeroOrOne };
+        var answer = AnswerOption("What to do with a step that was running when the run stopped: --answer STEP=rerun|skip|fail; or answer a manual step: STEP=approve|reject (repeatable)");
+        var journal = JournalOption();
+        var report = ReportOption();
+        var template = TemplateOption();
+        var command = new Command("resume", "Continue a run that stopped (crashed, killed or interrupted) from its journal")
+        {
+            runId, answer, journal, report, template,
+        };
+        command.SetAction(parseResult =>
+        {
+            var invocation = parseResult.InvocationConfiguration;
+            var options = new RunOptions(null, parseResult.GetValue(runId), [], parseResult.GetValue(answer) ?? [],
+                parseResult.GetValue(journal) ?? DefaultJournal, parseResult.GetValue(report), parseResult.GetValue(template), color,
+                IsTerminal(invocation.Output));
+            return Run(options, invocation.Output, invocation.Error);
+        });
+        return command;
+    }
+
+    private static bool IsTerminal(TextWriter output) =>
+        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && !Console.IsInputRedirected;
+
+    public int Run(RunOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        using var stop = new CancellationTokenSource();
+        // Ctrl+C and SIGTERM stop the run cleanly: the journal says it was interrupted, and resume continues it.
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        try
+        {
+            return RunAsync(options, stdout, stderr, stop.Token).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    public async Task<int> RunAsync(RunOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (options.TemplateFile is { } template && !File.Exists(template))
+            return Usage(stderr, $"--template {template}: no such file");
+        if (options.ReportFile is { } reportFile && ReportFormat(reportFile) is null)
+            return Usage(stderr, $"--report {reportFile}: give a file ending in .md or .html");
+
+        JournaledRun? previous = null;
+        string file;
+        if (options.File is { } f)
+        {
+            file = f;
+        }
+        else
+        {
+            previous = FindRun(options.JournalDirectory, options.RunId, stderr);
+            if (previous is null) return ExitCodes.Usage;
+            file = previous.PlaybookPath;
+        }
+
+        var loaded = PlaybookLoader.Load(file, stderr, options.Color && !Console.IsErrorRedirected, previous is null ? "run" : "resume");
+        if (loaded is null) return ExitCodes.Usage;
+        var playbook = loaded.Compiled;
+
+        var errors = new List<string>();
+        var inputs = ParseInputs(options.Inputs, errors);
+        var (answers, choices) = ParseAnswers(playbook, options.Answers, previous is not null, errors);
+        if (errors.Count > 0)
+        {
+            foreach (var e in errors) stderr.WriteLine($"playbook: {e}");
+            return ExitCodes.Usage;
+        }
+
+        var view = CreateView(options, stdout);
+        var runOptions = new LiveRunOptions
+        {
+            Playbook = playbook,
+            ResolveCallee = loaded.ResolveCallee,
+            View = view,
+            JournalDirectory = options.JournalDirectory,
+            Inputs = inputs,
+            Answers = answers,
+            WorkingDirectory = Environment.CurrentDirectory,
+        };
+        var outcome = previous is null
+            ? await LiveRun.StartAsync(runOptions, cancellationToken).ConfigureAwait(false)
+            : await LiveRun.ResumeAsync(previous, runOptions, a => choices.TryGetValue(a.State.Name, out var c) ? c : null, cancellationToken).ConfigureAwait(false);
+        if (outcome.Errors.Count > 0)
+        {
+            foreach (var e in outcome.Errors) stderr.WriteLine($"playbook: {e}");
+            return ExitCodes.Usage;
+        }
+        if (outcome.Interrupted)
+        {
+            stderr.WriteLine($"playbook: run {outcome.RunId} stopped; continue it with: playbook resume {outcome.RunId}{JournalArgument(options.JournalDirectory)}");
+            return Interrupted;
+        }
+        if (options.ReportFile is { } target)
+        {
+            var run = JournaledRun.Read(outcome.JournalPath!);
+            var text = RunReport.Render(run, ReportFormat(target)!, options.TemplateFile is { } t ? File.ReadAllText(t) : null, out var problem);
+            if (problem is not null) stderr.WriteLine($"playbook: the report was not written: {problem}");
+            else
+            {
+                File.WriteAllText(target, text);
+                stdout.WriteLine($"report: {target}");
+            }
+        }
+        return outcome.Result!.Status switch
+        {
+            RunStatus.Success => ExitCodes.Success,
+            RunStatus.Failure => ExitCodes.Failed,
+            _ => Aborted,
+        };
+    }
+
+    internal static string JournalArgument(string directory) => directory == DefaultJournal ? "" : $" --journal {directory}";
+
+    internal static string? ReportFormat(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".md" or ".markdown" => "md",
+        ".html" or ".htm" => "html",
+        _ => null,
+    };
+
+    private static IRunView CreateView(RunOptions options, TextWriter stdout)
+    {
+        var redactor = new Redactor(Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("PLAYBOOK_SECRET_", StringComparison.Ordinal))
+            .Select(k => Environment.GetEnvironmentVariable(k) ?? "")
+            .Where(v => v.Length > 0));
+        return options.Interactive ? new TerminalRunView(stdout, redactor, options.Color) : new PlainRunView(stdout, redactor, options.Color);
+    }
+
+    /// <summary>The run to resume: the one named, or the newest that has not ended.</summary>
+    private static JournaledRun? FindRun(string directory, string? runId, TextWriter stderr)
+    {
+        var runs = JournaledRun.ReadAll(directory);
+        if (runId is not null)
+        {
+            var named = runs.FirstOrDefault(r => r.RunId == runId);
+            if (named is null)
+            {
+                var hint = Text.Spelling.Suggest(runId, runs.Select(r => r.RunId).ToList()) is { } s ? $" (did you mean {s}?)" : "";
+                stderr.WriteLine($"playbook: no run '{runId}' in {directory}{hint}; 'playbook runs{JournalArgument(directory)}' lists them");
+            }
+            return named;
+        }
+        var newest = runs.LastOrDefault(r => !r.Finished);
+        if (newest is null)
+            stderr.WriteLine(runs.Count == 0
+                ? $"playbook: no runs in {directory}"
+                : $"playbook: every run in {directory} has ended; nothing to resume");
+        return newest;
+    }
+
+    private static Dictionary<string, string> ParseInputs(IReadOnlyList<string> specs, List<string> errors)
+    {
+        var given = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var spec in specs)
+        {
+            var eq = spec.IndexOf('=');
+            if (eq <= 0) errors.Add($"--input {spec}: write --input name=value");
+            else given[spec[..eq]] = spec[(eq + 1)..];
+        }
+        return given;
+    }
+
+    /// <summary>--answer for manual steps (approve, reject) and, on resume, for steps in flight (rerun, skip, fail).</summary>
+    private static (Dictionary<string, string> Answers, Dictionary<string, InFlightChoice> Choices) ParseAnswers(
+        Compiling.CompiledPlaybook playbook, IReadOnlyList<string> specs, bool resuming, List<string> errors)
+    {
+        var answers = new Dictionary<string, string>(StringComparer.Ordinal);
+        var choices = new Dictionary<string, InFlightChoice>(StringComparer.Ordinal);
+        foreach (var spec in specs)
+        {
+            var eq = spec.IndexOf('=');
+            var name = eq < 0 ? spec : spec[..eq];
+            var value = eq < 0 ? "" : spec[(eq + 1)..];
+            if (!playbook.ByName.TryGetValue(name, out var state))
+            {
+                var hint = Text.Spelling.Suggest(name, playbook.ByName.Keys.ToList()) is { } s ? $" (did you mean '{s}'?)" : "";
+                errors.Add($"--answer {spec}: playbook '{playbook.Name}' has no state '{name}'{hint}");
+                continue;
+            }
+            if (state.Kind == Semantics.StateKind.Manual)
+            {
+                if (value is "approve" or "reject") answers[name] = value;
+                else errors.Add($"--answer {spec}: '{name}' is a manual step: answer approve or reject");
+            }
+            else if (state.Kind == Semantics.StateKind.Step && resuming)
+            {
+                if (Enum.TryParse<InFlightChoice>(value, ignoreCase: true, out var choice) && value.All(char.IsLower)) choices[name] = choice;
+                else errors.Add($"--answer {spec}: for a step that was running when the run stopped, answer rerun, skip or fail");
+            }
+            else
+            {
+                errors.Add(resuming
+                    ? $"--answer {spec}: '{name}' is a {state.Symbol.KindName}: only manual steps (approve|reject) and steps (rerun|skip|fail) take answers"
+                    : $"--answer {spec}: '{name}' is a {state.Symbol.KindName}, not a manual step");
+            }
+        }
+        return (answers, choices);
+    }
+
+    private static int Usage(TextWriter stderr, string message)
+    {
+        stderr.WriteLine($"playbook: {message}");
+        return ExitCodes.Usage;
+    }
+}

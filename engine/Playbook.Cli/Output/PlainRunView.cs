@@ -1,0 +1,106 @@
+using System.Globalization;
+using Playbook.Compiling;
+using Playbook.Runtime;
+using Playbook.Running;
+using Playbook.Running.Actions;
+using Playbook.Text;
+
+namespace Playbook.Cli.Output;
+
+/// <summary>A real run, line by line, as it happens: for logs, CI and anything that is not a terminal.
+/// Every line starts with the time since the run started; a branch's or a called playbook's lines name
+/// their flow. Everything shown is redacted.</summary>
+internal class PlainRunView(TextWriter output, Redactor redactor, bool color) : IRunView
+{
+    private readonly object _lock = new();
+    private CompiledPlaybook? _playbook;
+
+    protected TextWriter Output => output;
+
+    protected Redactor Redactor => redactor;
+
+    public virtual void Started(string runId, CompiledPlaybook playbook, string journalPath, bool resumed)
+    {
+        _playbook = playbook;
+        Line($"run {runId}{(resumed ? " (resumed)" : "")}: {playbook.Name}, journal {journalPath}");
+    }
+
+    public virtual void StateEntered(string flow, CompiledState state, TimeSpan at) =>
+        Line($"{Stamp(at)}  {Where(flow, state.Name)}  entered");
+
+    public virtual void AttemptStarting(string flow, CompiledState state, int attempt, TimeSpan at)
+    {
+        if (state.Kind == Semantics.StateKind.Manual) return;
+        Line($"{Stamp(at)}  {Where(flow, state.Name)}  attempt {attempt} started{(state.Action is { } a ? $" ({a.Kind})" : "")}");
+    }
+
+    public virtual void AttemptEnded(string flow, CompiledState state, TimelineEntry entry, IReadOnlyDictionary<string, object?>? outputs)
+    {
+        var note = entry.Note is null ? "" : " — " + Clean(entry.Note);
+        Line($"{Stamp(entry.At + entry.Duration)}  {Where(flow, entry.State)}  {Paint(entry.Outcome)} after {DurationText.Format(entry.Duration)}{note}");
+    }
+
+    public virtual void Captured(string flow, CompiledState state, string name, object? value) =>
+        Line($"{Indent}  {Where(flow, state.Name)}  captured {name} = {Clean(Shorten(RunScope.Display(redactor.Redact(value))))}");
+
+    public virtual void Moved(string flow, CompiledState from, CompiledTransition transition, TimeSpan at) { }
+
+    public virtual void BranchEnded(string flow, CompiledState parallel, string branch, string outcome, TimeSpan at) =>
+        Line($"{Stamp(at)}  {Where(flow, parallel.Name)}  branch {branch} {Paint(outcome)}");
+
+    public virtual void Notify(string flow, CompiledState state, string message) =>
+        Line($"{Indent}  {Where(flow, state.Name)}  notify: {Clean(message)}");
+
+    public virtual void Say(string message) => Line("note: " + Clean(redactor.Redact(message)));
+
+    public virtual Task<ManualAnswer?> AskAsync(ManualRequest request, CancellationToken cancellationToken)
+    {
+        Line($"{Indent}  {request.State.Name}  asks: {Clean(redactor.Redact(request.Prompt))}");
+        return Task.FromResult<ManualAnswer?>(null);
+    }
+
+    public virtual void Finished(RunResult result)
+    {
+        var end = result.End is null ? "no end" : $"'{result.End}'";
+        Line($"ended at {end} ({Paint(result.StatusText)}) after {AgainstRto(result.Elapsed)}");
+        if (result.Reason is not null) Line("reason: " + Clean(redactor.Redact(result.Reason)));
+        Line("path: " + string.Join(" → ", result.Path));
+    }
+
+    protected string AgainstRto(TimeSpan elapsed) => new SimulationText(false).AgainstRto(elapsed, _playbook?.Rto);
+
+    private const string Indent = "            ";
+
+    protected static string Stamp(TimeSpan at) => ("+" + DurationText.Format(at)).PadLeft(Indent.Length);
+
+    protected static string Where(string flow, string state) => flow.Length == 0 ? state : $"{flow}/{state}";
+
+    protected string Clean(string text) => TextFormatter.Sanitize(redactor.Redact(text));
+
+    protected static string Shorten(string text) => text.Length <= 120 ? text : text[..120] + "…";
+
+    private string Paint(string outcome)
+    {
+        if (!color) return outcome;
+        var code = outcome switch
+        {
+            "ok" or "success" or "approve" => "\e[1;32m",
+            "fail" or "failure" or "reject" or "aborted" => "\e[1;31m",
+            "timeout" or "deadline" or "cancelled" => "\e[1;33m",
+            _ => null,
+        };
+        return code is null ? outcome : code + outcome + "\e[0m";
+    }
+
+    protected void Line(string text)
+    {
+        lock (_lock)
+        {
+            output.Write(text);
+            output.Write('\n');
+            output.Flush();
+        }
+    }
+
+    internal static string Invariant(int n) => n.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,168 @@
+using Playbook.Compiling;
+using Playbook.Runtime;
+using Playbook.Running;
+using Playbook.Running.Actions;
+using Playbook.Text;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Playbook.Cli.Output;
+
+/// <summary>A real run on a terminal: a Spectre.Console live view of what each flow is doing (state,
+/// attempt, for how long), the time against the RTO, the path so far and the latest events; a manual
+/// step's question appears in it with its choices and the time left, answered with a key.</summary>
+internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool color) : PlainRunView(output, redactor, color)
+{
+    private readonly object _sync = new();
+    private readonly Dictionary<string, (string State, int Attempt, TimeSpan Since)> _current = new(StringComparer.Ordinal);
+    private readonly List<string> _path = new();
+    private readonly Queue<string> _events = new();
+    private CompiledPlaybook? _playbook;
+    private string _runId = "";
+    private Func<TimeSpan>? _elapsed;
+    private (ManualRequest Request, DateTimeOffset Until, TaskCompletionSource<ManualAnswer?> Answer)? _question;
+    private CancellationTokenSource? _stop;
+    private Task? _live;
+
+    public override void Started(string runId, CompiledPlaybook playbook, string journalPath, bool resumed)
+    {
+        _playbook = playbook;
+        _runId = runId;
+        var started = DateTimeOffset.UtcNow;
+        _elapsed = () => DateTimeOffset.UtcNow - started;
+        // The run id first, on its own line, before the live view takes over the screen.
+        Line($"run {runId}{(resumed ? " (resumed)" : "")}: {playbook.Name}, journal {journalPath}");
+        _stop = new CancellationTokenSource();
+        var token = _stop.Token;
+        _live = AnsiConsole.Live(Render()).AutoClear(true).StartAsync(async context =>
+        {
+            while (!token.IsCancellationRequested)
+            {
+                context.UpdateTarget(Render());
+                ReadKey();
+                try
+                {
+                    await Task.Delay(100, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        });
+    }
+
+    public override void StateEntered(string flow, CompiledState state, TimeSpan at)
+    {
+        lock (_sync)
+        {
+            _current[flow] = (state.Name, 0, at);
+            if (!flow.Contains('#', StringComparison.Ordinal)) _path.Add(state.Name);
+        }
+    }
+
+    public override void AttemptStarting(string flow, CompiledState state, int attempt, TimeSpan at)
+    {
+        lock (_sync) _current[flow] = (state.Name, attempt, at);
+    }
+
+    public override void AttemptEnded(string flow, CompiledState state, TimelineEntry entry, IReadOnlyDictionary<string, object?>? outputs) =>
+        Event($"+{DurationText.Format(entry.At + entry.Duration)}  {Where(flow, entry.State)}  {entry.Outcome} after {DurationText.Format(entry.Duration)}{(entry.Note is null ? "" : " — " + Clean(entry.Note))}");
+
+    public override void Captured(string flow, CompiledState state, string name, object? value) =>
+        Event($"{Where(flow, state.Name)}  captured {name} = {Clean(Shorten(RunScope.Display(Redactor.Redact(value))))}");
+
+    public override void BranchEnded(string flow, CompiledState parallel, string branch, string outcome, TimeSpan at)
+    {
+        lock (_sync) _current.Remove(flow.Length == 0 ? branch : $"{flow}/{branch}");
+        Event($"+{DurationText.Format(at)}  {Where(flow, parallel.Name)}  branch {branch} {outcome}");
+    }
+
+    public override void Notify(string flow, CompiledState state, string message) => Event($"{Where(flow, state.Name)}  notify: {Clean(message)}");
+
+    public override void Say(string message) => Event("note: " + Clean(Redactor.Redact(message)));
+
+    public override Task<ManualAnswer?> AskAsync(ManualRequest request, CancellationToken cancellationToken)
+    {
+        var answer = new TaskCompletionSource<ManualAnswer?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var until = request.Timeout is { } t ? DateTimeOffset.UtcNow + t : DateTimeOffset.MaxValue;
+        lock (_sync) _question = (request, until, answer);
+        cancellationToken.Register(() =>
+        {
+            lock (_sync)
+            {
+                if (_question?.Answer == answer) _question = null;
+            }
+            answer.TrySetCanceled(cancellationToken);
+        });
+        return answer.Task;
+    }
+
+    /// <summary>a approves, r rejects the open question.</summary>
+    private void ReadKey()
+    {
+        if (_question is not { } q) return;
+        while (Console.KeyAvailable)
+        {
+            var key = Console.ReadKey(intercept: true).KeyChar;
+            var outcome = key switch
+            {
+                'a' or 'A' => "approve",
+                'r' or 'R' => "reject",
+                _ => null,
+            };
+            if (outcome is null) continue;
+            lock (_sync) _question = null;
+            q.Answer.TrySetResult(new ManualAnswer(outcome, Environment.UserName));
+            return;
+        }
+    }
+
+    public override void Finished(RunResult result)
+    {
+        _stop?.Cancel();
+        _live?.GetAwaiter().GetResult();
+        lock (_sync)
+        {
+            foreach (var e in _events) Line(e);
+        }
+        base.Finished(result);
+    }
+
+    private void Event(string text)
+    {
+        lock (_sync)
+        {
+            _events.Enqueue(text);
+            while (_events.Count > 12) _events.Dequeue();
+        }
+    }
+
+    private IRenderable Render()
+    {
+        lock (_sync)
+        {
+            var elapsed = _elapsed?.Invoke() ?? TimeSpan.Zero;
+            var rows = new List<IRenderable>
+            {
+                new Markup($"[bold]{Markup.Escape(_playbook?.Name ?? "")}[/]  run {Markup.Escape(_runId)}  [bold]{Markup.Escape(AgainstRto(elapsed))}[/]"),
+            };
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("flow").AddColumn("state").AddColumn("attempt").AddColumn("for");
+            foreach (var (flow, (state, attempt, since)) in _current.OrderBy(c => c.Key, StringComparer.Ordinal))
+                table.AddRow(Markup.Escape(flow.Length == 0 ? "main" : flow), Markup.Escape(state), attempt == 0 ? "" : attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    DurationText.Format(elapsed - since < TimeSpan.Zero ? TimeSpan.Zero : elapsed - since));
+            rows.Add(table);
+            rows.Add(new Markup("[grey]path:[/] " + Markup.Escape(string.Join(" → ", _path.TakeLast(12)))));
+            foreach (var e in _events) rows.Add(new Text(e));
+            if (_question is { } q)
+            {
+                var left = q.Until == DateTimeOffset.MaxValue ? "no time limit" : DurationText.Format(Max(q.Until - DateTimeOffset.UtcNow)) + " left";
+                rows.Add(new Panel(new Markup($"{Markup.Escape(Clean(q.Request.Prompt))}\n\n[bold green]a[/] approve    [bold red]r[/] reject    ({Markup.Escape(left)})"))
+                    .Header($"manual step {Markup.Escape(q.Request.State.Name)}").BorderColor(Color.Yellow));
+            }
+            return new Rows(rows);
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Ceiling(t.TotalSeconds));
+}

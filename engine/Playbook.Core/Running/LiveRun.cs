@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using Playbook.Compiling;
+using Playbook.Journal;
+using Playbook.Runtime;
+using Playbook.Running.Actions;
+
+namespace Playbook.Running;
+
+/// <summary>How a real run is to be made.</summary>
+public sealed record LiveRunOptions
+{
+    public required CompiledPlaybook Playbook { get; init; }
+
+    public required Func<CompiledPlaybook, string, CompiledPlaybook?> ResolveCallee { get; init; }
+
+    public required IRunView View { get; init; }
+
+    public required string JournalDirectory { get; init; }
+
+    public IReadOnlyDictionary<string, string> Inputs { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Manual steps answered in advance (approve or reject).</summary>
+    public IReadOnlyDictionary<string, string> Answers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Reads secret NAME; by default from the environment variable PLAYBOOK_SECRET_NAME.</summary>
+    public Func<string, string?> Secret { get; init; } = EnvironmentSecret;
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
+
+    public string? NotifyUrl { get; init; } = Environment.GetEnvironmentVariable("PLAYBOOK_NOTIFY_URL");
+
+    public static string? EnvironmentSecret(string name) =>
+        Environment.GetEnvironmentVariable("PLAYBOOK_SECRET_" + name.ToUpperInvariant());
+}
+
+/// <summary>How a real run went: refused before it started (<see cref="Errors"/>), stopped by the user
+/// (<see cref="Interrupted"/>), or ended (<see cref="Result"/>).</summary>
+public sealed record LiveRunOutcome(string? RunId, string? JournalPath, RunResult? Result, IReadOnlyList<string> Errors, bool Interrupted = false)
+{
+    public static LiveRunOutcome Refused(IEnumerable<string> errors) => new(null, null, null, errors.ToList());
+}
+
+/// <summary>Starts and resumes real runs: binds inputs and secrets, opens the journal, runs the engine
+/// with the live runner on the system clock, and journals how it ended.</summary>
+public static class LiveRun
+{
+    public static async Task<LiveRunOutcome> StartAsync(LiveRunOptions options, CancellationToken cancellationToken = default)
+    {
+        var playbook = options.Playbook;
+        var (values, errors) = RunParameters.Bind(playbook, options.Inputs, options.Secret);
+        if (errors.Count > 0) return LiveRunOutcome.Refused(errors);
+
+        var redactor = RedactorFor(playbook, values);
+        var now = options.Time.GetUtcNow();
+        var runId = JournaledRun.NewRunId(now);
+        var path = Path.Combine(options.JournalDirectory, runId + JournaledRun.Extension);
+        using var journal = new RunJournal(JournalWriter.Create(path, options.Time), redactor);
+        var seed = Random.Shared.Next();
+        journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), options.Inputs, seed, now);
+        options.View.Started(runId, playbook, path, resumed: false);
+        var clock = new SystemRunClock(options.Time, now);
+        return await DriveAsync(options, journal, runId, path, seed, redactor, clock, values, resume: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Continues a run from its journal. Refuses (with the reason) a journal damaged before its
+    /// tail, a run that already ended, a playbook that changed since, and a non-idempotent attempt in
+    /// flight that <paramref name="choose"/> has no answer for.</summary>
+    public static async Task<LiveRunOutcome> ResumeAsync(JournaledRun run, LiveRunOptions options, Func<InFlightAttempt, InFlightChoice?> choose,
+        CancellationToken cancellationToken = default)
+    {
+        var playbook = options.Playbook;
+        if (run.Contents.Damage is { AtTail: false } damage)
+            return LiveRunOutcome.Refused([$"{run.JournalPath}:{damage.Line}: the journal is damaged before its end ({damage.Reason}); it cannot be resumed safely"]);
+        if (run.Finished)
+            return LiveRunOutcome.Refused([$"run {run.RunId} already ended ({run.Status}{(run.End is null ? "" : ", at '" + run.End + "'")}): nothing to resume"]);
+        if (!File.Exists(playbook.Path) || Sha256Of(playbook.Path) != run.Sha256)
+            return LiveRunOutcome.Refused([$"'{playbook.Path}' changed since run {run.RunId} started: resuming it with a different playbook is not safe"]);
+
+        var (values, errors) = RunParameters.Bind(playbook, run.Inputs, options.Secret);
+        if (errors.Count > 0) return LiveRunOutcome.Refused(errors);
+        var plan = ResumePlan.Build(run, playbook, options.ResolveCallee, choose);
+        if (plan.Problem is not null) return LiveRunOutcome.Refused([$"run {run.RunId} cannot be resumed: {plan.Problem}"]);
+        if (plan.Undecided.Count > 0)
+            return LiveRunOutcome.Refused(plan.Undecided.Select(a =>
+                $"step '{a.State.Name}'{(a.Flow.Length == 0 ? "" : $" (in {a.Flow})")} was running (attempt {a.Attempt}) when the run stopped, and it is not idempotent: " +
+                $"say what to do with --answer {a.State.Name}=rerun (run it again), =skip (count it as done) or =fail (count it as failed)"));
+
+        var stopped = plan.ProcessGroups.Where(ShellRunner.KillGroup).ToList();
+        var redactor = RedactorFor(playbook, values);
+        using var journal = new RunJournal(JournalWriter.Continue(run.JournalPath, run.Contents.ValidLength, run.Contents.NextSeq, options.Time), redactor);
+        journal.Resumed(run.Contents.Damage, plan.Decisions.Select(d => (d.Attempt.Flow, d.Attempt.State.Name, d.Attempt.Attempt, d.Choice)), stopped);
+        options.View.Started(run.RunId, playbook, run.JournalPath, resumed: true);
+        if (run.Contents.Damage is { } cut) options.View.Say($"cut a torn record at the end of the journal (line {cut.Line}: {cut.Reason})");
+        foreach (var group in stopped) options.View.Say($"stopped process group {group}, left running by the run that stopped");
+        var clock = new SystemRunClock(options.Time, run.StartedAt);
+        return await DriveAsync(options, journal, run.RunId, run.JournalPath, run.Seed, redactor, clock, values, plan.Resume, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<LiveRunOutcome> DriveAsync(LiveRunOptions options, RunJournal journal, string runId, string path, int seed, Redactor redactor,
+        SystemRunClock clock, Dictionary<string, object?> values, RunResume? resume, CancellationToken cancellationToken)
+    {
+        var playbook = options.Playbook;
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var context = new LiveContext
+        {
+            RunId = runId,
+            View = options.View,
+            Redactor = redactor,
+            Http = http,
+            ResolveCallee = options.ResolveCallee,
+            Secret = options.Secret,
+            Time = options.Time,
+            WorkingDirectory = options.WorkingDirectory,
+            Answers = options.Answers,
+            NotifyUrl = options.NotifyUrl,
+        };
+        var root = journal.Root;
+        var engine = new PlaybookEngine(playbook, new LiveRunner(context, root, playbook), new Random(seed))
+        {
+            Observer = new RunObservers(root, options.View),
+        };
+        try
+        {
+            var result = resume is null
+                ? await engine.RunAsync(clock, values, cancellationToken).ConfigureAwait(false)
+                : await engine.ResumeAsync(clock, values, resume, cancellationToken).ConfigureAwait(false);
+            if (result.Reason is not null) result = result with { Reason = redactor.Redact(result.Reason) };
+            journal.RunEnded(result);
+            options.View.Finished(result);
+            return new LiveRunOutcome(runId, path, result, Array.Empty<string>());
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            journal.Interrupted("stopped by the user");
+            return new LiveRunOutcome(runId, path, null, Array.Empty<string>(), Interrupted: true);
+        }
+    }
+
+    /// <summary>Every secret's value is redacted wherever the run writes or shows anything.</summary>
+    private static Redactor RedactorFor(CompiledPlaybook playbook, IReadOnlyDictionary<string, object?> values) =>
+        new(playbook.Model.Secrets.Select(s => values.TryGetValue(s.Name.Text, out var v) ? v as string : null).OfType<string>());
+
+    public static string Sha256Of(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+}
