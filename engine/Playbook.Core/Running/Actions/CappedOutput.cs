@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Playbook.Running.Actions;
 
-/// <summary>Reads a stream to its end, keeping the first <c>max</c> bytes and throwing the rest away (still
+/// <summary>Output kept up to a size. <see cref="ReadAsync"/> reads a child's pipe to its end, keeping the first <c>max</c> bytes and throwing the rest away (still
 /// reading it, so the writer never blocks on a full pipe). What was kept can be taken at any time, also
 /// while a read is still pending.</summary>
 internal sealed class CappedOutput(int max)
