@@ -153,7 +153,7 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
                     DurationText.Format(elapsed - since < TimeSpan.Zero ? TimeSpan.Zero : elapsed - since));
             rows.Add(table);
             rows.Add(new Markup("[grey]path:[/] " + Markup.Escape(string.Join(" → ", _path.TakeLast(12)))));
-            foreach (var e in _events) rows.Add(new Text(e));
+            foreach (var e in _events) rows.Add(new Spectre.Console.Text(e));
             if (_question is { } q)
             {
                 var left = q.Until == DateTimeOffset.MaxValue ? "no time limit" : DurationText.Format(Max(q.Until - DateTimeOffset.UtcNow)) + " left";

@@ -161,6 +161,7 @@ public sealed class LiveRunner : IActionRunner
             if (await asking.ConfigureAwait(false) is { } answered) return answered;
             _context.View.Say($"'{name}' waits for an answer and has no timeout: stop with Ctrl+C, then 'playbook resume --answer {name}=approve' (or =reject)");
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            throw new OperationCanceledException(cancellationToken);
         }
         if (asking.IsCompleted && asking.Result is null)
             _context.View.Say($"'{name}' waits for an answer until its timeout ({Text.DurationText.Format(timeout)}): nobody can answer here; give --answer {name}=approve (or =reject)");

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using Playbook.Running;
+using Playbook.Runtime;
+using Playbook.Text;
+using Scriban;
+using Scriban.Runtime;
+using Scriban.Syntax;
+
+namespace Playbook.Reporting;
+
+/// <summary>Renders a run's report from its journal with a Scriban template: the embedded Markdown or
+/// HTML one, or the user's own. The journal is already redacted, so the report cannot show a secret.
+/// The template sees one object, documented in grammar/README.md ("Reports"): run_id, playbook, inputs,
+/// timeline, captures, approvals, notifications, end, status, elapsed against rto, path and mermaid.</summary>
+public static class RunReport
+{
+    /// <summary>The report as text; a template that does not parse or fails while rendering gives
+    /// <paramref name="problem"/> (with its line and column) and an empty text, never an exception.</summary>
+    public static string Render(JournaledRun run, string format, string? template, out string? problem)
+    {
+        problem = null;
+        var text = template ?? Embedded(format == "html" ? "report.html.sbn" : "report.md.sbn");
+        var parsed = Template.Parse(text, template is null ? $"report.{format}.sbn" : "template");
+        if (parsed.HasErrors)
+        {
+            problem = string.Join("; ", parsed.Messages.Select(m => m.ToString()));
+            return "";
+        }
+        var context = new TemplateContext
+        {
+            StrictVariables = true,
+            LoopLimit = 1_000_000,
+            MemberRenamer = member => member.Name,
+        };
+        context.PushGlobal(Model(run));
+        try
+        {
+            return parsed.Render(context);
+        }
+        catch (ScriptRuntimeException e)
+        {
+            problem = $"{e.Span.Start.Line + 1}:{e.Span.Start.Column + 1}: {e.OriginalMessage}";
+            return "";
+        }
+    }
+
+    private static string Embedded(string name)
+    {
+        using var stream = typeof(RunReport).Assembly.GetManifestResourceStream("Playbook.Reporting.Templates." + name)
+            ?? throw new InvalidOperationException($"the embedded template {name} is missing");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>What a template sees. Names are snake_case; durations come as text ("1m30s") and as _ms numbers.</summary>
+    internal static ScriptObject Model(JournaledRun run)
+    {
+        var model = new ScriptObject
+        {
+            ["run_id"] = run.RunId,
+            ["playbook"] = run.PlaybookName,
+            ["playbook_path"] = run.PlaybookPath,
+            ["started_at"] = Iso(run.StartedAt),
+            ["status"] = run.Status,
+            ["finished"] = run.Finished,
+            ["end_state"] = run.End,
+            ["reason"] = run.Reason,
+            ["elapsed"] = DurationText.Format(run.Elapsed),
+            ["elapsed_ms"] = (long)run.Elapsed.TotalMilliseconds,
+            ["rto"] = run.Rto is { } rto ? DurationText.Format(rto) : null,
+            ["rto_ms"] = run.Rto is { } r ? (long?)r.TotalMilliseconds : null,
+            ["within_rto"] = run.Rto is { } limit ? run.Elapsed <= limit : null,
+            ["resumes"] = run.Resumes,
+            ["secrets"] = new ScriptArray(run.Secrets),
+        };
+        var inputs = new ScriptArray();
+        foreach (var (name, value) in run.Inputs.OrderBy(i => i.Key, StringComparer.Ordinal))
+            inputs.Add(new ScriptObject { ["name"] = name, ["value"] = value });
+        model["inputs"] = inputs;
+
+        var timeline = new ScriptArray();
+        foreach (var e in run.Timeline)
+        {
+            timeline.Add(new ScriptObject
+            {
+                ["at"] = "+" + DurationText.Format(e.At),
+                ["at_ms"] = (long)e.At.TotalMilliseconds,
+                ["time"] = Iso(run.StartedAt + e.At),
+                ["flow"] = e.Branch ?? "",
+                ["state"] = e.State,
+                ["attempt"] = e.Attempt,
+                ["outcome"] = e.Outcome,
+                ["duration"] = DurationText.Format(e.Duration),
+                ["duration_ms"] = (long)e.Duration.TotalMilliseconds,
+                ["note"] = e.Note ?? "",
+            });
+        }
+        model["timeline"] = timeline;
+
+        var captures = new ScriptArray();
+        foreach (var (name, value) in run.Captures.OrderBy(c => c.Key, StringComparer.Ordinal))
+            captures.Add(new ScriptObject { ["name"] = name, ["value"] = RunScope.Display(value) });
+        model["captures"] = captures;
+
+        var approvals = new ScriptArray();
+        foreach (var a in run.Approvals)
+            approvals.Add(new ScriptObject { ["state"] = a.State, ["answer"] = a.Answer, ["who"] = a.Who ?? "", ["when"] = Iso(a.When) });
+        model["approvals"] = approvals;
+
+        var notifications = new ScriptArray();
+        foreach (var (state, message) in run.Notifications)
+            notifications.Add(new ScriptObject { ["state"] = state, ["message"] = message });
+        model["notifications"] = notifications;
+
+        model["path"] = new ScriptArray(run.Path);
+        model["mermaid"] = PathDiagram.Mermaid(run.Path, run.End, run.Status);
+        return model;
+    }
+}
