@@ -56,8 +56,11 @@ public static class ShellRunner
         }
         catch when (!stopped)
         {
-            // onStarted threw, or something failed while waiting: leave nothing running behind us.
+            // onStarted threw, or something failed while waiting: leave nothing running behind us. If bash never
+            // became a group leader, the group signal misses it, so the process itself is killed too.
             await ProcessGroups.TerminateAsync(pgid).ConfigureAwait(false);
+            try { process.Kill(entireProcessTree: true); }
+            catch (InvalidOperationException) { }
             throw;
         }
     }
