@@ -32,7 +32,7 @@ public sealed record LiveRunOptions
     public string? NotifyUrl { get; init; } = Environment.GetEnvironmentVariable("PLAYBOOK_NOTIFY_URL");
 
     public static string? EnvironmentSecret(string name) =>
-        Environment.GetEnvironmentVariable("PLAYBOOK_SECRET_" + name.ToUpperInvariant());
+        Environment.GetEnvironmentVariable(ShellScript.SecretVariable(name));
 }
 
 /// <summary>How a real run went: refused before it started (<see cref="Errors"/>), stopped by the user

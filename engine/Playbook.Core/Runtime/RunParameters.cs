@@ -42,7 +42,7 @@ public static class RunParameters
         foreach (var s in playbook.Model.Secrets)
         {
             var value = secret(s.Name.Text);
-            if (value is null) errors.Add($"secret '{s.Name.Text}' is not set: export PLAYBOOK_SECRET_{s.Name.Text.ToUpperInvariant()}");
+            if (value is null) errors.Add($"secret '{s.Name.Text}' is not set: export {Running.Actions.ShellScript.SecretVariable(s.Name.Text)}");
             else values[s.Name.Text] = value;
         }
         return (values, errors);
