@@ -19,7 +19,10 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
     private readonly Queue<string> _events = new();
     private CompiledPlaybook? _playbook;
     private string _runId = "";
-    private Func<TimeSpan>? _elapsed;
+    private readonly System.Diagnostics.Stopwatch _watch = new();
+    // The run's own clock can be ahead of this view's (a resumed run counts from its first start): every
+    // event says the run's time, and the view follows it.
+    private TimeSpan _offset;
     private (ManualRequest Request, DateTimeOffset Until, TaskCompletionSource<ManualAnswer?> Answer)? _question;
     private CancellationTokenSource? _stop;
     private Task? _live;
@@ -28,8 +31,7 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
     {
         _playbook = playbook;
         _runId = runId;
-        var started = DateTimeOffset.UtcNow;
-        _elapsed = () => DateTimeOffset.UtcNow - started;
+        _watch.Start();
         // The run id first, on its own line, before the live view takes over the screen.
         Line($"run {runId}{(resumed ? " (resumed)" : "")}: {playbook.Name}, journal {journalPath}");
         _stop = new CancellationTokenSource();
@@ -56,6 +58,7 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
     {
         lock (_sync)
         {
+            _offset = at - _watch.Elapsed;
             _current[flow] = (state.Name, 0, at);
             if (!flow.Contains('#', StringComparison.Ordinal)) _path.Add(state.Name);
         }
@@ -63,7 +66,11 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
 
     public override void AttemptStarting(string flow, CompiledState state, int attempt, TimeSpan at)
     {
-        lock (_sync) _current[flow] = (state.Name, attempt, at);
+        lock (_sync)
+        {
+            _offset = at - _watch.Elapsed;
+            _current[flow] = (state.Name, attempt, at);
+        }
     }
 
     public override void AttemptEnded(string flow, CompiledState state, TimelineEntry entry, IReadOnlyDictionary<string, object?>? outputs) =>
@@ -142,7 +149,7 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
     {
         lock (_sync)
         {
-            var elapsed = _elapsed?.Invoke() ?? TimeSpan.Zero;
+            var elapsed = _watch.Elapsed + _offset;
             var rows = new List<IRenderable>
             {
                 new Markup($"[bold]{Markup.Escape(_playbook?.Name ?? "")}[/]  run {Markup.Escape(_runId)}  [bold]{Markup.Escape(AgainstRto(elapsed))}[/]"),
