@@ -13,7 +13,8 @@ namespace Playbook.Cli.Output;
 internal class PlainRunView(TextWriter output, Redactor redactor, bool color) : IRunView
 {
     private readonly object _lock = new();
-    private CompiledPlaybook? _playbook;
+    /// <summary>The playbook being run (for its RTO), set when the run starts.</summary>
+    protected CompiledPlaybook? Playbook { get; set; }
 
     protected TextWriter Output => output;
 
@@ -21,7 +22,7 @@ internal class PlainRunView(TextWriter output, Redactor redactor, bool color) : 
 
     public virtual void Started(string runId, CompiledPlaybook playbook, string journalPath, bool resumed)
     {
-        _playbook = playbook;
+        Playbook = playbook;
         Line($"run {runId}{(resumed ? " (resumed)" : "")}: {playbook.Name}, journal {journalPath}");
     }
 
@@ -59,15 +60,20 @@ internal class PlainRunView(TextWriter output, Redactor redactor, bool color) : 
         return Task.FromResult<ManualAnswer?>(null);
     }
 
-    public virtual void Finished(RunResult result)
+    public virtual void Finished(RunResult? result)
     {
+        if (result is null)
+        {
+            Line("stopped: the run was interrupted");
+            return;
+        }
         var end = result.End is null ? "no end" : $"'{result.End}'";
         Line($"ended at {end} ({Paint(result.StatusText)}) after {AgainstRto(result.Elapsed)}");
         if (result.Reason is not null) Line("reason: " + Clean(redactor.Redact(result.Reason)));
         Line("path: " + string.Join(" → ", result.Path));
     }
 
-    protected string AgainstRto(TimeSpan elapsed) => new SimulationText(false).AgainstRto(elapsed, _playbook?.Rto);
+    protected string AgainstRto(TimeSpan elapsed) => new SimulationText(false).AgainstRto(elapsed, Playbook?.Rto);
 
     private const string Indent = "            ";
 

@@ -16,8 +16,7 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
     private readonly object _sync = new();
     private readonly Dictionary<string, (string State, int Attempt, TimeSpan Since)> _current = new(StringComparer.Ordinal);
     private readonly List<string> _path = new();
-    private readonly Queue<string> _events = new();
-    private CompiledPlaybook? _playbook;
+    private readonly List<string> _events = new();
     private string _runId = "";
     private readonly System.Diagnostics.Stopwatch _watch = new();
     // The run's own clock can be ahead of this view's (a resumed run counts from its first start): every
@@ -29,7 +28,7 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
 
     public override void Started(string runId, CompiledPlaybook playbook, string journalPath, bool resumed)
     {
-        _playbook = playbook;
+        Playbook = playbook;
         _runId = runId;
         _watch.Start();
         // The run id first, on its own line, before the live view takes over the screen.
@@ -125,7 +124,7 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
         }
     }
 
-    public override void Finished(RunResult result)
+    public override void Finished(RunResult? result)
     {
         _stop?.Cancel();
         _live?.GetAwaiter().GetResult();
@@ -138,11 +137,7 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
 
     private void Event(string text)
     {
-        lock (_sync)
-        {
-            _events.Enqueue(text);
-            while (_events.Count > 12) _events.Dequeue();
-        }
+        lock (_sync) _events.Add(text);
     }
 
     private IRenderable Render()
@@ -152,15 +147,15 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
             var elapsed = _watch.Elapsed + _offset;
             var rows = new List<IRenderable>
             {
-                new Markup($"[bold]{Markup.Escape(_playbook?.Name ?? "")}[/]  run {Markup.Escape(_runId)}  [bold]{Markup.Escape(AgainstRto(elapsed))}[/]"),
+                new Markup($"[bold]{Markup.Escape(Playbook?.Name ?? "")}[/]  run {Markup.Escape(_runId)}  [bold]{Markup.Escape(AgainstRto(Seconds(elapsed)))}[/]"),
             };
             var table = new Table().Border(TableBorder.Rounded).AddColumn("flow").AddColumn("state").AddColumn("attempt").AddColumn("for");
             foreach (var (flow, (state, attempt, since)) in _current.OrderBy(c => c.Key, StringComparer.Ordinal))
                 table.AddRow(Markup.Escape(flow.Length == 0 ? "main" : flow), Markup.Escape(state), attempt == 0 ? "" : attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    DurationText.Format(elapsed - since < TimeSpan.Zero ? TimeSpan.Zero : elapsed - since));
+                    DurationText.Format(Seconds(elapsed - since)));
             rows.Add(table);
             rows.Add(new Markup("[grey]path:[/] " + Markup.Escape(string.Join(" → ", _path.TakeLast(12)))));
-            foreach (var e in _events) rows.Add(new Spectre.Console.Text(e));
+            foreach (var e in _events.TakeLast(12)) rows.Add(new Spectre.Console.Text(e));
             if (_question is { } q)
             {
                 var left = q.Until == DateTimeOffset.MaxValue ? "no time limit" : DurationText.Format(Max(q.Until - DateTimeOffset.UtcNow)) + " left";
@@ -170,6 +165,9 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
             return new Rows(rows);
         }
     }
+
+    /// <summary>Whole seconds: a live view that ticks in milliseconds is unreadable.</summary>
+    private static TimeSpan Seconds(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Floor(t.TotalSeconds));
 
     private static TimeSpan Max(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Ceiling(t.TotalSeconds));
 }

@@ -18,5 +18,6 @@ public interface IRunView : IRunObserver
     /// <summary>Asks a person on the terminal; null when there is no one to ask (not a terminal).</summary>
     Task<ManualAnswer?> AskAsync(ManualRequest request, CancellationToken cancellationToken);
 
-    void Finished(RunResult result);
+    /// <summary>The run ended (or, with null, was interrupted and can be resumed).</summary>
+    void Finished(RunResult? result);
 }

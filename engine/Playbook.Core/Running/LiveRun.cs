@@ -134,6 +134,7 @@ public static class LiveRun
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             journal.Interrupted("stopped by the user");
+            options.View.Finished(null);
             return new LiveRunOutcome(runId, path, null, Array.Empty<string>(), Interrupted: true);
         }
     }
