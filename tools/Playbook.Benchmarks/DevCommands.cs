@@ -9,7 +9,8 @@ using Playbook.Text;
 namespace Playbook.Benchmarks;
 
 /// <summary>Small helpers run instead of BenchmarkDotNet (see README.md): write the generated playbook,
-/// check a file, time parse and each check separately, or loop simulated runs (for dotnet-trace).</summary>
+/// check a file, time parse and each check separately, loop simulated runs (for dotnet-trace), or
+/// interleave raw and journal appends.</summary>
 public static class DevCommands
 {
     public static int Run(string[] args)
@@ -35,6 +36,9 @@ public static class DevCommands
             }
             case "--simulate":
                 SimulationBenchmarks.Loop(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
+                return 0;
+            case "--journal":
+                JournalBenchmarks.Loop(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50);
                 return 0;
             default:
                 return -1;

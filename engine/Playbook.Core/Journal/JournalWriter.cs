@@ -13,7 +13,7 @@ namespace Playbook.Journal;
 /// <para>
 /// Format (UTF-8, one record per line, nothing else in the file):
 /// <c>&lt;CRC-32 of the JSON bytes, 8 lowercase hex digits&gt; &lt;compact JSON object&gt;\n</c>, e.g.
-/// <c>5c4b0d9e {"seq":1,"type":"run.started","at":"2026-11-23T03:12:45.123Z","playbook":"db-failover"}\n</c>.
+/// <c>83bdce77 {"seq":1,"type":"run.started","at":"2026-11-23T03:12:45.123Z","playbook":"db-failover"}\n</c>.
 /// The checksum is System.IO.Hashing's CRC-32 (IEEE) over exactly the bytes between the space and the newline.
 /// Every object starts with <c>seq</c> (1, 2, 3, … with no gaps), <c>type</c> (non-empty string) and
 /// <c>at</c> (UTC, ISO 8601 with milliseconds, from the writer's <see cref="TimeProvider"/>); the caller's

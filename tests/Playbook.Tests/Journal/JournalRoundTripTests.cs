@@ -70,6 +70,24 @@ public sealed class JournalRoundTripTests(JournalTestFiles files) : IClassFixtur
     }
 
     [Fact]
+    public void The_example_lines_of_the_format_description_read_clean()
+    {
+        // engine/Playbook.Core/Journal/README.md and JournalWriter's doc comment: checksums computed with zlib.
+        var path = files.NewPath();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, """
+            83bdce77 {"seq":1,"type":"run.started","at":"2026-11-23T03:12:45.123Z","playbook":"db-failover"}
+            c7930bb5 {"seq":2,"type":"step.finished","at":"2026-11-23T03:12:47.480Z","state":"restart-db","outcome":"ok"}
+
+            """.ReplaceLineEndings("\n"));
+
+        var contents = JournalReader.Read(path);
+        Assert.Null(contents.Damage);
+        Assert.Equal(["run.started", "step.finished"], contents.Records.Select(r => r.Type));
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 3, 12, 45, 123, TimeSpan.Zero), contents.Records[0].At);
+    }
+
+    [Fact]
     public void An_empty_file_is_a_valid_journal_with_no_records()
     {
         var path = files.NewPath();
