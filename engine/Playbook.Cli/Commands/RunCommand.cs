@@ -245,11 +245,13 @@ internal sealed class RunCommand
             }
             return named;
         }
-        var newest = runs.LastOrDefault(r => !r.Finished);
+        var newest = runs.LastOrDefault(r => !r.Finished && !r.Running);
         if (newest is null)
             stderr.WriteLine(runs.Count == 0
                 ? $"playbook: no runs in {directory}"
-                : $"playbook: every run in {directory} has ended; nothing to resume");
+                : runs.Any(r => r.Running)
+                    ? $"playbook: every unfinished run in {directory} is running in another process; nothing to resume"
+                    : $"playbook: every run in {directory} has ended; nothing to resume");
         return newest;
     }
 

@@ -38,7 +38,7 @@ internal sealed class RunsCommand
                     w.WriteString("run", r.RunId);
                     w.WriteString("playbook", r.PlaybookName);
                     w.WriteString("path", r.PlaybookPath);
-                    w.WriteString("status", r.Status);
+                    w.WriteString("status", r.Running ? "running" : r.Status);
                     if (r.End is not null) w.WriteString("end", r.End);
                     w.WriteString("started_at", r.StartedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
                     w.WriteString("elapsed", DurationText.Format(r.Elapsed));
@@ -62,7 +62,7 @@ internal sealed class RunsCommand
         var table = new TextTable("run", "playbook", "started", "status", "end", "time").AlignRight(5);
         foreach (var r in runs)
         {
-            var status = r.Status + (r.Resumes > 0 ? $" (resumed {r.Resumes}×)" : "") + (r.Contents.Damage is null ? "" : " (torn tail)");
+            var status = (r.Running ? "running" : r.Status) + (r.Resumes > 0 ? $" (resumed {r.Resumes}×)" : "") + (r.Contents.Damage is null ? "" : " (torn tail)");
             table.Add(r.RunId, r.PlaybookName, r.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + "Z",
                 status, r.End ?? "", DurationText.Format(r.Elapsed));
         }

@@ -94,6 +94,9 @@ public sealed class JournaledRun
 
     public bool Finished => Status is "success" or "failure" or "aborted";
 
+    /// <summary>A process is running this run right now (it holds the run's lock).</summary>
+    public bool Running => !Finished && RunLock.IsHeld(JournalPath);
+
     public int Resumes { get; }
 
     public string? End { get; }

@@ -56,6 +56,7 @@ public static class LiveRun
         var now = options.Time.GetUtcNow();
         var runId = JournaledRun.NewRunId(now);
         var path = Path.Combine(options.JournalDirectory, runId + JournaledRun.Extension);
+        using var held = RunLock.TryAcquire(path);
         using var journal = new RunJournal(JournalWriter.Create(path, options.Time), redactor);
         var seed = Random.Shared.Next();
         journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), options.Inputs, seed, now);
@@ -71,6 +72,11 @@ public static class LiveRun
         CancellationToken cancellationToken = default)
     {
         var playbook = options.Playbook;
+        using var held = RunLock.TryAcquire(run.JournalPath);
+        if (held is null)
+            return LiveRunOutcome.Refused([$"run {run.RunId} is running in another process right now: it cannot be resumed until that process stops"]);
+        // Read again under the lock: the journal may have grown since it was listed.
+        run = JournaledRun.Read(run.JournalPath);
         if (run.Contents.Damage is { AtTail: false } damage)
             return LiveRunOutcome.Refused([$"{run.JournalPath}:{damage.Line}: the journal is damaged before its end ({damage.Reason}); it cannot be resumed safely"]);
         if (run.Finished)
