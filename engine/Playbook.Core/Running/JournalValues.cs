@@ -35,16 +35,7 @@ public static class JournalValues
             case TimeSpan t:
                 writer.WriteStringValue(DurationText.Format(t));
                 break;
-            case IDictionary<string, object?> map:
-                writer.WriteStartObject();
-                foreach (var (k, v) in map)
-                {
-                    writer.WritePropertyName(k);
-                    Write(writer, v);
-                }
-                writer.WriteEndObject();
-                break;
-            case IReadOnlyDictionary<string, object?> map:
+            case IEnumerable<KeyValuePair<string, object?>> map:
                 writer.WriteStartObject();
                 foreach (var (k, v) in map)
                 {

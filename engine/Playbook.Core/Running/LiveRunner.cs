@@ -183,16 +183,7 @@ public sealed class LiveRunner : IActionRunner
         var callee = _context.ResolveCallee(request.Playbook, state.Action!.CallTarget!);
         if (callee is null)
             return Failed($"playbook '{state.Action.CallTarget}' cannot be run: it is missing or has errors");
-        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (name, value) in state.Action.CallArguments)
-        {
-            arguments[name] = value switch
-            {
-                CompiledTemplate t => request.Scope.Render(t),
-                CompiledExpression e => request.Scope.Evaluate(e),
-                _ => value,
-            };
-        }
+        var arguments = request.Scope.CallArguments(state.Action);
         var (values, errors) = RunParameters.BindObjects(callee, arguments, _context.Secret);
         if (errors.Count > 0) return Failed(Redact(string.Join("; ", errors)));
 

@@ -93,6 +93,22 @@ public sealed class RunScope
         return sb.ToString();
     }
 
+    /// <summary>The values a <c>call … with { … }</c> passes, evaluated in this scope.</summary>
+    public Dictionary<string, object?> CallArguments(ActionSpec action)
+    {
+        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (name, value) in action.CallArguments)
+        {
+            arguments[name] = value switch
+            {
+                CompiledTemplate t => Render(t),
+                CompiledExpression e => Evaluate(e),
+                _ => value,
+            };
+        }
+        return arguments;
+    }
+
     /// <summary>How a value reads in text: numbers in invariant form, booleans lower case, null as empty.</summary>
     public static string Display(object? value) => value switch
     {

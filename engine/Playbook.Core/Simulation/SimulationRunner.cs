@@ -106,16 +106,7 @@ public sealed class SimulationRunner : IActionRunner
         engine.Random = Random;
         calleeRunner.Random = Random;
         var callee = engine.Playbook;
-        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (name, value) in state.Action.CallArguments)
-        {
-            arguments[name] = value switch
-            {
-                CompiledTemplate t => request.Scope.Render(t),
-                CompiledExpression e => request.Scope.Evaluate(e),
-                _ => value,
-            };
-        }
+        var arguments = request.Scope.CallArguments(state.Action);
         var (values, errors) = RunParameters.BindObjects(callee, arguments, name => $"<secret {name}>");
         if (errors.Count > 0)
             return new RunResult(null, RunStatus.Aborted, Array.Empty<string>(), Array.Empty<TimelineEntry>(), TimeSpan.Zero,
