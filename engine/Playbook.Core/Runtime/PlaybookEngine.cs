@@ -458,6 +458,7 @@ public sealed class PlaybookEngine
     {
         var startedAt = resume?.EnteredAt ?? clock.Elapsed;
         run.SetAttempt(state.Name, 1);
+        if (Finished(resume) is { } done) return done;
         // A resumed wait waits only what is left of it.
         var wait = NotNegative((state.WaitFor ?? TimeSpan.Zero) - (clock.Elapsed - startedAt));
         if (Remaining(clock, deadline) is { } left && wait >= left && deadline is not null)
@@ -566,8 +567,7 @@ public sealed class PlaybookEngine
     {
         var startedAt = resume?.EnteredAt ?? clock.Elapsed;
         run.SetAttempt(state.Name, 1);
-        if (resume?.LastOutcome is { } answered)
-            return answered == "deadline" ? new StepOutcome("timeout", DeadlineHit: true) : new StepOutcome(answered);
+        if (Finished(resume) is { } answered) return answered;
         var prompt = SafeRender(state.Prompt);
         // A resumed question has only what is left of its time.
         var timeout = Min(state.Timeout is { } t ? NotNegative(t - (clock.Elapsed - startedAt)) : null, Remaining(clock, deadline));
@@ -577,6 +577,14 @@ public sealed class PlaybookEngine
         Record(run, state, new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : answer.Outcome, clock.Elapsed - startedAt, branch, answer.Who is null ? null : "answered by " + answer.Who));
         return new StepOutcome(answer.Outcome, DeadlineHit: deadlineHit);
     }
+
+    /// <summary>A resumed state whose journal already has its result: that result, not a second go.</summary>
+    private static StepOutcome? Finished(FlowResume? resume) => resume?.LastOutcome switch
+    {
+        null => null,
+        "deadline" => new StepOutcome("timeout", DeadlineHit: true),
+        var outcome => new StepOutcome(outcome, Outputs: resume.LastOutputs),
+    };
 
     private string SafeRender(CompiledTemplate? template)
     {
@@ -657,6 +665,7 @@ public sealed class PlaybookEngine
     {
         var startedAt = resume?.EnteredAt ?? clock.Elapsed;
         run.SetAttempt(state.Name, 1);
+        if (Finished(resume) is { } joined) return joined;
         var needed = Needed(state);
         var total = state.Branches.Count;
         var flowName = "";
