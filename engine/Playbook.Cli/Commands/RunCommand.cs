@@ -5,6 +5,7 @@ using Playbook.Reporting;
 using Playbook.Runtime;
 using Playbook.Running;
 using Playbook.Running.Actions;
+using Spectre.Console;
 
 namespace Playbook.Cli.Commands;
 
@@ -183,7 +184,8 @@ internal sealed class RunCommand
         };
         var outcome = previous is null
             ? await LiveRun.StartAsync(runOptions, cancellationToken).ConfigureAwait(false)
-            : await LiveRun.ResumeAsync(previous, runOptions, a => choices.TryGetValue(a.State.Name, out var c) ? c : null, cancellationToken).ConfigureAwait(false);
+            : await LiveRun.ResumeAsync(previous, runOptions,
+                a => choices.TryGetValue(a.State.Name, out var c) ? c : options.Interactive ? AskInFlight(a) : null, cancellationToken).ConfigureAwait(false);
         if (outcome.Errors.Count > 0)
         {
             foreach (var e in outcome.Errors) stderr.WriteLine($"playbook: {e}");
@@ -210,6 +212,21 @@ internal sealed class RunCommand
             RunStatus.Success => ExitCodes.Success,
             RunStatus.Failure => ExitCodes.Failed,
             _ => Aborted,
+        };
+    }
+
+    /// <summary>On a terminal, resume asks what to do with a non-idempotent step that was in flight.</summary>
+    private static InFlightChoice AskInFlight(InFlightAttempt attempt)
+    {
+        var where = attempt.Flow.Length == 0 ? "" : $" (in {attempt.Flow})";
+        var choice = AnsiConsole.Prompt(new SelectionPrompt<string>()
+            .Title($"Step [bold]{Markup.Escape(attempt.State.Name)}[/]{Markup.Escape(where)} was running (attempt {attempt.Attempt}) when the run stopped, and it is not idempotent. Check what it did, then:")
+            .AddChoices("rerun: run it again", "skip: it did its work; count it as done", "fail: count it as failed"));
+        return choice[0] switch
+        {
+            'r' => InFlightChoice.Rerun,
+            's' => InFlightChoice.Skip,
+            _ => InFlightChoice.Fail,
         };
     }
 
