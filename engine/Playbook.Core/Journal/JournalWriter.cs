@@ -70,6 +70,8 @@ public sealed class JournalWriter : IDisposable
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
         // FileShare.Read: status commands may read the journal while a run writes it.
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        // The file's name must survive a power loss too, not only its records.
+        if (!string.IsNullOrEmpty(directory)) DirectorySync.Flush(directory);
         return new JournalWriter(path, handle, 0, 1, time ?? TimeProvider.System);
     }
 
