@@ -137,7 +137,7 @@ internal sealed partial class PlaybookParser
             if (c == '}' && closeWithBrace)
             {
                 var end = at.Position + 1;
-                return Result.Success(new BlockContent(items.ToImmutable(), end), After(at, end));
+                return Success(new BlockContent(items.ToImmutable(), end), at, end);
             }
             if (c == ';') { at = After(at, at.Position + 1); continue; }
 
