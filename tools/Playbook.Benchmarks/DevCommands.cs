@@ -62,7 +62,7 @@ public static class DevCommands
                 return 0;
             }
             case "--simulate":
-                SimulationBenchmarks.Loop(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
+                SimulationBenchmarks.Loop(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000, allocations: args.Length > 2 && args[2] == "allocations");
                 return 0;
             default:
                 return -1;
