@@ -69,7 +69,7 @@ public sealed class PlaybookEngine
         var run = new Run(clock);
         _machine.Reset(_playbook.Start);
         var flow = await RunStatesAsync(_playbook.Start, run, clock, branch: null, _machine, cancellationToken).ConfigureAwait(false);
-        var timeline = run.Timeline.OrderBy(t => t.At).ToList();
+        var timeline = TimelineEntry.InOrder(run.Timeline);
         return new RunResult(
             flow.End?.Name,
             flow.End is null ? RunStatus.Aborted : flow.End.Success ? RunStatus.Success : RunStatus.Failure,
@@ -168,8 +168,9 @@ public sealed class PlaybookEngine
     private CompiledTransition? Choose(IReadOnlyList<CompiledTransition> transitions, IReadOnlyDictionary<string, object?>? outputs, out string? failure)
     {
         failure = null;
-        foreach (var t in transitions)
+        for (var i = 0; i < transitions.Count; i++) // not foreach: the interface's enumerator would be boxed
         {
+            var t = transitions[i];
             if (t.Guard is null) return t;
             try
             {
@@ -418,7 +419,7 @@ public sealed class PlaybookEngine
     {
         var startedAt = clock.Elapsed;
         run.Attempts[state.Name] = 1;
-        var finishes = new List<(bool Ok, TimeSpan At)>();
+        var finishes = new List<(bool Ok, TimeSpan At)>(state.Branches.Count);
         foreach (var branch in state.Branches)
         {
             var branchClock = clock.Fork();
