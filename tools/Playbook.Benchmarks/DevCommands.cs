@@ -34,8 +34,36 @@ public static class DevCommands
                 Profile(path, text, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
                 return 0;
             }
+            case "--parse-check":
+            {
+                // A plain loop of what ParseCheckLargeBenchmarks.ParseAndCheck does, for dotnet-trace or callgrind.
+                var text = PlaybookGenerator.Generate();
+                var path = Path.Combine(Path.GetTempPath(), PlaybookGenerator.FileName);
+                var n = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
+                var count = 0;
+                for (var i = 0; i < 3; i++) ParseCheckLoop(path, text);
+                // --parse-check N allocations: which types the loop allocates (sampled), instead of the time.
+                using var sampler = args.Length > 2 && args[2] == "allocations" ? new AllocationSampler() : null;
+                sampler?.Start();
+                var times = new List<double>();
+                // CPU time next to wall time: on a loaded machine waiting for a core inflates the wall clock.
+                var process = Process.GetCurrentProcess();
+                var cpu = process.TotalProcessorTime;
+                for (var i = 0; i < n; i++)
+                {
+                    var sw = Stopwatch.StartNew();
+                    count += ParseCheckLoop(path, text);
+                    times.Add(sw.Elapsed.TotalMilliseconds);
+                }
+                sampler?.Stop();
+                process.Refresh();
+                var cpuEach = (process.TotalProcessorTime - cpu).TotalMilliseconds / Math.Max(1, n);
+                Console.WriteLine($"{n} x parse + check: min {times.Min():F2} ms, median {Median(times):F2} ms, process CPU {cpuEach:F2} ms each, {count / Math.Max(1, n)} diagnostics");
+                sampler?.Print(n);
+                return 0;
+            }
             case "--simulate":
-                SimulationBenchmarks.Loop(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
+                SimulationBenchmarks.Loop(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000, allocations: args.Length > 2 && args[2] == "allocations");
                 return 0;
             case "--journal":
                 JournalBenchmarks.Loop(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50);
@@ -44,6 +72,8 @@ public static class DevCommands
                 return -1;
         }
     }
+
+    private static int ParseCheckLoop(string path, string text) => PlaybookDocument.FromText(path, text).Check().Count;
 
     /// <summary>The file named after the command, or the generated 10 000-line playbook.</summary>
     private static (string Path, string Text) Input(string[] args) =>
@@ -56,11 +86,15 @@ public static class DevCommands
     public static void Profile(string path, string text, int iterations)
     {
         var times = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        // Bytes allocated by each part (the same every run: the last run's figure is kept).
+        var allocated = new Dictionary<string, long>(StringComparer.Ordinal);
         void Time(string name, Action action)
         {
+            var before = GC.GetAllocatedBytesForCurrentThread();
             var sw = Stopwatch.StartNew();
             action();
             sw.Stop();
+            allocated[name] = GC.GetAllocatedBytesForCurrentThread() - before;
             if (!times.TryGetValue(name, out var list)) times[name] = list = new List<double>();
             list.Add(sw.Elapsed.TotalMilliseconds);
         }
@@ -85,11 +119,11 @@ public static class DevCommands
         var parts = times.Where(t => !t.Key.StartsWith("whole", StringComparison.Ordinal) && !t.Key.StartsWith(" ", StringComparison.Ordinal)).Select(t => (t.Key, Median: Median(t.Value))).ToList();
         var sum = parts.Sum(p => p.Median);
         foreach (var (name, median) in parts.OrderByDescending(p => p.Median))
-            Console.WriteLine($"  {median,9:F2} ms  {100 * median / sum,5:F1}%  {name}");
+            Console.WriteLine($"  {median,9:F2} ms  {100 * median / sum,5:F1}%  {allocated[name] / 1024.0,9:F0} KB  {name}");
         Console.WriteLine($"  {sum,9:F2} ms          sum of the parts");
         foreach (var (name, list) in times.Where(t => t.Key.StartsWith(" ", StringComparison.Ordinal)))
-            Console.WriteLine($"  {Median(list),9:F2} ms         {name}");
-        Console.WriteLine($"  {Median(times["whole: FromText(...).Check()"]),9:F2} ms          whole: FromText(...).Check()");
+            Console.WriteLine($"  {Median(list),9:F2} ms         {allocated[name] / 1024.0,9:F0} KB  {name}");
+        Console.WriteLine($"  {Median(times["whole: FromText(...).Check()"]),9:F2} ms         {allocated["whole: FromText(...).Check()"] / 1024.0,9:F0} KB  whole: FromText(...).Check()");
     }
 
     /// <summary>ExpressionCheck's own parts, reached by reflection (they are private; skipped if renamed):

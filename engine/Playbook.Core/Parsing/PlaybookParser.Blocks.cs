@@ -121,10 +121,30 @@ internal sealed partial class PlaybookParser
         public override string ToString() => Name is null ? Keyword : $"{Keyword} '{Name.Text}'";
     }
 
+    // One builder per nesting depth, reused by every block at that depth: a block's items are copied
+    // out once (ToImmutable) instead of a new builder growing 8 → 16 → … per block.
+    private readonly List<ImmutableArray<ClauseSyntax>.Builder> _itemBuilders = new();
+    private int _depth;
+
     private IResult<BlockContent> ParseStatements(SourceInput at, Blocks kind, BlockOwner owner, TextSpan ownerSpan, bool closeWithBrace)
     {
+        if (_itemBuilders.Count <= _depth) _itemBuilders.Add(ImmutableArray.CreateBuilder<ClauseSyntax>(16));
+        var items = _itemBuilders[_depth];
+        items.Clear();
+        _depth++;
+        try
+        {
+            return ParseStatements(at, kind, owner, ownerSpan, closeWithBrace, items);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private IResult<BlockContent> ParseStatements(SourceInput at, Blocks kind, BlockOwner owner, TextSpan ownerSpan, bool closeWithBrace, ImmutableArray<ClauseSyntax>.Builder items)
+    {
         var table = _tables[kind];
-        var items = ImmutableArray.CreateBuilder<ClauseSyntax>();
         while (true)
         {
             if (at.AtEnd)
@@ -137,7 +157,7 @@ internal sealed partial class PlaybookParser
             if (c == '}' && closeWithBrace)
             {
                 var end = at.Position + 1;
-                return Result.Success(new BlockContent(items.ToImmutable(), end), After(at, end));
+                return Success(new BlockContent(items.ToImmutable(), end), at, end);
             }
             if (c == ';') { at = After(at, at.Position + 1); continue; }
 

@@ -22,6 +22,13 @@ internal sealed partial class PlaybookParser
         return builder.ToImmutable();
     }
 
+    // One and two more nodes without a params array: nearly every statement computes its span this way.
+    private static TextSpan Cover(SyntaxNode first, SyntaxNode? second) =>
+        second is null ? first.Span : first.Span.Cover(second.Span);
+
+    private static TextSpan Cover(SyntaxNode first, SyntaxNode? second, SyntaxNode? third) =>
+        third is null ? Cover(first, second) : Cover(first, second).Cover(third.Span);
+
     private static TextSpan Cover(SyntaxNode first, params SyntaxNode?[] rest)
     {
         var span = first.Span;

@@ -21,6 +21,11 @@ internal sealed partial class PlaybookParser
     private SourceInput After(IInput input, int tokenEnd) =>
         ((SourceInput)input).At(Lexical.SkipTrivia(Text, tokenEnd), tokenEnd);
 
+    /// <summary>A token's value and the input after it (its trivia skipped) in one object: Sprache's
+    /// Result plus a SourceInput per token was most of the parser's garbage.</summary>
+    private IResult<T> Success<T>(T value, IInput input, int tokenEnd) =>
+        new TokenResult<T>(((SourceInput)input).File, Lexical.SkipTrivia(Text, tokenEnd), tokenEnd, value);
+
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Message, string[] Expectations)> Failures = new(StringComparer.Ordinal);
 
     // Failures are the common case (every optional part that is absent is one), so their texts are made once.
@@ -40,44 +45,48 @@ internal sealed partial class PlaybookParser
     {
         var end = Lexical.ScanWord(Text, i.Position);
         if (end == i.Position) return Fail<NameSyntax>(i, expected);
-        return Result.Success(new NameSyntax(Text[i.Position..end], TextSpan.FromBounds(i.Position, end)), After(i, end));
+        return Success(new NameSyntax(Text[i.Position..end], TextSpan.FromBounds(i.Position, end)), i, end);
     }
 
     private readonly Dictionary<(char Kind, string Key), object> _memo = new();
 
-    /// <summary>Parsers with arguments are built once per argument: statement parsers ask for them on every use.</summary>
-    private Parser<T> Memo<T>(char kind, string key, Func<Parser<T>> build)
+    /// <summary>Parsers with arguments are built once per argument: statement parsers ask for them on every use.
+    /// The builder is a static lambda given the parser and the argument, so a hit allocates nothing (a
+    /// capturing lambda here cost a closure and a delegate per statement, ~1 MB on 10 000 lines).</summary>
+    private Parser<T> Memo<T, TArg>(char kind, string key, TArg arg, Func<PlaybookParser, string, TArg, Parser<T>> build)
     {
         if (_memo.TryGetValue((kind, key), out var known)) return (Parser<T>)known;
-        var parser = build();
+        var parser = build(this, key, arg);
         _memo[(kind, key)] = parser;
         return parser;
     }
 
-    private Parser<NameSyntax> NameOf(string what) => Memo<NameSyntax>('n', what, () => i => ParseWord(i, what));
+    private Parser<NameSyntax> NameOf(string what) => Memo<NameSyntax, object?>('n', what, null, static (self, what, _) => i => self.ParseWord(i, what));
 
-    private Parser<NameSyntax> Keyword(string keyword) => Memo<NameSyntax>('k', keyword, () => i =>
+    private Parser<NameSyntax> Keyword(string keyword) => Memo<NameSyntax, object?>('k', keyword, null, static (self, keyword, _) => i =>
     {
-        var end = Lexical.ScanWord(Text, i.Position);
-        if (end - i.Position != keyword.Length || string.CompareOrdinal(Text, i.Position, keyword, 0, keyword.Length) != 0)
+        var text = self.Text;
+        var end = Lexical.ScanWord(text, i.Position);
+        if (end - i.Position != keyword.Length || string.CompareOrdinal(text, i.Position, keyword, 0, keyword.Length) != 0)
             return Fail<NameSyntax>(i, $"'{keyword}'");
-        return Result.Success(new NameSyntax(keyword, TextSpan.FromBounds(i.Position, end)), After(i, end));
+        return self.Success(new NameSyntax(keyword, TextSpan.FromBounds(i.Position, end)), i, end);
     });
 
     /// <summary>One of several keywords, e.g. an outcome or an HTTP method.</summary>
-    private Parser<NameSyntax> OneOf(string what, params string[] words) => Memo<NameSyntax>('o', what, () => i =>
+    private Parser<NameSyntax> OneOf(string what, params string[] words) => Memo<NameSyntax, string[]>('o', what, words, static (self, what, words) => i =>
     {
-        var end = Lexical.ScanWord(Text, i.Position);
-        var word = Text[i.Position..end];
+        var text = self.Text;
+        var end = Lexical.ScanWord(text, i.Position);
+        var word = text[i.Position..end];
         if (end == i.Position || Array.IndexOf(words, word) < 0) return Fail<NameSyntax>(i, what);
-        return Result.Success(new NameSyntax(word, TextSpan.FromBounds(i.Position, end)), After(i, end));
+        return self.Success(new NameSyntax(word, TextSpan.FromBounds(i.Position, end)), i, end);
     });
 
-    private Parser<TextSpan> Symbol(string symbol) => Memo<TextSpan>('s', symbol, () => i =>
+    private Parser<TextSpan> Symbol(string symbol) => Memo<TextSpan, object?>('s', symbol, null, static (self, symbol, _) => i =>
     {
-        if (string.CompareOrdinal(Text, i.Position, symbol, 0, symbol.Length) != 0) return Fail<TextSpan>(i, $"'{symbol}'");
+        if (string.CompareOrdinal(self.Text, i.Position, symbol, 0, symbol.Length) != 0) return Fail<TextSpan>(i, $"'{symbol}'");
         var end = i.Position + symbol.Length;
-        return Result.Success(TextSpan.FromBounds(i.Position, end), After(i, end));
+        return self.Success(TextSpan.FromBounds(i.Position, end), i, end);
     });
 
     // ---- numbers, durations, percentages -----------------------------------------------------
@@ -99,7 +108,7 @@ internal sealed partial class PlaybookParser
         if (end < text.Length && text[end] == '%')
         {
             if (!TryNumber(lexeme, out var pct)) return FailCoded<ValueSyntax>(i, DiagnosticCatalog.InvalidNumber, end - start + 1, lexeme + "%", "");
-            return Result.Success<ValueSyntax>(new PercentSyntax(pct, lexeme + "%", TextSpan.FromBounds(start, end + 1)), After(i, end + 1));
+            return Success<ValueSyntax>(new PercentSyntax(pct, lexeme + "%", TextSpan.FromBounds(start, end + 1)), i, end + 1);
         }
 
         var firstLetter = lexeme.AsSpan().IndexOfAnyInRange('a', 'z');
@@ -108,12 +117,12 @@ internal sealed partial class PlaybookParser
         {
             if (!TryNumber(lexeme, out var number))
                 return FailCoded<ValueSyntax>(i, DiagnosticCatalog.InvalidNumber, end - start, lexeme, "");
-            return Result.Success<ValueSyntax>(new NumberSyntax(number, !lexeme.Contains('.'), lexeme, TextSpan.FromBounds(start, end)), After(i, end));
+            return Success<ValueSyntax>(new NumberSyntax(number, !lexeme.Contains('.'), lexeme, TextSpan.FromBounds(start, end)), i, end);
         }
 
         if (!DurationText.TryParse(lexeme, out var duration))
             return FailCoded<ValueSyntax>(i, DiagnosticCatalog.InvalidDuration, end - start, lexeme);
-        return Result.Success<ValueSyntax>(new DurationSyntax(duration, lexeme, TextSpan.FromBounds(start, end)), After(i, end));
+        return Success<ValueSyntax>(new DurationSyntax(duration, lexeme, TextSpan.FromBounds(start, end)), i, end);
     }
 
     private static bool TryNumber(string lexeme, out double value)
@@ -132,17 +141,17 @@ internal sealed partial class PlaybookParser
         if (r.Value is DurationSyntax d)
         {
             if (d.Value < TimeSpan.Zero) return FailCoded<DurationSyntax>(i, DiagnosticCatalog.InvalidDuration, d.Span.Length, d.Text);
-            return Result.Success(d, r.Remainder);
+            return ((SourceInput)r.Remainder).Succeed(d);
         }
         // A bare number where a duration belongs: "timeout 30" — say which unit is missing.
         return FailCoded<DurationSyntax>(i, DiagnosticCatalog.InvalidDuration, r.Value.Span.Length, Text.Substring(r.Value.Span.Start, r.Value.Span.Length));
     };
 
-    private Parser<NumberSyntax> Number(string what) => Memo<NumberSyntax>('#', what, () => i =>
+    private Parser<NumberSyntax> Number(string what) => Memo<NumberSyntax, object?>('#', what, null, static (self, what, _) => i =>
     {
-        var r = ParseNumeric(i, what);
+        var r = self.ParseNumeric(i, what);
         if (!r.WasSuccessful) return Result.Failure<NumberSyntax>(r.Remainder, r.Message, r.Expectations);
-        if (r.Value is NumberSyntax n) return Result.Success(n, r.Remainder);
+        if (r.Value is NumberSyntax n) return ((SourceInput)r.Remainder).Succeed(n);
         return Fail<NumberSyntax>(i, what);
     });
 
@@ -151,7 +160,7 @@ internal sealed partial class PlaybookParser
     {
         var r = ParseNumeric(i, "a percentage (like 10%)");
         if (!r.WasSuccessful) return Result.Failure<PercentSyntax>(r.Remainder, r.Message, r.Expectations);
-        if (r.Value is PercentSyntax p) return Result.Success(p, r.Remainder);
+        if (r.Value is PercentSyntax p) return ((SourceInput)r.Remainder).Succeed(p);
         return Fail<PercentSyntax>(i, "a percentage (like 10%)");
     };
 
@@ -204,7 +213,7 @@ internal sealed partial class PlaybookParser
                     }
                     var code = text[codeStart..codeEnd];
                     var end = q + run;
-                    return Result.Success(new ExpressionSyntax(code, language, TextSpan.FromBounds(codeStart, codeEnd), TextSpan.FromBounds(start, end)), After(i, end));
+                    return Success(new ExpressionSyntax(code, language, TextSpan.FromBounds(codeStart, codeEnd), TextSpan.FromBounds(start, end)), i, end);
                 }
                 q += run;
                 continue;
@@ -235,7 +244,7 @@ internal sealed partial class PlaybookParser
             var plain = plainEnd == 0
                 ? ImmutableArray<StringPartSyntax>.Empty
                 : ImmutableArray.Create<StringPartSyntax>(new TextPartSyntax(text.Substring(start + 1, plainEnd), TextSpan.FromBounds(start + 1, close)));
-            return Result.Success(new StringSyntax(plain, false, TextSpan.FromBounds(start, close + 1)), After(i, close + 1));
+            return Success(new StringSyntax(plain, false, TextSpan.FromBounds(start, close + 1)), i, close + 1);
         }
 
         var parts = ImmutableArray.CreateBuilder<StringPartSyntax>();
@@ -253,7 +262,7 @@ internal sealed partial class PlaybookParser
             if (c == '"')
             {
                 FlushText(parts, buffer, textStart, p);
-                return Result.Success(new StringSyntax(parts.ToImmutable(), false, TextSpan.FromBounds(start, p + 1)), After(i, p + 1));
+                return Success(new StringSyntax(parts.ToImmutable(), false, TextSpan.FromBounds(start, p + 1)), i, p + 1);
             }
             if (c == '\\')
             {
@@ -394,6 +403,6 @@ internal sealed partial class PlaybookParser
         }
         FlushText(parts, buffer, textStart, close);
         var trimmed = LongStringIndentation.Trim(parts.ToImmutable());
-        return Result.Success(new StringSyntax(trimmed, true, TextSpan.FromBounds(start, close + 3)), After(i, close + 3));
+        return Success(new StringSyntax(trimmed, true, TextSpan.FromBounds(start, close + 3)), i, close + 3);
     }
 }

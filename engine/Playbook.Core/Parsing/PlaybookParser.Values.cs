@@ -42,7 +42,7 @@ internal sealed partial class PlaybookParser
                 "false" => new BoolSyntax(false, span),
                 _ => new WordSyntax(word, span),
             };
-            return Result.Success(value, After(i, end));
+            return Success(value, i, end);
         }
         return Fail<ValueSyntax>(i, ValueExpected);
     }
@@ -63,7 +63,7 @@ internal sealed partial class PlaybookParser
             if (!at.AtEnd && at.Current == '}')
             {
                 var end = at.Position + 1;
-                return Result.Success(new MapSyntax(entries.ToImmutable(), TextSpan.FromBounds(i.Position, end)), After(at, end));
+                return Success(new MapSyntax(entries.ToImmutable(), TextSpan.FromBounds(i.Position, end)), at, end);
             }
             if (!at.AtEnd && at.Current is ',' or ';') { at = After(at, at.Position + 1); continue; }
             var entry = MapEntry(at);
@@ -97,7 +97,7 @@ internal sealed partial class PlaybookParser
             if (!at.AtEnd && at.Current == ']')
             {
                 var end = at.Position + 1;
-                return Result.Success(new ListSyntax(items.ToImmutable(), TextSpan.FromBounds(i.Position, end)), After(at, end));
+                return Success(new ListSyntax(items.ToImmutable(), TextSpan.FromBounds(i.Position, end)), at, end);
             }
             if (!at.AtEnd && at.Current == ',' && items.Count > 0) { at = After(at, at.Position + 1); continue; }
             var item = ParseValue(at);

@@ -66,7 +66,7 @@ internal ref struct Sequence
 
     public IResult<T> Fail<T>() => Result.Failure<T>(_failureAt ?? At, _failureMessage ?? "unexpected input", _failureExpectations ?? Array.Empty<string>());
 
-    public IResult<T> Done<T>(T value) => Result.Success(value, At);
+    public IResult<T> Done<T>(T value) => ((SourceInput)At).Succeed(value);
 
     public override string ToString() => At.ToString()!;
 }

@@ -6,10 +6,13 @@ namespace Playbook.Parsing;
 /// <summary>A position in a playbook's text, as Sprache's <see cref="IInput"/>. Unlike Sprache's own
 /// Input it allocates no memo table per character and computes line and column only when asked
 /// (error messages), and it remembers where the last token ended so spans exclude trailing trivia.</summary>
-internal sealed class SourceInput : IInput
+internal class SourceInput : IInput
 {
+    // Sprache's Memoize keeps its table here; nothing in this parser memoizes, so the table lives
+    // outside the object (one field less on every token's input).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SourceInput, IDictionary<object, object>> s_memos = new();
+
     private readonly SourceFile _file;
-    private IDictionary<object, object>? _memos;
 
     public SourceInput(SourceFile file, int position, int tokenEnd)
     {
@@ -35,7 +38,7 @@ internal sealed class SourceInput : IInput
 
     public int Column => _file.GetPosition(Position).Column;
 
-    public IDictionary<object, object> Memos => _memos ??= new Dictionary<object, object>();
+    public IDictionary<object, object> Memos => s_memos.GetValue(this, static _ => new Dictionary<object, object>());
 
     public IInput Advance()
     {
@@ -45,6 +48,9 @@ internal sealed class SourceInput : IInput
 
     public SourceInput At(int position, int tokenEnd) => new(_file, position, tokenEnd);
 
+    /// <summary>A successful result that ends here (what <c>Result.Success(value, this)</c> means, in one object).</summary>
+    public IResult<T> Succeed<T>(T value) => new TokenResult<T>(_file, Position, TokenEnd, value);
+
     public bool Equals(IInput? other) => other is SourceInput s && s.Position == Position && ReferenceEquals(s._file, _file);
 
     public override bool Equals(object? obj) => obj is IInput i && Equals(i);
@@ -52,4 +58,23 @@ internal sealed class SourceInput : IInput
     public override int GetHashCode() => Position;
 
     public override string ToString() => $"Line {Line}, Column {Column}";
+}
+
+/// <summary>A successful token: the value and, being a <see cref="SourceInput"/> itself, the input after
+/// the token. One object where Sprache's <c>Result.Success(value, remainder)</c> takes two.</summary>
+internal sealed class TokenResult<T> : SourceInput, IResult<T>
+{
+    public TokenResult(SourceFile file, int position, int tokenEnd, T value)
+        : base(file, position, tokenEnd) => Value = value;
+
+    public T Value { get; }
+
+    public bool WasSuccessful => true;
+
+    // As Sprache's own successful results: no message, no expectations.
+    public string Message => null!;
+
+    public IEnumerable<string> Expectations => Array.Empty<string>();
+
+    public IInput Remainder => this;
 }

@@ -94,7 +94,7 @@ public sealed class PlaybookEngine
         }
         _machine.Reset(start);
         var flow = await RunStatesAsync(start, run, clock, branch: null, _machine, cancellationToken, resume?.Main).ConfigureAwait(false);
-        var timeline = run.Timeline.OrderBy(t => t.At).ToList();
+        var timeline = TimelineEntry.InOrder(run.Timeline);
         return new RunResult(
             flow.End?.Name,
             flow.End is null ? RunStatus.Aborted : flow.End.Success ? RunStatus.Success : RunStatus.Failure,
@@ -247,8 +247,9 @@ public sealed class PlaybookEngine
     private CompiledTransition? Choose(IReadOnlyList<CompiledTransition> transitions, IReadOnlyDictionary<string, object?>? outputs, out string? failure)
     {
         failure = null;
-        foreach (var t in transitions)
+        for (var i = 0; i < transitions.Count; i++) // not foreach: the interface's enumerator would be boxed
         {
+            var t = transitions[i];
             if (t.Guard is null) return t;
             try
             {
@@ -621,7 +622,7 @@ public sealed class PlaybookEngine
     {
         var startedAt = clock.Elapsed;
         run.SetAttempt(state.Name, 1);
-        var finishes = new List<(bool Ok, TimeSpan At)>();
+        var finishes = new List<(bool Ok, TimeSpan At)>(state.Branches.Count);
         foreach (var branch in state.Branches)
         {
             var branchClock = clock.Fork();

@@ -31,19 +31,20 @@ public abstract class RunClock
 public sealed class VirtualClock : RunClock
 {
     private TimeSpan _elapsed;
+    private TimeProvider? _provider;
 
     public VirtualClock(DateTimeOffset? startedAt = null, TimeSpan elapsed = default)
     {
         StartedAt = startedAt ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         _elapsed = elapsed;
-        Provider = new VirtualTimeProvider(this);
     }
 
     public override TimeSpan Elapsed => _elapsed;
 
     public override DateTimeOffset StartedAt { get; }
 
-    public TimeProvider Provider { get; }
+    // Made when first asked for: a run forks a clock per parallel branch, and nothing in a dry run asks.
+    public TimeProvider Provider => _provider ??= new VirtualTimeProvider(this);
 
     public void Advance(TimeSpan duration)
     {

@@ -16,10 +16,13 @@ public static class RunParameters
     {
         var values = new Dictionary<string, object?>(StringComparer.Ordinal);
         var errors = new List<string>();
-        var inputs = playbook.Model.Inputs.ToDictionary(i => i.Name.Text, StringComparer.Ordinal);
-        foreach (var name in given.Keys.Where(k => !inputs.ContainsKey(k)))
+        var inputs = playbook.Model.Inputs;
+        // A caller's 'with' binds a callee's inputs on every call of a Monte Carlo run: look names up in the
+        // (short) input list rather than building a dictionary of it each time.
+        foreach (var name in given.Keys)
         {
-            var hint = Spelling.Suggest(name, inputs.Keys) is { } s ? $" (did you mean '{s}'?)" : "";
+            if (HasInput(inputs, name)) continue;
+            var hint = Spelling.Suggest(name, inputs.Select(i => i.Name.Text)) is { } s ? $" (did you mean '{s}'?)" : "";
             errors.Add($"playbook '{playbook.Name}' has no input '{name}'{hint}");
         }
         foreach (var input in playbook.Model.Inputs)
@@ -46,6 +49,15 @@ public static class RunParameters
             else values[s.Name.Text] = value;
         }
         return (values, errors);
+    }
+
+    private static bool HasInput(List<InputSyntax> inputs, string name)
+    {
+        foreach (var i in inputs)
+        {
+            if (i.Name.Text == name) return true;
+        }
+        return false;
     }
 
     /// <summary>Typed values given as plain objects (a scenario's YAML, a caller's 'with'), converted the same way.</summary>

@@ -10,7 +10,19 @@ public enum RunStatus
 }
 
 /// <summary>One attempt of one state, as it happened on the run's clock.</summary>
-public sealed record TimelineEntry(TimeSpan At, string State, int Attempt, string Outcome, TimeSpan Duration, string? Branch = null, string? Note = null);
+public sealed record TimelineEntry(TimeSpan At, string State, int Attempt, string Outcome, TimeSpan Duration, string? Branch = null, string? Note = null)
+{
+    /// <summary>The entries ordered by <see cref="At"/>, stably (as OrderBy): the list itself when it already is
+    /// (only parallel branches, each on its own clock, write out of order), so most runs sort nothing.</summary>
+    internal static List<TimelineEntry> InOrder(List<TimelineEntry> entries)
+    {
+        for (var i = 1; i < entries.Count; i++)
+        {
+            if (entries[i].At < entries[i - 1].At) return entries.OrderBy(t => t.At).ToList();
+        }
+        return entries;
+    }
+}
 
 /// <summary>How a run ended: the end state (null when aborted), the states entered in order, every
 /// attempt, the captured values and the time it took on its clock.</summary>

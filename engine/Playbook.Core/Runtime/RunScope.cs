@@ -25,7 +25,16 @@ public sealed class RunScope
 
     public IReadOnlyDictionary<string, object?> Values => _values;
 
-    public IReadOnlyDictionary<string, object?> Captures => _captures.ToDictionary(c => c, c => _values[c], StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, object?> Captures
+    {
+        get
+        {
+            // A copy (the scope is reused by the next run), built with a plain loop: read once per run.
+            var copy = new Dictionary<string, object?>(_captures.Count, StringComparer.Ordinal);
+            foreach (var c in _captures) copy.Add(c, _values[c]);
+            return copy;
+        }
+    }
 
     internal void Clear()
     {
@@ -85,8 +94,11 @@ public sealed class RunScope
 
     private string RenderUnlocked(CompiledTemplate template, IReadOnlyDictionary<string, object?>? outputs)
     {
+        var parts = template.Parts;
+        // A template of one part (plain text, or a lone ${…}) needs no builder.
+        if (parts.Count == 1) return parts[0] is CompiledExpression single ? Display(Evaluate(single, outputs)) : (string)parts[0];
         var sb = new StringBuilder();
-        foreach (var part in template.Parts)
+        foreach (var part in parts)
         {
             sb.Append(part is CompiledExpression e ? Display(Evaluate(e, outputs)) : (string)part);
         }

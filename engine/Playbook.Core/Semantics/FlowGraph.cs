@@ -12,7 +12,13 @@ public sealed class FlowGraph
         _model = model;
         foreach (var state in model.RunnableStates)
         {
-            _edges[state] = EdgesOf(state).Distinct().ToList();
+            // Distinct, in order; a state has a handful of edges, so a list scan beats a set per state.
+            var edges = new List<StateSymbol>();
+            foreach (var e in EdgesOf(state))
+            {
+                if (!edges.Contains(e)) edges.Add(e);
+            }
+            _edges[state] = edges;
         }
         Reachable = Walk(model.Start is null ? Array.Empty<StateSymbol>() : new[] { model.Start });
         var ends = model.RunnableStates.Where(s => s.IsEnd).ToList();
@@ -109,22 +115,14 @@ public sealed class FlowGraph
 
     private HashSet<StateSymbol> ReverseWalk(IEnumerable<StateSymbol> targets)
     {
-        var reverse = new Dictionary<StateSymbol, List<StateSymbol>>();
-        foreach (var (from, tos) in _edges)
-        {
-            foreach (var to in tos)
-            {
-                if (!reverse.TryGetValue(to, out var list)) reverse[to] = list = new List<StateSymbol>();
-                list.Add(from);
-            }
-        }
+        // Previous() builds the same predecessor lists once, for this walk and for later callers.
         var seen = new HashSet<StateSymbol>();
         var stack = new Stack<StateSymbol>(targets);
         while (stack.Count > 0)
         {
             var s = stack.Pop();
             if (!seen.Add(s)) continue;
-            if (reverse.TryGetValue(s, out var preds)) foreach (var p in preds) stack.Push(p);
+            foreach (var p in Previous(s)) stack.Push(p);
         }
         return seen;
     }
@@ -132,20 +130,25 @@ public sealed class FlowGraph
     /// <summary>Strongly connected groups of states that form loops (Tarjan, iterative), in file order.</summary>
     public IReadOnlyList<IReadOnlyList<StateSymbol>> Loops()
     {
-        var index = new Dictionary<StateSymbol, int>();
-        var low = new Dictionary<StateSymbol, int>();
-        var onStack = new HashSet<StateSymbol>();
+        // Per-state numbers live in arrays indexed by the state's Order (dense, below States.Count),
+        // not in dictionaries and sets: this runs over every state of the playbook.
+        var count = _model.States.Count;
+        var index = new int[count];
+        var low = new int[count];
+        var onStack = new bool[count];
+        Array.Fill(index, -1);
         var stack = new Stack<StateSymbol>();
+        var work = new Stack<(StateSymbol Node, int Child)>();
         var result = new List<IReadOnlyList<StateSymbol>>();
         var counter = 0;
         foreach (var root in _edges.Keys.OrderBy(s => s.Order))
         {
-            if (index.ContainsKey(root)) continue;
-            var work = new Stack<(StateSymbol Node, int Child)>();
+            if (index[root.Order] >= 0) continue;
+            work.Clear();
             work.Push((root, 0));
-            index[root] = low[root] = counter++;
+            index[root.Order] = low[root.Order] = counter++;
             stack.Push(root);
-            onStack.Add(root);
+            onStack[root.Order] = true;
             while (work.Count > 0)
             {
                 var (node, child) = work.Pop();
@@ -154,32 +157,39 @@ public sealed class FlowGraph
                 {
                     work.Push((node, child + 1));
                     var w = next[child];
-                    if (!index.ContainsKey(w))
+                    if (index[w.Order] < 0)
                     {
-                        index[w] = low[w] = counter++;
+                        index[w.Order] = low[w.Order] = counter++;
                         stack.Push(w);
-                        onStack.Add(w);
+                        onStack[w.Order] = true;
                         work.Push((w, 0));
                     }
-                    else if (onStack.Contains(w))
+                    else if (onStack[w.Order])
                     {
-                        low[node] = Math.Min(low[node], index[w]);
+                        low[node.Order] = Math.Min(low[node.Order], index[w.Order]);
                     }
                     continue;
                 }
                 if (work.Count > 0)
                 {
                     var parent = work.Peek().Node;
-                    low[parent] = Math.Min(low[parent], low[node]);
+                    low[parent.Order] = Math.Min(low[parent.Order], low[node.Order]);
                 }
-                if (low[node] == index[node])
+                if (low[node.Order] == index[node.Order] && stack.Peek() == node)
+                {
+                    // A component of one state (nearly all of them): a loop only if it leads to itself.
+                    stack.Pop();
+                    onStack[node.Order] = false;
+                    if (next.Contains(node)) result.Add(new List<StateSymbol> { node });
+                }
+                else if (low[node.Order] == index[node.Order])
                 {
                     var component = new List<StateSymbol>();
                     StateSymbol popped;
                     do
                     {
                         popped = stack.Pop();
-                        onStack.Remove(popped);
+                        onStack[popped.Order] = false;
                         component.Add(popped);
                     } while (popped != node);
                     if (component.Count > 1 || Next(node).Contains(node))

@@ -84,11 +84,28 @@ public static class WorstCaseAnalysis
         public string Label { get; }
         public StateSymbol? End { get; init; }
         public List<Edge> Edges { get; } = new();
+
+        // Scratch of the last search that reached this node, valid while its stamp is that search's:
+        // per-node fields instead of a dictionary or set per search (the graph of a large playbook is
+        // searched once per phase entry, branch and end, and those tables were megabytes of garbage).
+        internal int ReachStamp;
+        internal List<Node>? Predecessors;
+        internal int UsefulStamp;
+        internal int StateStamp;
+        internal int State; // 1 = on the stack, 2 = done
+        internal int MemoStamp;
+        internal TimeBound MemoBound;
+        internal Edge? MemoVia;
     }
 
     internal sealed record Edge(Node To, TimeBound Weight, IReadOnlyList<PathStep> Segment);
 
     internal readonly record struct Best(TimeBound Bound, IReadOnlyList<PathStep> Path);
+
+    // Every search takes a fresh stamp, so nodes need no clearing between searches.
+    private static int s_stamp;
+
+    private static int NewStamp() => Interlocked.Increment(ref s_stamp);
 
     /// <summary>Longest path from <paramref name="start"/> to every target node. Nodes on a cycle that
     /// can still reach a target make that target unbounded.</summary>
@@ -96,87 +113,110 @@ public static class WorstCaseAnalysis
     {
         var result = new Dictionary<Node, Best>();
         var reachable = new List<Node>();
-        var seen = new HashSet<Node>();
+        var stamp = NewStamp();
         var stack = new Stack<Node>();
         stack.Push(start);
         while (stack.Count > 0)
         {
             var n = stack.Pop();
-            if (!seen.Add(n)) continue;
+            if (n.ReachStamp == stamp) continue;
+            n.ReachStamp = stamp;
+            if (n.Predecessors is null) n.Predecessors = new List<Node>();
+            else n.Predecessors.Clear();
             reachable.Add(n);
             foreach (var e in n.Edges) stack.Push(e.To);
         }
         // Predecessors, built once for every target.
-        var reverse = reachable.ToDictionary(n => n, _ => new List<Node>());
-        foreach (var n in reachable) foreach (var e in n.Edges) if (reverse.TryGetValue(e.To, out var preds)) preds.Add(n);
-        foreach (var target in reachable.Where(isTarget))
+        foreach (var n in reachable) foreach (var e in n.Edges) if (e.To.ReachStamp == stamp) e.To.Predecessors!.Add(n);
+        foreach (var target in reachable)
         {
-            result[target] = LongestTo(start, target, reverse);
+            if (isTarget(target)) result[target] = LongestTo(start, target, stack);
         }
         return result;
     }
 
-    private static Best LongestTo(Node start, Node target, Dictionary<Node, List<Node>> reverse)
+    private static Best LongestTo(Node start, Node target, Stack<Node> stack)
     {
+        var stamp = NewStamp();
         // Only nodes that can still reach the target matter.
-        var useful = new HashSet<Node>();
-        var stack = new Stack<Node>();
+        stack.Clear();
         stack.Push(target);
         while (stack.Count > 0)
         {
             var n = stack.Pop();
-            if (!useful.Add(n)) continue;
-            foreach (var p in reverse[n]) stack.Push(p);
+            if (n.UsefulStamp == stamp) continue;
+            n.UsefulStamp = stamp;
+            foreach (var p in n.Predecessors!) stack.Push(p);
         }
 
-        // Iterative DFS in post-order; a back edge inside the useful set is a loop on the way.
-        var usefulEdges = new Dictionary<Node, List<Edge>>();
-        foreach (var n in useful) usefulEdges[n] = n.Edges.Where(e => useful.Contains(e.To)).ToList();
-        // Each node remembers only its best edge and total; paths are rebuilt once, at the end, by
-        // following the best edges (copying a path per node would make this quadratic).
-        var memo = new Dictionary<Node, (TimeBound Bound, Edge? Via)>();
-        var state = new Dictionary<Node, int>(); // 1 = on the stack, 2 = done
+        // Iterative DFS in post-order over the useful edges; a back edge inside the useful set is a loop
+        // on the way. Each node remembers only its best edge and total; paths are rebuilt once, at the
+        // end, by following the best edges (copying a path per node would make this quadratic).
         var work = new Stack<(Node Node, int Edge)>();
         work.Push((start, 0));
-        state[start] = 1;
+        start.StateStamp = stamp;
+        start.State = 1;
         string? loop = null;
         while (work.Count > 0)
         {
             var (node, edge) = work.Pop();
-            var edges = usefulEdges.TryGetValue(node, out var known) ? known : new List<Edge>();
-            if (edge < edges.Count)
+            var edges = node.Edges;
+            var useful = node.UsefulStamp == stamp;
+            // The next useful edge at or after 'edge' (a node that cannot reach the target has none).
+            while (useful && edge < edges.Count && edges[edge].To.UsefulStamp != stamp) edge++;
+            if (useful && edge < edges.Count)
             {
                 work.Push((node, edge + 1));
                 var to = edges[edge].To;
-                if (!state.TryGetValue(to, out var s))
+                if (to.StateStamp != stamp)
                 {
-                    state[to] = 1;
+                    to.StateStamp = stamp;
+                    to.State = 1;
                     work.Push((to, 0));
                 }
-                else if (s == 1)
+                else if (to.State == 1)
                 {
                     loop ??= DescribeLoop(work, to);
                 }
                 continue;
             }
-            state[node] = 2;
-            if (node == target) { memo[node] = (TimeBound.Zero, null); continue; }
-            (TimeBound Bound, Edge? Via)? best = null;
+            node.State = 2;
+            if (node == target)
+            {
+                node.MemoStamp = stamp;
+                node.MemoBound = TimeBound.Zero;
+                node.MemoVia = null;
+                continue;
+            }
+            if (!useful) continue;
+            var found = false;
+            var bestBound = default(TimeBound);
+            Edge? bestVia = null;
             foreach (var e in edges)
             {
-                if (!memo.TryGetValue(e.To, out var next)) continue;
-                var total = e.Weight + next.Bound;
-                if (best is null || Longer(total, best.Value.Bound)) best = (total, e);
+                if (e.To.UsefulStamp != stamp || e.To.MemoStamp != stamp) continue;
+                var total = e.Weight + e.To.MemoBound;
+                if (!found || Longer(total, bestBound))
+                {
+                    found = true;
+                    bestBound = total;
+                    bestVia = e;
+                }
             }
-            if (best is not null) memo[node] = best.Value;
+            if (found)
+            {
+                node.MemoStamp = stamp;
+                node.MemoBound = bestBound;
+                node.MemoVia = bestVia;
+            }
         }
-        if (!memo.TryGetValue(start, out var found)) return new Best(TimeBound.Unbounded("no path"), Array.Empty<PathStep>());
+        if (start.MemoStamp != stamp) return new Best(TimeBound.Unbounded("no path"), Array.Empty<PathStep>());
         var path = new List<PathStep>();
         var visited = new HashSet<Node>();
-        for (var at = start; at != target && memo.TryGetValue(at, out var step) && step.Via is { } via && visited.Add(at); at = via.To)
+        for (var at = start; at != target && at.MemoStamp == stamp && at.MemoVia is { } via && visited.Add(at); at = via.To)
             path.AddRange(via.Segment);
         if (loop is not null) return new Best(TimeBound.Unbounded($"the loop {loop} can repeat without limit"), path);
-        return new Best(found.Bound, path);
+        return new Best(start.MemoBound, path);
     }
 
     private static bool Longer(TimeBound a, TimeBound b) =>
@@ -227,15 +267,25 @@ public static class WorstCaseAnalysis
             _stateNodes[target] = node;
             Nodes.Add(node);
             var cost = Cost(target);
+            // One segment for all of the state's edges: it is read-only.
+            var segment = new[] { new PathStep(target.Name, cost.IsUnbounded ? TimeSpan.Zero : cost.Value) };
             foreach (var next in Targets(target))
             {
-                node.Edges.Add(new Edge(NodeFor(next), cost, new[] { new PathStep(target.Name, cost.IsUnbounded ? TimeSpan.Zero : cost.Value) }));
+                node.Edges.Add(new Edge(NodeFor(next), cost, segment));
             }
             return node;
         }
 
-        private IEnumerable<StateSymbol> Targets(StateSymbol s) =>
-            s.Transitions.Select(t => t.Entry).OfType<StateSymbol>().Where(e => e.Branch is null).Distinct();
+        /// <summary>The distinct states outside branches that <paramref name="s"/> leads to, in order.</summary>
+        private static List<StateSymbol> Targets(StateSymbol s)
+        {
+            var targets = new List<StateSymbol>(s.Transitions.Count);
+            foreach (var t in s.Transitions)
+            {
+                if (t.Entry is { Branch: null } e && !targets.Contains(e)) targets.Add(e);
+            }
+            return targets;
+        }
 
         private Node PhaseNode(StateSymbol phase, StateSymbol entry)
         {

@@ -37,10 +37,22 @@ public sealed class CallCheck : IPlaybookCheck
         }
     }
 
-    public static IEnumerable<(CallActionSyntax Call, StateSymbol State)> Calls(PlaybookModel model) =>
-        model.States.SelectMany(s => s.Syntax.Body.OfType<CallActionSyntax>()
-            .Concat(s.Syntax.Body.OfType<ProbeSyntax>().Select(p => p.Action).OfType<CallActionSyntax>())
-            .Select(c => (c, s)));
+    /// <summary>Every call, state by state: the state's own calls, then its probes' (plain loops: this
+    /// runs over every state, and a LINQ chain per state cost ~0.5 MB on 10 000 lines with no call at all).</summary>
+    public static IEnumerable<(CallActionSyntax Call, StateSymbol State)> Calls(PlaybookModel model)
+    {
+        foreach (var s in model.States)
+        {
+            foreach (var clause in s.Syntax.Body)
+            {
+                if (clause is CallActionSyntax call) yield return (call, s);
+            }
+            foreach (var clause in s.Syntax.Body)
+            {
+                if (clause is ProbeSyntax { Action: CallActionSyntax call }) yield return (call, s);
+            }
+        }
+    }
 
     /// <summary>A chain of calls from <paramref name="callee"/> back to the root, if any.</summary>
     private static List<string>? FindCycle(IPlaybookResolver resolver, PlaybookModel root, PlaybookModel callee, List<string> chain)

@@ -20,6 +20,10 @@ public sealed class ExpressionCheck : IPlaybookCheck
     /// the action's result or not, and for a let the lets declared before it.</summary>
     private sealed record Use(ExpressionSyntax Expression, ExpressionLanguage Language, StateSymbol? State, bool ReadsResult, IReadOnlySet<string>? EarlierLets);
 
+    /// <summary>Distinct JavaScript codes whose analysis is remembered during one check (2 000 entries
+    /// stay well under the 85 KB large-object threshold).</summary>
+    private const int MaxRemembered = 2_000;
+
     public void Check(CheckContext context)
     {
         var model = context.Model;
@@ -27,11 +31,22 @@ public sealed class ExpressionCheck : IPlaybookCheck
         var scope = new Scope(context);
         var uses = CollectUses(context);
 
-        // Each expression is analysed where it stands (a few microseconds each). No table of results:
-        // on a large playbook it would outgrow the small-object heap and cost a full collection.
+        // Each expression is analysed where it stands (a few microseconds each). No table of results per
+        // use: on a large playbook it would outgrow the small-object heap and cost a full collection. But
+        // the same code recurs (`response.status == 200`, a hole like ${service} in many strings: on the
+        // generated 10 000 lines 3 647 uses are 855 distinct codes), and its analysis does not depend on
+        // where it stands, so distinct codes are analysed once — up to a bound that keeps the table small.
+        var analysed = new Dictionary<string, ExpressionAnalysis>(StringComparer.Ordinal);
         foreach (var use in uses)
         {
-            if (use.Language == ExpressionLanguage.JavaScript) Report(context, scope, use, JavaScriptAnalyzer.Analyze(use.Expression.Code));
+            if (use.Language != ExpressionLanguage.JavaScript) continue;
+            var code = use.Expression.Code;
+            if (!analysed.TryGetValue(code, out var analysis))
+            {
+                analysis = JavaScriptAnalyzer.Analyze(code);
+                if (analysed.Count < MaxRemembered) analysed[code] = analysis;
+            }
+            Report(context, scope, use, analysis);
         }
 
         var csharp = uses.Where(u => u.Language == ExpressionLanguage.CSharp).ToList();
@@ -61,8 +76,9 @@ public sealed class ExpressionCheck : IPlaybookCheck
             foreach (var l in context.Model.Lets) _lets.Add(l.Name.Text);
             foreach (var state in context.Model.States)
             {
-                foreach (var c in state.Syntax.Body.OfType<CaptureSyntax>())
+                foreach (var clause in state.Syntax.Body)
                 {
+                    if (clause is not CaptureSyntax c) continue;
                     if (!_capturers.TryGetValue(c.Name.Text, out var set)) _capturers[c.Name.Text] = set = new HashSet<StateSymbol>();
                     set.Add(state);
                     if (!_own.TryGetValue(state, out var own)) _own[state] = own = new HashSet<string>(StringComparer.Ordinal);
@@ -132,7 +148,8 @@ public sealed class ExpressionCheck : IPlaybookCheck
         foreach (var s in context.Model.Secrets) Check(s.Name, "secret");
         foreach (var l in context.Model.Lets) Check(l.Name, "let");
         foreach (var state in context.Model.States)
-            foreach (var c in state.Syntax.Body.OfType<CaptureSyntax>()) Check(c.Name, "capture");
+            foreach (var clause in state.Syntax.Body)
+                if (clause is CaptureSyntax c) Check(c.Name, "capture");
     }
 
     private static List<Use> CollectUses(CheckContext context)
@@ -150,7 +167,11 @@ public sealed class ExpressionCheck : IPlaybookCheck
                     break;
                 case StringSyntax s:
                     // An empty ${} was reported by the parser (PB3006); analysing it would only say so again.
-                    foreach (var hole in s.Holes.Where(h => h.Code.Trim().Length > 0)) uses.Add(new Use(hole, language, state, readsResult, earlierLets));
+                    foreach (var part in s.Parts)
+                    {
+                        if (part is InterpolationSyntax { Expression: var hole } && !hole.Code.AsSpan().IsWhiteSpace())
+                            uses.Add(new Use(hole, language, state, readsResult, earlierLets));
+                    }
                     break;
                 case MapSyntax m:
                     foreach (var entry in m.Entries) Add(entry.Value, state, readsResult, earlierLets);
@@ -168,7 +189,8 @@ public sealed class ExpressionCheck : IPlaybookCheck
             Add(let.Value, null, false, new HashSet<string>(earlier, StringComparer.Ordinal));
             earlier.Add(let.Name.Text);
         }
-        foreach (var meta in model.Syntax.Members.OfType<MetadataSyntax>()) Add(meta.Value, null, false);
+        foreach (var member in model.Syntax.Members)
+            if (member is MetadataSyntax meta) Add(meta.Value, null, false);
 
         foreach (var state in model.States)
         {

@@ -11,11 +11,13 @@ public sealed class OutcomeCheck : IPlaybookCheck
 
     public void Check(CheckContext context)
     {
+        // One table for every state, cleared per state (it runs over every state of the playbook).
+        var unguarded = new Dictionary<string, TransitionSymbol>(StringComparer.Ordinal);
         foreach (var state in context.Model.States)
         {
             if (state.Kind == StateKind.Decide) continue;
             var accepted = PlaybookModel.AcceptedOutcomes(state);
-            var unguarded = new Dictionary<string, TransitionSymbol>(StringComparer.Ordinal);
+            unguarded.Clear();
             foreach (var t in state.Transitions)
             {
                 var syntax = (Syntax.TransitionSyntax)t.Syntax;

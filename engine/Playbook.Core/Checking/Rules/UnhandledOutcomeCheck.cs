@@ -12,6 +12,7 @@ public sealed class UnhandledOutcomeCheck : IPlaybookCheck
 
     public void Check(CheckContext context)
     {
+        var unhandled = new List<string>();
         foreach (var state in context.Model.States)
         {
             if (state.Branch is not null) continue;
@@ -22,7 +23,12 @@ public sealed class UnhandledOutcomeCheck : IPlaybookCheck
                 continue;
             }
             var outcomes = PlaybookModel.OutcomesOf(state);
-            var unhandled = outcomes.Where(o => PlaybookModel.TransitionsFor(state, o) is var handlers && (handlers.Count == 0 || handlers.All(h => h.Guard is not null))).ToList();
+            // A plain loop into one reused list: this runs for every state.
+            unhandled.Clear();
+            foreach (var o in outcomes)
+            {
+                if (PlaybookModel.TransitionsFor(state, o) is var handlers && (handlers.Count == 0 || AllGuarded(handlers))) unhandled.Add(o);
+            }
             foreach (var outcome in unhandled)
             {
                 // A timeout that falls back to an outcome that is itself unhandled is fixed by the same line: say it once.
@@ -30,5 +36,14 @@ public sealed class UnhandledOutcomeCheck : IPlaybookCheck
                 context.Report(DiagnosticCatalog.UnhandledOutcome, state.Syntax.Name, state.KindName, state.Name, outcome);
             }
         }
+    }
+
+    private static bool AllGuarded(IReadOnlyList<TransitionSymbol> handlers)
+    {
+        foreach (var h in handlers)
+        {
+            if (h.Guard is null) return false;
+        }
+        return true;
     }
 }
