@@ -59,7 +59,7 @@ public static class LiveRun
         using var held = RunLock.TryAcquire(path);
         using var journal = new RunJournal(JournalWriter.Create(path, options.Time), redactor);
         var seed = Random.Shared.Next();
-        journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), options.Inputs, seed, now);
+        journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), EffectiveInputs(playbook, values), seed, now);
         options.View.Started(runId, playbook, path, resumed: false);
         var clock = new SystemRunClock(options.Time, now);
         return await DriveAsync(options, journal, runId, path, seed, redactor, clock, values, resume: null, cancellationToken).ConfigureAwait(false);
@@ -144,6 +144,13 @@ public static class LiveRun
             return new LiveRunOutcome(runId, path, null, Array.Empty<string>(), Interrupted: true);
         }
     }
+
+    /// <summary>Every input as the run uses it, defaults included, as text that binds back to the same value
+    /// (a resume binds them again; a report shows them).</summary>
+    private static Dictionary<string, string> EffectiveInputs(CompiledPlaybook playbook, IReadOnlyDictionary<string, object?> values) =>
+        playbook.Model.Inputs
+            .Where(i => values.ContainsKey(i.Name.Text))
+            .ToDictionary(i => i.Name.Text, i => values[i.Name.Text] is TimeSpan t ? Text.DurationText.Format(t) : RunScope.Display(values[i.Name.Text]), StringComparer.Ordinal);
 
     /// <summary>Every secret's value is redacted wherever the run writes or shows anything.</summary>
     private static Redactor RedactorFor(CompiledPlaybook playbook, IReadOnlyDictionary<string, object?> values) =>
