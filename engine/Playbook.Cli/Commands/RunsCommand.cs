@@ -44,7 +44,7 @@ internal sealed class RunsCommand
                     w.WriteString("elapsed", DurationText.Format(r.Elapsed));
                     w.WriteNumber("elapsed_ms", (long)r.Elapsed.TotalMilliseconds);
                     w.WriteNumber("resumes", r.Resumes);
-                    if (r.Contents.Damage is { } d) w.WriteString("damage", $"line {d.Line}: {d.Reason}");
+                    if (r.Contents.Damage is { } d) w.WriteString("damage", d.Reason);
                     w.WriteString("journal", r.JournalPath);
                     w.WriteEndObject();
                 }

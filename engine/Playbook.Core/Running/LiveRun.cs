@@ -92,7 +92,7 @@ public static class LiveRun
         using var journal = new RunJournal(JournalWriter.Continue(run.JournalPath, run.Contents.ValidLength, run.Contents.NextSeq, options.Time), redactor);
         journal.Resumed(run.Contents.Damage, plan.Decisions.Select(d => (d.Attempt.Flow, d.Attempt.State.Name, d.Attempt.Attempt, d.Choice)), stopped);
         options.View.Started(run.RunId, playbook, run.JournalPath, resumed: true);
-        if (run.Contents.Damage is { } cut) options.View.Say($"cut a torn record at the end of the journal (line {cut.Line}: {cut.Reason})");
+        if (run.Contents.Damage is { } cut) options.View.Say($"cut a torn record at the end of the journal ({cut.Reason})");
         foreach (var group in stopped) options.View.Say($"stopped process group {group}, left running by the run that stopped");
         var clock = new SystemRunClock(options.Time, run.StartedAt);
         return await DriveAsync(options, journal, run.RunId, run.JournalPath, run.Seed, redactor, clock, values, plan.Resume, cancellationToken).ConfigureAwait(false);
