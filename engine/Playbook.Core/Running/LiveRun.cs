@@ -52,7 +52,7 @@ public static class LiveRun
         var (values, errors) = RunParameters.Bind(playbook, options.Inputs, options.Secret);
         if (errors.Count > 0) return LiveRunOutcome.Refused(errors);
 
-        var redactor = RedactorFor(playbook, values);
+        var redactor = RedactorFor(playbook, values, options);
         var now = options.Time.GetUtcNow();
         var runId = JournaledRun.NewRunId(now);
         var path = Path.Combine(options.JournalDirectory, runId + JournaledRun.Extension);
@@ -88,7 +88,7 @@ public static class LiveRun
                 $"say what to do with --answer {a.State.Name}=rerun (run it again), =skip (count it as done) or =fail (count it as failed)"));
 
         var stopped = plan.ProcessGroups.Where(ShellRunner.KillGroup).ToList();
-        var redactor = RedactorFor(playbook, values);
+        var redactor = RedactorFor(playbook, values, options);
         using var journal = new RunJournal(JournalWriter.Continue(run.JournalPath, run.Contents.ValidLength, run.Contents.NextSeq, options.Time), redactor);
         journal.Resumed(run.Contents.Damage, plan.Decisions.Select(d => (d.Attempt.Flow, d.Attempt.State.Name, d.Attempt.Attempt, d.Choice)), stopped);
         options.View.Started(run.RunId, playbook, run.JournalPath, resumed: true);
@@ -138,9 +138,25 @@ public static class LiveRun
         }
     }
 
-    /// <summary>Every secret's value is redacted wherever the run writes or shows anything.</summary>
-    private static Redactor RedactorFor(CompiledPlaybook playbook, IReadOnlyDictionary<string, object?> values) =>
-        new(playbook.Model.Secrets.Select(s => values.TryGetValue(s.Name.Text, out var v) ? v as string : null).OfType<string>());
+    /// <summary>Every secret's value is redacted wherever the run writes or shows anything, including the
+    /// secrets of the playbooks it calls: those read their own from the environment, and their records go
+    /// into this run's journal.</summary>
+    private static Redactor RedactorFor(CompiledPlaybook playbook, IReadOnlyDictionary<string, object?> values, LiveRunOptions options)
+    {
+        var secrets = playbook.Model.Secrets.Select(s => values.TryGetValue(s.Name.Text, out var v) ? v as string : null).OfType<string>().ToList();
+        var seen = new HashSet<string>(StringComparer.Ordinal) { Path.GetFullPath(playbook.Path) };
+        var callers = new Queue<CompiledPlaybook>([playbook]);
+        while (callers.TryDequeue(out var caller))
+        {
+            foreach (var target in caller.ByName.Values.Select(s => s.Action?.CallTarget).OfType<string>())
+            {
+                if (options.ResolveCallee(caller, target) is not { } callee || !seen.Add(Path.GetFullPath(callee.Path))) continue;
+                secrets.AddRange(callee.Model.Secrets.Select(s => options.Secret(s.Name.Text)).OfType<string>());
+                callers.Enqueue(callee);
+            }
+        }
+        return new Redactor(secrets);
+    }
 
     public static string Sha256Of(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 }
