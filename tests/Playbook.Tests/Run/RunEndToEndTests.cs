@@ -218,4 +218,23 @@ public class RunEndToEndTests
         Assert.True(Ms(attempts["left"], "at_ms") < Ms(attempts["right"], "at_ms") + Ms(attempts["right"], "duration_ms")
             && Ms(attempts["right"], "at_ms") < Ms(attempts["left"], "at_ms") + Ms(attempts["left"], "duration_ms"), "the branches did not overlap");
     }
+
+    [Fact]
+    public async Task When_the_join_is_decided_the_branches_still_running_are_cancelled_and_their_processes_stopped()
+    {
+        using var work = new RunWorkspace("parallel-cancel");
+
+        var clock = Stopwatch.StartNew();
+        var result = work.Run("parallel-cancel");
+        clock.Stop();
+
+        Assert.True(result.Exit == 1, result.ToString());
+        Assert.Contains("ended at 'failed' (failure)", result.Out);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}: the slow branch was waited for");
+        var ended = work.Records(result).Where(r => Type(r) == "branch-ended").ToDictionary(r => Str(r, "branch")!, r => Str(r, "outcome"));
+        Assert.Equal("fail", ended["quick"]);
+        Assert.Equal("cancelled", ended["slow"]);
+        var child = int.Parse(work.Read("child.pid").Trim(), CultureInfo.InvariantCulture);
+        Assert.True(await Gone(child), $"the cancelled branch's background sleep {child} is still running");
+    }
 }
