@@ -44,7 +44,7 @@ internal sealed class RunsCommand
                     w.WriteString("elapsed", DurationText.Format(r.Elapsed));
                     w.WriteNumber("elapsed_ms", (long)r.Elapsed.TotalMilliseconds);
                     w.WriteNumber("resumes", r.Resumes);
-                    if (r.Contents.Damage is { } d) w.WriteString("damage", $"line {d.Line}: {d.Reason}");
+                    if (r.Contents.Damage is { } d) w.WriteString("damage", d.Reason);
                     w.WriteString("journal", r.JournalPath);
                     w.WriteEndObject();
                 }
@@ -62,7 +62,7 @@ internal sealed class RunsCommand
         var table = new TextTable("run", "playbook", "started", "status", "end", "time").AlignRight(5);
         foreach (var r in runs)
         {
-            var status = (r.Running ? "running" : r.Status) + (r.Resumes > 0 ? $" (resumed {r.Resumes}×)" : "") + (r.Contents.Damage is null ? "" : " (torn tail)");
+            var status = (r.Running ? "running" : r.Status) + (r.Resumes > 0 ? $" (resumed {r.Resumes}×)" : "") + (r.Contents.Damage is null ? "" : r.Contents.Damage.AtTail ? " (torn tail)" : " (damaged)");
             table.Add(r.RunId, r.PlaybookName, r.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + "Z",
                 status, r.End ?? "", DurationText.Format(r.Elapsed));
         }

@@ -81,7 +81,9 @@ internal class PlainRunView(TextWriter output, Redactor redactor, bool color) : 
 
     protected static string Where(string flow, string state) => flow.Length == 0 ? state : $"{flow}/{state}";
 
-    protected string Clean(string text) => TextFormatter.Sanitize(redactor.Redact(text));
+    /// <summary>Redacted, on one line (a value's line breaks shown as ⏎), without control characters.</summary>
+    protected string Clean(string text) =>
+        TextFormatter.Sanitize(redactor.Redact(text).ReplaceLineEndings("⏎"));
 
     protected static string Shorten(string text) => text.Length <= 120 ? text : text[..120] + "…";
 

@@ -25,7 +25,9 @@ public static class RunReport
         var parsed = Template.Parse(text, template is null ? $"report.{format}.sbn" : "template");
         if (parsed.HasErrors)
         {
-            problem = string.Join("; ", parsed.Messages.Select(m => m.ToString()));
+            // line:col like a runtime error, not Scriban's "template(2,7) : error : …"; Scriban's span is 0-based.
+            problem = string.Join("; ", parsed.Messages.Where(m => m.Type == Scriban.Parsing.ParserMessageType.Error)
+                .Select(m => $"{m.Span.Start.Line + 1}:{m.Span.Start.Column + 1}: {m.Message}"));
             return "";
         }
         var context = new TemplateContext

@@ -52,7 +52,7 @@ public static class LiveRun
         var (values, errors) = RunParameters.Bind(playbook, options.Inputs, options.Secret);
         if (errors.Count > 0) return LiveRunOutcome.Refused(errors);
 
-        var redactor = RedactorFor(playbook, values);
+        var redactor = RedactorFor(playbook, values, options);
         var now = options.Time.GetUtcNow();
         var runId = JournaledRun.NewRunId(now);
         var path = Path.Combine(options.JournalDirectory, runId + JournaledRun.Extension);
@@ -78,7 +78,7 @@ public static class LiveRun
         // Read again under the lock: the journal may have grown since it was listed.
         run = JournaledRun.Read(run.JournalPath);
         if (run.Contents.Damage is { AtTail: false } damage)
-            return LiveRunOutcome.Refused([$"{run.JournalPath}:{damage.Line}: the journal is damaged before its end ({damage.Reason}); it cannot be resumed safely"]);
+            return LiveRunOutcome.Refused([$"{run.JournalPath}:{damage.Line}: the journal is damaged before its end ({WithoutLine(damage.Reason)}); the records after it cannot be trusted, so it cannot be resumed"]);
         if (run.Finished)
             return LiveRunOutcome.Refused([$"run {run.RunId} already ended ({run.Status}{(run.End is null ? "" : ", at '" + run.End + "'")}): nothing to resume"]);
         if (!File.Exists(playbook.Path) || Sha256Of(playbook.Path) != run.Sha256)
@@ -94,11 +94,11 @@ public static class LiveRun
                 $"say what to do with --answer {a.State.Name}=rerun (run it again), =skip (count it as done) or =fail (count it as failed)"));
 
         var stopped = plan.ProcessGroups.Where(ShellRunner.KillGroup).ToList();
-        var redactor = RedactorFor(playbook, values);
+        var redactor = RedactorFor(playbook, values, options);
         using var journal = new RunJournal(JournalWriter.Continue(run.JournalPath, run.Contents.ValidLength, run.Contents.NextSeq, options.Time), redactor);
         journal.Resumed(run.Contents.Damage, plan.Decisions.Select(d => (d.Attempt.Flow, d.Attempt.State.Name, d.Attempt.Attempt, d.Choice)), stopped);
         options.View.Started(run.RunId, playbook, run.JournalPath, resumed: true);
-        if (run.Contents.Damage is { } cut) options.View.Say($"cut a torn record at the end of the journal (line {cut.Line}: {cut.Reason})");
+        if (run.Contents.Damage is { } cut) options.View.Say($"cut a torn record at the end of the journal ({cut.Reason})");
         foreach (var group in stopped) options.View.Say($"stopped process group {group}, left running by the run that stopped");
         var clock = new SystemRunClock(options.Time, run.StartedAt);
         return await DriveAsync(options, journal, run.RunId, run.JournalPath, run.Seed, redactor, clock, values, plan.Resume, cancellationToken).ConfigureAwait(false);
@@ -152,9 +152,29 @@ public static class LiveRun
             .Where(i => values.ContainsKey(i.Name.Text))
             .ToDictionary(i => i.Name.Text, i => values[i.Name.Text] is TimeSpan t ? Text.DurationText.Format(t) : RunScope.Display(values[i.Name.Text]), StringComparer.Ordinal);
 
-    /// <summary>Every secret's value is redacted wherever the run writes or shows anything.</summary>
-    private static Redactor RedactorFor(CompiledPlaybook playbook, IReadOnlyDictionary<string, object?> values) =>
-        new(playbook.Model.Secrets.Select(s => values.TryGetValue(s.Name.Text, out var v) ? v as string : null).OfType<string>());
+    /// <summary>Every secret's value is redacted wherever the run writes or shows anything, including the
+    /// secrets of the playbooks it calls: those read their own from the environment, and their records go
+    /// into this run's journal.</summary>
+    private static Redactor RedactorFor(CompiledPlaybook playbook, IReadOnlyDictionary<string, object?> values, LiveRunOptions options)
+    {
+        var secrets = playbook.Model.Secrets.Select(s => values.TryGetValue(s.Name.Text, out var v) ? v as string : null).OfType<string>().ToList();
+        var seen = new HashSet<string>(StringComparer.Ordinal) { Path.GetFullPath(playbook.Path) };
+        var callers = new Queue<CompiledPlaybook>([playbook]);
+        while (callers.TryDequeue(out var caller))
+        {
+            foreach (var target in caller.ByName.Values.Select(s => s.Action?.CallTarget).OfType<string>())
+            {
+                if (options.ResolveCallee(caller, target) is not { } callee || !seen.Add(Path.GetFullPath(callee.Path))) continue;
+                secrets.AddRange(callee.Model.Secrets.Select(s => options.Secret(s.Name.Text)).OfType<string>());
+                callers.Enqueue(callee);
+            }
+        }
+        return new Redactor(secrets);
+    }
+
+    /// <summary>A damage reason without its "line N: " prefix, for a message that already says where.</summary>
+    private static string WithoutLine(string reason) =>
+        reason.StartsWith("line ", StringComparison.Ordinal) && reason.IndexOf(": ", StringComparison.Ordinal) is > 0 and var colon ? reason[(colon + 2)..] : reason;
 
     public static string Sha256Of(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 }

@@ -49,7 +49,7 @@ public sealed class RunJournal : IDisposable
         _writer.Append("run-resumed", w =>
         {
             w.WriteNumber("pid", Environment.ProcessId);
-            if (cut is not null) w.WriteString("cut", $"line {cut.Line}: {cut.Reason}");
+            if (cut is not null) w.WriteString("cut", cut.Reason);
             w.WriteStartArray("in_flight");
             foreach (var (flow, state, attempt, choice) in decisions)
             {
