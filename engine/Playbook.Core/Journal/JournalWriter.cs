@@ -103,7 +103,7 @@ public sealed class JournalWriter : IDisposable
 
     public string Path { get; }
 
-    /// <summary>Bytes on disk so far (everything appended has been flushed).</summary>
+    /// <summary>Bytes written so far.</summary>
     public long Length
     {
         get { lock (_gate) return _length; }
@@ -121,8 +121,11 @@ public sealed class JournalWriter : IDisposable
     /// (not <c>seq</c>, <c>type</c> or <c>at</c>: the reader takes the first of each) and must not append to
     /// this journal itself. If it throws, nothing is written and the seq is not used. If the write or the flush
     /// fails, the writer refuses further appends: the file's end is then unknown, and only
-    /// <see cref="JournalReader"/> + <see cref="Continue"/> can tell where the good records end.</summary>
-    public long Append(string type, Action<Utf8JsonWriter>? fields = null)
+    /// <see cref="JournalReader"/> + <see cref="Continue"/> can tell where the good records end.
+    /// With <paramref name="flush"/> false the record is written (one write: a killed process cannot tear
+    /// it, the kernel has it) but not yet flushed to disk: the next flushed record's fsync carries it. A
+    /// caller uses that for records nothing outside the process depends on until the next flushed one.</summary>
+    public long Append(string type, Action<Utf8JsonWriter>? fields = null, bool flush = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(type);
         lock (_gate)
@@ -138,7 +141,7 @@ public sealed class JournalWriter : IDisposable
             try
             {
                 RandomAccess.Write(_handle, line, _length);
-                RandomAccess.FlushToDisk(_handle);
+                if (flush) RandomAccess.FlushToDisk(_handle);
             }
             catch (Exception e)
             {

@@ -54,15 +54,34 @@ public static class LiveRun
 
         var redactor = RedactorFor(playbook, values, options);
         var now = options.Time.GetUtcNow();
-        var runId = JournaledRun.NewRunId(now);
-        var path = Path.Combine(options.JournalDirectory, runId + JournaledRun.Extension);
+        var (runId, path, writer) = CreateJournal(options, now);
         using var held = RunLock.TryAcquire(path);
-        using var journal = new RunJournal(JournalWriter.Create(path, options.Time), redactor);
+        using var journal = new RunJournal(writer, redactor);
         var seed = Random.Shared.Next();
         journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), EffectiveInputs(playbook, values), seed, now);
         options.View.Started(runId, playbook, path, resumed: false);
         var clock = new SystemRunClock(options.Time, now);
         return await DriveAsync(options, journal, runId, path, seed, redactor, clock, values, resume: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A new journal under a new run id. Ids are made of the second and a random suffix, so two
+    /// runs started in the same second can draw the same one: the journal is created only if no file has
+    /// that name, and another id is drawn otherwise.</summary>
+    private static (string RunId, string Path, JournalWriter Writer) CreateJournal(LiveRunOptions options, DateTimeOffset now)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var runId = JournaledRun.NewRunId(now);
+            var path = Path.Combine(options.JournalDirectory, runId + JournaledRun.Extension);
+            try
+            {
+                return (runId, path, JournalWriter.Create(path, options.Time));
+            }
+            catch (IOException) when (File.Exists(path) && attempt < 100)
+            {
+                // Taken: draw again.
+            }
+        }
     }
 
     /// <summary>Continues a run from its journal. Refuses (with the reason) a journal damaged before its

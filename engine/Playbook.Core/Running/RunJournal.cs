@@ -7,8 +7,12 @@ using Playbook.Running.Actions;
 namespace Playbook.Running;
 
 /// <summary>The journal of one run, in the record types <see cref="JournaledRun"/> reads back. Every
-/// value is redacted before it is written: a secret never reaches the disk. Each record is on disk
-/// (fsync) before the method returns, so an attempt's intent is durable before its action starts.</summary>
+/// value is redacted before it is written: a secret never reaches the disk. Each record is written with
+/// one write, so a killed process never tears one. The records that matter outside the process — an
+/// attempt's intent (before its action starts), its completion, a process group, an answer, a
+/// notification, the start and end of the run — are flushed to disk (fsync) before the method returns;
+/// the engine's own bookkeeping in between (state entered, moved, captured, branch ended) rides on the
+/// next flush, which always comes before the next action starts.</summary>
 public sealed class RunJournal : IDisposable
 {
     private readonly JournalWriter _writer;
@@ -79,7 +83,7 @@ public sealed class RunJournal : IDisposable
     public void Interrupted(string why) =>
         _writer.Append("run-interrupted", w => w.WriteString("reason", why));
 
-    internal void Append(string type, Action<Utf8JsonWriter> fields) => _writer.Append(type, fields);
+    internal void Append(string type, Action<Utf8JsonWriter> fields, bool flush = true) => _writer.Append(type, fields, flush);
 
     public void Dispose() => _writer.Dispose();
 }
@@ -106,7 +110,7 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             w.WriteString("flow", Flow(flow));
             w.WriteString("state", state.Name);
             w.WriteMillis("at_ms", at);
-        });
+        }, flush: false);
 
     public void AttemptStarting(string flow, CompiledState state, int attempt, TimeSpan at) =>
         journal.Append("attempt-started", w =>
@@ -152,7 +156,7 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             w.WriteString("name", name);
             w.WritePropertyName("value");
             JournalValues.Write(w, Redactor.Redact(value));
-        });
+        }, flush: false);
 
     public void Moved(string flow, CompiledState from, CompiledTransition transition, TimeSpan at) =>
         journal.Append("moved", w =>
@@ -162,7 +166,7 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             w.WriteNumber("index", transition.Index);
             w.WriteString("to", transition.Target!.Name);
             w.WriteMillis("at_ms", at);
-        });
+        }, flush: false);
 
     public void BranchEnded(string flow, CompiledState parallel, string branch, string outcome, TimeSpan at) =>
         journal.Append("branch-ended", w =>
@@ -172,7 +176,7 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             w.WriteString("branch", branch);
             w.WriteString("outcome", outcome);
             w.WriteMillis("at_ms", at);
-        });
+        }, flush: false);
 
     public void Answered(string flow, CompiledState state, ManualAnswer answer, DateTimeOffset when) =>
         journal.Append("answered", w =>
