@@ -53,8 +53,10 @@ public sealed class ResumePlan
         var plan = new ResumePlan(run, resolveCallee, choose);
         try
         {
-            plan.Resume = plan.BuildRun(playbook, "", run.StartedAt, afterSeq: 0);
-            if (plan.Resume is null) plan.Problem = "the journal has no state entered yet";
+            // A run that stopped before it entered its first state (while it set its lets up, say) has done
+            // nothing yet: it starts from the beginning, on its original clock.
+            plan.Resume = plan.BuildRun(playbook, "", run.StartedAt, afterSeq: 0)
+                ?? new RunResume { Main = new FlowResume { State = playbook.Start, Entered = false }, StartedAt = run.StartedAt };
         }
         catch (JournalMismatchException e)
         {
