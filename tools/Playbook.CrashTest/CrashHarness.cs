@@ -19,12 +19,13 @@ public sealed record CrashOptions
     /// <summary>Where the runs' directories and the shared journal go; a new temp directory by default.</summary>
     public string? WorkDirectory { get; init; }
 
-    /// <summary>How long to let a killed run's orphaned shell step finish before resuming: longer than any
-    /// step's action, so the ledger says for sure whether it ran, as an operator would check.</summary>
+    /// <summary>The longest to let a killed run's orphaned shell step finish before resuming (it is waited for
+    /// until it ends): longer than any step's action, so the ledger says for sure whether it ran.</summary>
     public TimeSpan OrphanWait { get; init; } = TimeSpan.FromMilliseconds(300);
 
-    /// <summary>The chance that a resume is killed too.</summary>
-    public double ResumeKillChance { get; init; } = 0.5;
+    /// <summary>The chance that a resume is killed too. High, because each kill is cheap next to the resume
+    /// that finally has to run to the end.</summary>
+    public double ResumeKillChance { get; init; } = 0.7;
 
     /// <summary>Gets one line per run: when it was killed, each resume and its answers, how it ended.</summary>
     public Action<string>? Log { get; init; }
@@ -115,7 +116,7 @@ public sealed class CrashHarness(CrashOptions options)
                 Violation(number, log, $"still not at its end after {MaxResumes} resumes");
                 return;
             }
-            await Task.Delay(options.OrphanWait);
+            await Orphans.WaitAsync(directory, options.OrphanWait);
             path ??= NewJournals(journal, before).FirstOrDefault();
             if (path is null)
             {
