@@ -48,6 +48,7 @@ public sealed class CrashHarness(CrashOptions options)
     private readonly PlaybookProcess _process = new(options.PlaybookDll);
     private readonly List<string> _violations = new();
     private readonly List<string> _completed = new();
+    private readonly List<TimeSpan> _lifetimes = new();
     private int _kills;
     private int _resumes;
 
@@ -61,15 +62,14 @@ public sealed class CrashHarness(CrashOptions options)
 
         var (reference, uninterrupted) = await ReferenceAsync(playbook, root, journal);
         if (reference is null) return Summary(0, clock, uninterrupted, root);
-        // Uniform over a whole run, start-up included, and a little past it: some runs end before their kill.
-        var window = uninterrupted * 1.1;
-        Say($"uninterrupted run: {Ms(uninterrupted)}, ends {reference.Status} at '{reference.End}'; killing {options.Kills} times within {Ms(window)} of a start (seed {options.Seed})");
+        _lifetimes.Add(uninterrupted);
+        Say($"uninterrupted run: {Ms(uninterrupted)}, ends {reference.Status} at '{reference.End}'; killing {options.Kills} times (seed {options.Seed})");
 
         var runs = 0;
         while (_kills < options.Kills)
         {
             runs++;
-            await CycleAsync(runs, playbook, Path.Combine(root, $"run-{runs:D4}"), journal, reference, window);
+            await CycleAsync(runs, playbook, Path.Combine(root, $"run-{runs:D4}"), journal, reference, Window());
         }
         await CheckListedAsync(root, journal, reference);
         return Summary(runs, clock, uninterrupted, root);
@@ -103,6 +103,7 @@ public sealed class CrashHarness(CrashOptions options)
         var log = new StringBuilder($"run {number}:");
         string? path = null;
         var outcome = await StartAsync(["run", CrashPlaybook.FileName, "--journal", journal], directory, KillAt(window, always: true), log, "run");
+        if (!outcome.Killed && outcome.ExitCode == 0) _lifetimes.Add(outcome.Lifetime);
         for (var resumes = 0; ; resumes++)
         {
             if (!outcome.Killed)
@@ -171,6 +172,15 @@ public sealed class CrashHarness(CrashOptions options)
         if (outcome.Killed) _kills++;
         log.Append($" {what} {(outcome.Killed ? $"killed at {Ms(outcome.Lifetime)}" : $"exit {outcome.ExitCode}")};");
         return outcome;
+    }
+
+    /// <summary>Kill moments are drawn uniformly over a whole run, start-up included, and a little past it (some
+    /// runs end before their kill): 1.1 × the median of the last uninterrupted runs, since one run alone may
+    /// have been slowed down by the machine's load, and then most kills would come too late.</summary>
+    private TimeSpan Window()
+    {
+        var last = _lifetimes.TakeLast(5).Order().ToList();
+        return last[last.Count / 2] * 1.1;
     }
 
     /// <summary>When to kill the next process: always for a fresh run, sometimes for a resume; never once
