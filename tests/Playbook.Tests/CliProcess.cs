@@ -100,7 +100,7 @@ internal static class CliProcess
 
     /// <summary>The playbook.dll copied next to the tests (the test project references the CLI),
     /// or else the CLI project's own output for the same configuration.</summary>
-    private static string PlaybookDll()
+    internal static string PlaybookDll()
     {
         var beside = Path.Combine(AppContext.BaseDirectory, "playbook.dll");
         if (File.Exists(beside) && File.Exists(Path.Combine(AppContext.BaseDirectory, "playbook.runtimeconfig.json"))) return beside;

@@ -53,7 +53,8 @@ public sealed class ResumePlan
         var plan = new ResumePlan(run, resolveCallee, choose);
         try
         {
-            // A run that stopped before it entered its first state starts from its start.
+            // A run that stopped before it entered its first state (while it set its lets up, say) has done
+            // nothing yet: it starts from the beginning, on its original clock.
             plan.Resume = plan.BuildRun(playbook, "", run.StartedAt, afterSeq: 0)
                 ?? new RunResume { Main = new FlowResume { State = playbook.Start, Entered = false }, StartedAt = run.StartedAt };
         }

@@ -46,6 +46,9 @@ internal sealed class TestHttpServer : IAsyncDisposable
         }
         catch (OperationCanceledException) { }
         catch (ObjectDisposedException) { }
+        // Stopped between two accepts: the listener says "Not listening".
+        catch (InvalidOperationException) when (_stop.IsCancellationRequested) { }
+        catch (SocketException) when (_stop.IsCancellationRequested) { }
     }
 
     private async Task HandleAsync(TcpClient client)

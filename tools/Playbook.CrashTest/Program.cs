@@ -1,0 +1,45 @@
+using Playbook.CrashTest;
+
+// dotnet run -c Release --project tools/Playbook.CrashTest -- --kills 1000 [--seed S] [--keep]
+// Kills real runs at random moments and resumes them until that many kills happened; exits 1 on any violation.
+var kills = 1000;
+var seed = Random.Shared.Next();
+var keep = false;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--kills" when i + 1 < args.Length && int.TryParse(args[i + 1], out var k) && k > 0:
+            kills = k;
+            i++;
+            break;
+        case "--seed" when i + 1 < args.Length && int.TryParse(args[i + 1], out var s):
+            seed = s;
+            i++;
+            break;
+        case "--keep":
+            keep = true;
+            break;
+        default:
+            Console.Error.WriteLine("usage: Playbook.CrashTest [--kills N] [--seed S] [--keep]");
+            return 2;
+    }
+}
+
+var dll = Path.Combine(AppContext.BaseDirectory, "playbook.dll");
+var harness = new CrashHarness(new CrashOptions
+{
+    PlaybookDll = dll,
+    Kills = kills,
+    Seed = seed,
+    Log = Console.WriteLine,
+});
+var summary = await harness.RunAsync();
+Console.WriteLine();
+Console.WriteLine($"seed {seed}: {summary.Kills} kills over {summary.Runs} runs ({summary.Resumes} resumes), {summary.RunsCompleted} runs completed, " +
+                  $"violations={summary.Violations.Count}, {summary.Elapsed.TotalSeconds:0.0} s (an uninterrupted run takes {summary.UninterruptedRun.TotalMilliseconds:0} ms)");
+foreach (var v in summary.Violations) Console.WriteLine("violation: " + v);
+// Kept when something went wrong: the ledgers and journals are the evidence.
+if (keep || summary.Violations.Count > 0) Console.WriteLine($"runs and journals kept in {summary.WorkDirectory}");
+else Directory.Delete(summary.WorkDirectory, recursive: true);
+return summary.Violations.Count == 0 ? 0 : 1;
