@@ -70,7 +70,7 @@ public class RunOverheadBenchmarks
         {
             Playbook = _playbook,
             ResolveCallee = (_, _) => null,
-            View = SilentView.Instance,
+            View = new SilentRunView(),
             JournalDirectory = journal,
             WorkingDirectory = _source,
             NotifyUrl = null,
@@ -91,20 +91,4 @@ public class RunOverheadBenchmarks
     }
 
     /// <summary>Nobody watching: the view costs nothing, so only the engine and the journal are measured.</summary>
-    private sealed class SilentView : IRunView
-    {
-        public static readonly SilentView Instance = new();
-
-        public void Started(string runId, CompiledPlaybook playbook, string journalPath, bool resumed) { }
-        public void Notify(string flow, CompiledState state, string message) { }
-        public void Say(string message) { }
-        public Task<ManualAnswer?> AskAsync(ManualRequest request, CancellationToken cancellationToken) => Task.FromResult<ManualAnswer?>(null);
-        public void Finished(RunResult result) { }
-        public void StateEntered(string flow, CompiledState state, TimeSpan at) { }
-        public void AttemptStarting(string flow, CompiledState state, int attempt, TimeSpan at) { }
-        public void AttemptEnded(string flow, CompiledState state, TimelineEntry entry, IReadOnlyDictionary<string, object?>? outputs) { }
-        public void Captured(string flow, CompiledState state, string name, object? value) { }
-        public void Moved(string flow, CompiledState from, CompiledTransition transition, TimeSpan at) { }
-        public void BranchEnded(string flow, CompiledState parallel, string branch, string outcome, TimeSpan at) { }
-    }
 }

@@ -31,7 +31,7 @@ public sealed class ResumeFromEveryRecordTests : IDisposable
     {
         Playbook = playbook,
         ResolveCallee = Resolve,
-        View = new SilentView(),
+        View = new SilentRunView(),
         JournalDirectory = journal,
         Answers = new Dictionary<string, string> { ["confirm"] = "approve" },
         WorkingDirectory = _dir,
@@ -72,20 +72,5 @@ public sealed class ResumeFromEveryRecordTests : IDisposable
             Assert.Equal("run-ended", after.Records[^1].Type);
             Assert.Equal("run-resumed", after.Records[k].Type);
         }
-    }
-
-    private sealed class SilentView : IRunView
-    {
-        public void Started(string runId, CompiledPlaybook playbook, string journalPath, bool resumed) { }
-        public void StateEntered(string flow, CompiledState state, TimeSpan at) { }
-        public void AttemptStarting(string flow, CompiledState state, int attempt, TimeSpan at) { }
-        public void AttemptEnded(string flow, CompiledState state, TimelineEntry entry, IReadOnlyDictionary<string, object?>? outputs) { }
-        public void Captured(string flow, CompiledState state, string name, object? value) { }
-        public void Moved(string flow, CompiledState from, CompiledTransition transition, TimeSpan at) { }
-        public void BranchEnded(string flow, CompiledState parallel, string branch, string outcome, TimeSpan at) { }
-        public void Notify(string flow, CompiledState state, string message) { }
-        public void Say(string message) { }
-        public Task<ManualAnswer?> AskAsync(ManualRequest request, CancellationToken cancellationToken) => Task.FromResult<ManualAnswer?>(null);
-        public void Finished(RunResult? result) { }
     }
 }
