@@ -113,23 +113,7 @@ public class RunEndToEndTests
         // 1 s of timeout and a SIGTERM that sleep obeys at once: nowhere near the 300 s it asked for.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         var child = int.Parse(work.Read("child.pid").Trim(), CultureInfo.InvariantCulture);
-        Assert.True(await Gone(child), $"the background sleep {child} is still running");
-    }
-
-    /// <summary>The process has exited; a zombie counts as gone (in a container nobody may ever collect it).</summary>
-    internal static async Task<bool> Gone(int pid)
-    {
-        for (var i = 0; i < 150; i++)
-        {
-            try
-            {
-                var stat = File.ReadAllText($"/proc/{pid}/stat");
-                if (stat[stat.LastIndexOf(')') + 2] == 'Z') return true;
-            }
-            catch (IOException) { return true; }
-            await Task.Delay(20);
-        }
-        return false;
+        Assert.True(await Processes.Gone(child), $"the background sleep {child} is still running");
     }
 
     [Fact]
@@ -235,6 +219,6 @@ public class RunEndToEndTests
         Assert.Equal("fail", ended["quick"]);
         Assert.Equal("cancelled", ended["slow"]);
         var child = int.Parse(work.Read("child.pid").Trim(), CultureInfo.InvariantCulture);
-        Assert.True(await Gone(child), $"the cancelled branch's background sleep {child} is still running");
+        Assert.True(await Processes.Gone(child), $"the cancelled branch's background sleep {child} is still running");
     }
 }

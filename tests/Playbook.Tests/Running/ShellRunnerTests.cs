@@ -76,7 +76,7 @@ public sealed class ShellRunnerTests
             Assert.Equal(-1, result.ExitCode);
             Assert.InRange(clock.Elapsed, Short, TimeSpan.FromSeconds(2.5));
             var child = int.Parse(File.ReadAllText(Path.Combine(dir, "child.pid")).Trim());
-            Assert.True(await Gone(child), $"background child {child} still running");
+            Assert.True(await Processes.Gone(child), $"background child {child} still running");
         }
         finally
         {
@@ -93,7 +93,7 @@ public sealed class ShellRunnerTests
             var result = await Run("trap '' TERM; sh -c 'trap \"\" TERM; echo $$ > child.pid; while :; do sleep 0.05; done' & wait", dir, Short);
             Assert.True(result.TimedOut);
             var child = int.Parse(File.ReadAllText(Path.Combine(dir, "child.pid")).Trim());
-            Assert.True(await Gone(child), $"child {child} that ignores SIGTERM still running");
+            Assert.True(await Processes.Gone(child), $"child {child} that ignores SIGTERM still running");
         }
         finally
         {
@@ -116,7 +116,7 @@ public sealed class ShellRunnerTests
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
             Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(2.5));
             var child = int.Parse(File.ReadAllText(Path.Combine(dir, "child.pid")).Trim());
-            Assert.True(await Gone(child), $"background child {child} still running");
+            Assert.True(await Processes.Gone(child), $"background child {child} still running");
             Assert.False(ShellRunner.KillGroup(pgid));
         }
         finally
@@ -166,7 +166,7 @@ public sealed class ShellRunnerTests
         var pgid = 0;
         await WaitFor(() => (pgid = FindGroupOf("sleep 100")) != 0);
         Assert.True(ShellRunner.KillGroup(pgid));
-        Assert.True(await Gone(pgid));
+        Assert.True(await Processes.Gone(pgid));
         Assert.False(ShellRunner.KillGroup(pgid));
     }
 
@@ -186,22 +186,6 @@ public sealed class ShellRunnerTests
             catch (IOException) { }
         }
         return 0;
-    }
-
-    /// <summary>Whether the process is gone (or a zombie nobody has collected yet), polling for up to 3 s.</summary>
-    private static async Task<bool> Gone(int pid)
-    {
-        for (var i = 0; i < 150; i++)
-        {
-            try
-            {
-                var stat = File.ReadAllText($"/proc/{pid}/stat");
-                if (stat[stat.LastIndexOf(')') + 2] == 'Z') return true;
-            }
-            catch (IOException) { return true; }
-            await Task.Delay(20);
-        }
-        return false;
     }
 
     private static async Task WaitFor(Func<bool> condition)
