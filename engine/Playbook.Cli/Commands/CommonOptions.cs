@@ -40,4 +40,25 @@ internal static class CommonOptions
         format.CompletionSources.Add(choices);
         return format;
     }
+
+    /// <summary><c>--input name=value</c>, repeatable.</summary>
+    public static Option<string[]> Inputs() => new("--input", "-i")
+    {
+        Description = "Set an input: --input name=value (repeatable)",
+        HelpName = "name=value",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>The --input values by name; a spec without '=' or without a name becomes an error.</summary>
+    public static Dictionary<string, string> ParseInputs(IReadOnlyList<string> specs, List<string> errors)
+    {
+        var given = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var spec in specs)
+        {
+            var eq = spec.IndexOf('=');
+            if (eq <= 0) errors.Add($"--input {spec}: write --input name=value");
+            else given[spec[..eq]] = spec[(eq + 1)..];
+        }
+        return given;
+    }
 }

@@ -63,12 +63,7 @@ internal sealed class RunCommand
     public Command CreateRunCommand(bool color)
     {
         var file = new Argument<string>("FILE") { Description = "The playbook to run" };
-        var input = new Option<string[]>("--input", "-i")
-        {
-            Description = "Set an input: --input name=value (repeatable)",
-            HelpName = "name=value",
-            AllowMultipleArgumentsPerToken = false,
-        };
+        var input = CommonOptions.Inputs();
         var answer = AnswerOption("Answer a manual step in advance: --answer STEP=approve|reject (repeatable)");
         var journal = JournalOption();
         var report = ReportOption();
@@ -163,7 +158,7 @@ internal sealed class RunCommand
         var playbook = loaded.Compiled;
 
         var errors = new List<string>();
-        var inputs = ParseInputs(options.Inputs, errors);
+        var inputs = CommonOptions.ParseInputs(options.Inputs, errors);
         var (answers, choices) = ParseAnswers(playbook, options.Answers, previous is not null, errors);
         if (errors.Count > 0)
         {
@@ -270,18 +265,6 @@ internal sealed class RunCommand
                     ? $"playbook: every unfinished run in {directory} is running in another process; nothing to resume"
                     : $"playbook: every run in {directory} has ended; nothing to resume");
         return newest;
-    }
-
-    private static Dictionary<string, string> ParseInputs(IReadOnlyList<string> specs, List<string> errors)
-    {
-        var given = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var spec in specs)
-        {
-            var eq = spec.IndexOf('=');
-            if (eq <= 0) errors.Add($"--input {spec}: write --input name=value");
-            else given[spec[..eq]] = spec[(eq + 1)..];
-        }
-        return given;
     }
 
     /// <summary>--answer for manual steps (approve, reject) and, on resume, for steps in flight (rerun, skip, fail).</summary>

@@ -40,12 +40,7 @@ internal sealed class SimulateCommand
     public Command CreateCommand(bool color)
     {
         var file = new Argument<string>("FILE") { Description = "The playbook to simulate" };
-        var input = new Option<string[]>("--input", "-i")
-        {
-            Description = "Set an input: --input name=value (repeatable)",
-            HelpName = "name=value",
-            AllowMultipleArgumentsPerToken = false,
-        };
+        var input = CommonOptions.Inputs();
         var fail = new Option<string[]>("--fail")
         {
             Description = "Make a step fail: --fail STEP (every attempt) or --fail STEP=N (the first N attempts) (repeatable)",
@@ -134,7 +129,7 @@ internal sealed class SimulateCommand
 
         var errors = new List<string>();
         var script = BuildScript(playbook, options, errors);
-        var given = ParseInputs(options.Inputs, errors);
+        var given = CommonOptions.ParseInputs(options.Inputs, errors);
         var (values, bindErrors) = RunParameters.Bind(playbook, given, Simulator.PlaceholderSecret);
         errors.AddRange(bindErrors);
         if (errors.Count > 0)
@@ -238,17 +233,5 @@ internal sealed class SimulateCommand
     {
         var eq = spec.IndexOf('=');
         return eq < 0 ? (spec, null) : (spec[..eq], spec[(eq + 1)..]);
-    }
-
-    private static Dictionary<string, string> ParseInputs(IReadOnlyList<string> inputs, List<string> errors)
-    {
-        var given = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var spec in inputs)
-        {
-            var (name, value) = Split(spec);
-            if (value is null || name.Length == 0) errors.Add($"--input {spec}: write --input name=value");
-            else given[name] = value;
-        }
-        return given;
     }
 }
