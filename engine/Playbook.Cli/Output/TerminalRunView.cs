@@ -22,7 +22,8 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
     // The run's own clock can be ahead of this view's (a resumed run counts from its first start): every
     // event says the run's time, and the view follows it.
     private TimeSpan _offset;
-    private (ManualRequest Request, DateTimeOffset Until, TaskCompletionSource<ManualAnswer?> Answer)? _question;
+    // Manual steps in concurrent branches can ask at once: one question is shown (and answered) at a time.
+    private readonly List<(ManualRequest Request, DateTimeOffset Until, TaskCompletionSource<ManualAnswer?> Answer)> _questions = new();
     private CancellationTokenSource? _stop;
     private Task? _live;
 
@@ -92,12 +93,12 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
     {
         var answer = new TaskCompletionSource<ManualAnswer?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var until = request.Timeout is { } t ? DateTimeOffset.UtcNow + t : DateTimeOffset.MaxValue;
-        lock (_sync) _question = (request, until, answer);
+        lock (_sync) _questions.Add((request, until, answer));
         cancellationToken.Register(() =>
         {
             lock (_sync)
             {
-                if (_question?.Answer == answer) _question = null;
+                _questions.RemoveAll(q => q.Answer == answer);
             }
             answer.TrySetCanceled(cancellationToken);
         });
@@ -107,7 +108,12 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
     /// <summary>a approves, r rejects the open question.</summary>
     private void ReadKey()
     {
-        if (_question is not { } q) return;
+        (ManualRequest Request, DateTimeOffset Until, TaskCompletionSource<ManualAnswer?> Answer) q;
+        lock (_sync)
+        {
+            if (_questions.Count == 0) return;
+            q = _questions[0];
+        }
         while (Console.KeyAvailable)
         {
             var key = Console.ReadKey(intercept: true).KeyChar;
@@ -118,7 +124,7 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
                 _ => null,
             };
             if (outcome is null) continue;
-            lock (_sync) _question = null;
+            lock (_sync) _questions.Remove(q);
             q.Answer.TrySetResult(new ManualAnswer(outcome, Environment.UserName));
             return;
         }
@@ -156,15 +162,22 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
             rows.Add(table);
             rows.Add(new Markup("[grey]path:[/] " + Markup.Escape(string.Join(" → ", _path.TakeLast(12)))));
             foreach (var e in _events.TakeLast(12)) rows.Add(new Spectre.Console.Text(e));
-            if (_question is { } q)
+            if (_questions.Count > 0 && _questions[0] is var q)
             {
                 var left = q.Until == DateTimeOffset.MaxValue ? "no time limit" : DurationText.Format(Max(q.Until - DateTimeOffset.UtcNow)) + " left";
-                rows.Add(new Panel(new Markup($"{Markup.Escape(Clean(q.Request.Prompt))}\n\n[bold green]a[/] approve    [bold red]r[/] reject    ({Markup.Escape(left)})"))
-                    .Header($"manual step {Markup.Escape(q.Request.State.Name)}").BorderColor(Color.Yellow));
+                var more = _questions.Count > 1 ? $" (+{_questions.Count - 1} more waiting)" : "";
+                rows.Add(new Panel(new Markup($"{Markup.Escape(Clean(q.Request.Prompt))}\n\n[bold green]a[/] {Markup.Escape(Label(q.Request, "approve"))}    [bold red]r[/] {Markup.Escape(Label(q.Request, "reject"))}    ({Markup.Escape(left)})"))
+                    .Header($"manual step {Markup.Escape(q.Request.State.Name)}{more}").BorderColor(Color.Yellow));
             }
             return new Rows(rows);
         }
     }
+
+    /// <summary>A choice as the playbook words it (<c>choices approve "Restore now", …</c>), else its outcome.</summary>
+    private static string Label(ManualRequest request, string outcome) =>
+        request.State.Symbol.Syntax.Find<Syntax.ChoicesSyntax>()?.Choices.FirstOrDefault(c => c.Outcome.Text == outcome)?.Label is { IsConstant: true } label
+            ? $"{outcome}: {label.Template}"
+            : outcome;
 
     /// <summary>Whole seconds: a live view that ticks in milliseconds is unreadable.</summary>
     private static TimeSpan Seconds(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Floor(t.TotalSeconds));

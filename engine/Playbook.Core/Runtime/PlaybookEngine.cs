@@ -606,6 +606,10 @@ public sealed class PlaybookEngine
         return machine;
     }
 
+    /// <summary>A branch ends when an outcome has no transition: it succeeded on <c>ok</c> (or a manual
+    /// step's <c>approve</c>), and failed on anything else.</summary>
+    private static bool BranchSucceeded(string? outcome) => outcome is "ok" or "approve";
+
     private static int Needed(CompiledState parallel) => parallel.Join switch
     {
         JoinMode.Any => 1,
@@ -631,7 +635,7 @@ public sealed class PlaybookEngine
             var flow = await RunStatesAsync(branch.Entry, run, branchClock, branch.Name, machine, ct).ConfigureAwait(false);
             if (flow.Reason is not null && flow.BranchOutcome is null && flow.End is null)
                 run.Add(new TimelineEntry(branchClock.Elapsed, state.Name, 1, "branch aborted", TimeSpan.Zero, branch.Name, flow.Reason));
-            finishes.Add((flow.BranchOutcome == "ok", branchClock.Elapsed));
+            finishes.Add((BranchSucceeded(flow.BranchOutcome), branchClock.Elapsed));
         }
         var needed = Needed(state);
         var successes = new List<TimeSpan>(finishes.Count);
@@ -746,7 +750,7 @@ public sealed class PlaybookEngine
             var flow = await RunStatesAsync(resume?.State ?? branch.Entry, run, clock, branch.Name, machine, ct, resume).ConfigureAwait(false);
             if (flow.Reason is not null && flow.BranchOutcome is null && flow.End is null)
                 run.Add(new TimelineEntry(clock.Elapsed, parallel.Name, 1, "branch aborted", TimeSpan.Zero, branch.Name, flow.Reason));
-            return (branch.Name, flow.BranchOutcome == "ok" ? "ok" : "fail", clock.Elapsed);
+            return (branch.Name, BranchSucceeded(flow.BranchOutcome) ? "ok" : "fail", clock.Elapsed);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && !runToken.IsCancellationRequested)
         {

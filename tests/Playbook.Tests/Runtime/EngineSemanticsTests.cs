@@ -139,6 +139,26 @@ public class EngineSemanticsTests
         Assert.Equal(new[] { "checks", "a1", "b1", "c1", end }, result.Path);
     }
 
+    [Theory]
+    [InlineData("approve", "done")]
+    [InlineData("reject", "failed")]
+    public async Task A_branch_ending_at_a_manual_step_succeeds_when_approved(string answer, string end)
+    {
+        var script = new Simulation.SimulationScript();
+        script.Answers["sign-off"] = answer;
+        var result = await Run($$"""
+            parallel checks {
+              branch a { step a1 { shell "a" timeout 10m } }
+              branch b { manual sign-off { prompt "ok?" timeout 10m } }
+              join all
+              on ok -> done
+              on fail -> failed
+            }
+            {{Ends}}
+            """, script);
+        Assert.Equal(end, result.End);
+    }
+
     [Fact]
     public async Task A_parallel_timeout_cuts_slow_branches()
     {
