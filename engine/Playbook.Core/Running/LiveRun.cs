@@ -112,7 +112,8 @@ public static class LiveRun
                 $"step '{a.State.Name}'{(a.Flow.Length == 0 ? "" : $" (in {a.Flow})")} was running (attempt {a.Attempt}) when the run stopped, and it is not idempotent: " +
                 $"say what to do with --answer {a.State.Name}=rerun (run it again), =skip (count it as done) or =fail (count it as failed)"));
 
-        var stopped = plan.ProcessGroups.Where(ShellRunner.KillGroup).ToList();
+        // Only a group that can still be the one the run started (same boot, same leader) is stopped.
+        var stopped = plan.ProcessGroups.Where(g => ProcessIdentity.StillOurs(g.Group, g.Identity)).Select(g => g.Group).Where(ShellRunner.KillGroup).ToList();
         var redactor = RedactorFor(playbook, values, options);
         using var journal = new RunJournal(JournalWriter.Continue(run.JournalPath, run.Contents.ValidLength, run.Contents.NextSeq, options.Time), redactor);
         journal.Resumed(run.Contents.Damage, plan.Decisions.Select(d => (d.Attempt.Flow, d.Attempt.State.Name, d.Attempt.Attempt, d.Choice)), stopped);

@@ -1,6 +1,7 @@
 using Playbook.Compiling;
 using Playbook.Journal;
 using Playbook.Runtime;
+using Playbook.Running.Actions;
 using Playbook.Semantics;
 
 namespace Playbook.Running;
@@ -22,7 +23,7 @@ public sealed class ResumePlan
     private readonly Func<CompiledPlaybook, string, CompiledPlaybook?> _resolveCallee;
     private readonly Func<InFlightAttempt, InFlightChoice?> _choose;
     private readonly List<(InFlightAttempt Attempt, InFlightChoice Choice)> _decisions = new();
-    private readonly List<int> _processGroups = new();
+    private readonly List<(int Group, ProcessIdentity? Identity)> _processGroups = new();
     private readonly List<InFlightAttempt> _undecided = new();
 
     private ResumePlan(JournaledRun run, Func<CompiledPlaybook, string, CompiledPlaybook?> resolveCallee, Func<InFlightAttempt, InFlightChoice?> choose)
@@ -42,8 +43,9 @@ public sealed class ResumePlan
 
     public IReadOnlyList<(InFlightAttempt Attempt, InFlightChoice Choice)> Decisions => _decisions;
 
-    /// <summary>Process groups of shell commands that were running when the run stopped.</summary>
-    public IReadOnlyList<int> ProcessGroups => _processGroups;
+    /// <summary>Process groups of shell commands that were running when the run stopped, with who their
+    /// leader was (to tell them from a later process that got the same number).</summary>
+    public IReadOnlyList<(int Group, ProcessIdentity? Identity)> ProcessGroups => _processGroups;
 
     /// <param name="choose">What to do with a non-idempotent attempt in flight (rerun, skip, fail), or null
     /// when nobody has said: it is then listed in <see cref="Undecided"/>.</param>
@@ -145,7 +147,7 @@ public sealed class ResumePlan
         string? outcome = null;
         TimeSpan endedAt = default;
         IReadOnlyDictionary<string, object?>? outputs = null;
-        var groups = new List<(int Attempt, int Group)>();
+        var groups = new List<(int Attempt, int Group, ProcessIdentity? Identity)>();
         foreach (var r in own)
         {
             if (r.Seq <= afterSeq || (r.Body.String("flow") ?? "") != flow) continue;
@@ -181,7 +183,10 @@ public sealed class ResumePlan
                     outputs = r.Body.TryGetProperty("outputs", out var o) ? JournalValues.Read(o) as IReadOnlyDictionary<string, object?> : null;
                     break;
                 case "process-started":
-                    groups.Add(((int)(r.Body.Long("attempt") ?? 0), (int)(r.Body.Long("pgid") ?? 0)));
+                    var boot = r.Body.String("boot_id");
+                    var ticks = r.Body.Long("start_ticks");
+                    groups.Add(((int)(r.Body.Long("attempt") ?? 0), (int)(r.Body.Long("pgid") ?? 0),
+                        boot is not null && ticks is { } t ? new ProcessIdentity(boot, t) : null));
                     break;
             }
         }
@@ -193,7 +198,7 @@ public sealed class ResumePlan
         if (inFlight)
         {
             // Whatever it started may still be running: stop it before anything else happens.
-            _processGroups.AddRange(groups.Where(g => g.Attempt == attempt && g.Group > 0).Select(g => g.Group));
+            _processGroups.AddRange(groups.Where(g => g.Attempt == attempt && g.Group > 0).Select(g => (g.Group, g.Identity)));
         }
         var choice = InFlightChoice.Rerun;
         RunResume? callee = null;

@@ -129,6 +129,11 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             w.WriteString("state", state.Name);
             w.WriteNumber("attempt", attempt);
             w.WriteNumber("pgid", processGroup);
+            if (ProcessIdentity.Of(processGroup) is { } identity)
+            {
+                w.WriteString("boot_id", identity.BootId);
+                w.WriteNumber("start_ticks", identity.StartTicks);
+            }
         });
 
     public void AttemptEnded(string flow, CompiledState state, TimelineEntry entry, IReadOnlyDictionary<string, object?>? outputs) =>
