@@ -54,7 +54,17 @@ public static class LiveRun
 
         var redactor = RedactorFor(playbook, values, options);
         var now = options.Time.GetUtcNow();
-        var (runId, path, writer) = CreateJournal(options, now);
+        string runId, path;
+        JournalWriter writer;
+        try
+        {
+            (runId, path, writer) = CreateJournal(options, now);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing has run: a run without a journal could not be resumed, so it does not start.
+            return LiveRunOutcome.Refused([$"cannot create a journal in '{options.JournalDirectory}': {e.Message}"]);
+        }
         using var held = RunLock.TryAcquire(path);
         using var journal = new RunJournal(writer, redactor);
         var seed = Random.Shared.Next();

@@ -35,6 +35,21 @@ public class RunOutcomeTests
     }
 
     [Fact]
+    public void A_journal_that_cannot_be_created_stops_the_run_before_it_starts()
+    {
+        using var work = new RunWorkspace("needs-input");
+        // A file where the journal directory should be.
+        File.WriteAllText(Path.Combine(work.Directory, "blocked"), "");
+        work.Environment["PLAYBOOK_SECRET_API_TOKEN"] = "t";
+
+        var result = work.Cli("run", "needs-input.playbook", "--input", "account=acme", "--journal", "blocked/runs");
+
+        Assert.True(result.Exit == 2, result.ToString());
+        Assert.Contains("cannot create a journal in 'blocked/runs'", result.Err);
+        Assert.False(work.Exists("ran.txt"));
+    }
+
+    [Fact]
     public void A_missing_input_or_secret_is_refused_before_anything_starts()
     {
         using var work = new RunWorkspace("needs-input");
