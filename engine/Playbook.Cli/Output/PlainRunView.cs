@@ -20,10 +20,11 @@ internal class PlainRunView(TextWriter output, Redactor redactor, bool color) : 
 
     protected Redactor Redactor => redactor;
 
-    public virtual void Started(string runId, CompiledPlaybook playbook, string journalPath, bool resumed)
+    public virtual void Started(string runId, CompiledPlaybook playbook, string journalPath, IReadOnlyList<string>? resumedAfter)
     {
         Playbook = playbook;
-        Line($"run {runId}{(resumed ? " (resumed)" : "")}: {playbook.Name}, journal {journalPath}");
+        Line($"run {runId}{(resumedAfter is null ? "" : " (resumed)")}: {playbook.Name}, journal {journalPath}");
+        if (resumedAfter is { Count: > 0 }) Line("path so far: " + string.Join(" → ", resumedAfter));
     }
 
     public virtual void StateEntered(string flow, CompiledState state, TimeSpan at) =>

@@ -27,13 +27,14 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
     private CancellationTokenSource? _stop;
     private Task? _live;
 
-    public override void Started(string runId, CompiledPlaybook playbook, string journalPath, bool resumed)
+    public override void Started(string runId, CompiledPlaybook playbook, string journalPath, IReadOnlyList<string>? resumedAfter)
     {
         Playbook = playbook;
         _runId = runId;
         _watch.Start();
         // The run id first, on its own line, before the live view takes over the screen.
-        Line($"run {runId}{(resumed ? " (resumed)" : "")}: {playbook.Name}, journal {journalPath}");
+        Line($"run {runId}{(resumedAfter is null ? "" : " (resumed)")}: {playbook.Name}, journal {journalPath}");
+        if (resumedAfter is not null) _path.AddRange(resumedAfter);
         _stop = new CancellationTokenSource();
         var token = _stop.Token;
         _live = AnsiConsole.Live(Render()).AutoClear(true).StartAsync(async context =>

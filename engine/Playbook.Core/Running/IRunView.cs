@@ -8,7 +8,8 @@ namespace Playbook.Running;
 /// lines otherwise; tests capture it.</summary>
 public interface IRunView : IRunObserver
 {
-    void Started(string runId, CompiledPlaybook playbook, string journalPath, bool resumed);
+    /// <summary>The run starts, or (with <paramref name="resumedAfter"/>: the states it had entered) continues.</summary>
+    void Started(string runId, CompiledPlaybook playbook, string journalPath, IReadOnlyList<string>? resumedAfter);
 
     void Notify(string flow, CompiledState state, string message);
 

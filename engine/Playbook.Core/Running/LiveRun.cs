@@ -69,7 +69,7 @@ public static class LiveRun
         using var journal = new RunJournal(writer, redactor);
         var seed = Random.Shared.Next();
         journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), EffectiveInputs(playbook, values), seed, now);
-        options.View.Started(runId, playbook, path, resumed: false);
+        options.View.Started(runId, playbook, path, resumedAfter: null);
         var clock = new SystemRunClock(options.Time, now);
         return await DriveAsync(options, journal, runId, path, seed, redactor, clock, values, resume: null, cancellationToken).ConfigureAwait(false);
     }
@@ -127,7 +127,7 @@ public static class LiveRun
         var redactor = RedactorFor(playbook, values, options);
         using var journal = new RunJournal(JournalWriter.Continue(run.JournalPath, run.Contents.ValidLength, run.Contents.NextSeq, options.Time), redactor);
         journal.Resumed(run.Contents.Damage, plan.Decisions.Select(d => (d.Attempt.Flow, d.Attempt.State.Name, d.Attempt.Attempt, d.Choice)), stopped);
-        options.View.Started(run.RunId, playbook, run.JournalPath, resumed: true);
+        options.View.Started(run.RunId, playbook, run.JournalPath, resumedAfter: plan.Resume!.Path);
         if (run.Contents.Damage is { } cut) options.View.Say($"cut a torn record at the end of the journal ({cut.Reason})");
         foreach (var group in stopped) options.View.Say($"stopped process group {group}, left running by the run that stopped");
         var clock = new SystemRunClock(options.Time, run.StartedAt);

@@ -7,7 +7,7 @@ namespace Playbook.Running;
 /// for running playbooks from code, tests and benchmarks. The journal still records everything.</summary>
 public sealed class SilentRunView : IRunView
 {
-    public void Started(string runId, CompiledPlaybook playbook, string journalPath, bool resumed) { }
+    public void Started(string runId, CompiledPlaybook playbook, string journalPath, IReadOnlyList<string>? resumedAfter) { }
 
     public void StateEntered(string flow, CompiledState state, TimeSpan at) { }
 
