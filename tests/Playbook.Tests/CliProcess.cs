@@ -113,6 +113,6 @@ internal static class CliProcess
         return own;
     }
 
-    private static string DotnetHost() =>
+    internal static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }
