@@ -98,6 +98,29 @@ public class RunEndToEndTests
     }
 
     [Fact]
+    public void A_wait_polls_for_real_and_a_phase_budget_cuts_a_long_step()
+    {
+        using var work = new RunWorkspace("poll-and-phase");
+
+        var result = work.Run("poll-and-phase");
+
+        Assert.True(result.Exit == 1, result.ToString());
+        Assert.Contains("ended at 'cut' (failure)", result.Out);
+        var records = work.Records(result);
+        var polls = records.Where(r => Type(r) == "attempt-ended" && Str(r, "state") == "ready").Select(r => Str(r, "outcome")).ToList();
+        // The flag appears 0.5 s after the spawn and is probed every 100 ms: several misses, then a hit.
+        Assert.True(polls.Count >= 3, string.Join(", ", polls));
+        Assert.All(polls[..^1], p => Assert.Equal("not yet", p));
+        Assert.Equal("ok", polls[^1]);
+        // The 1 s phase budget, not the step's 20 s timeout nor its 30 s sleep, ends the slow step.
+        var slow = records.Single(r => Type(r) == "attempt-ended" && Str(r, "state") == "slow");
+        Assert.Equal("deadline", Str(slow, "outcome"));
+        var took = slow.GetProperty("duration_ms").GetDouble();
+        Assert.InRange(took, 900, 5_000);
+        Assert.False(work.Exists("late.txt"));
+    }
+
+    [Fact]
     public async Task A_timeout_stops_the_command_and_its_background_children()
     {
         using var work = new RunWorkspace("timeout-kill");
