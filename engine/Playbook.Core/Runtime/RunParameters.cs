@@ -92,7 +92,8 @@ public static class RunParameters
         }
     }
 
-    private static string Describe(string type) => type switch
+    /// <summary>What a value of an input type looks like, for messages ("a whole number").</summary>
+    internal static string Describe(string type) => type switch
     {
         "int" => "a whole number",
         "number" => "a number",

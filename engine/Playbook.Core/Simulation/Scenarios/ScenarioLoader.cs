@@ -306,7 +306,7 @@ internal sealed partial class ScenarioLoader
                 if (!RunParameters.TryConvert(input.Type.Text, RunScope.Display(value), out _))
                 {
                     _bag.Report(DiagnosticCatalog.ScenarioInvalidInput, SpanOf(valueNode),
-                        $"input '{key}' is {input.Type.Text}: '{RunScope.Display(value)}' is not {Describe(input.Type.Text)}");
+                        $"input '{key}' is {input.Type.Text}: '{RunScope.Display(value)}' is not {RunParameters.Describe(input.Type.Text)}");
                     continue;
                 }
                 given[key] = value;
@@ -327,15 +327,6 @@ internal sealed partial class ScenarioLoader
             _bag.Report(DiagnosticCatalog.ScenarioInvalidInput, inputs is { } ip2 ? SpanOf(ip2.Key) : scenarioSpan, string.Join("; ", errors));
         return values;
     }
-
-    private static string Describe(string type) => type switch
-    {
-        "int" => "a whole number",
-        "number" => "a number",
-        "bool" => "true or false",
-        "duration" => "a duration like 30s or 5m",
-        _ => "text",
-    };
 
     // ---- steps and answers --------------------------------------------------------------------------
 
