@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Jint;
 using Playbook.Compiling;
-using Playbook.Runtime;
+using Playbook.EngineCore;
 
 namespace Playbook.Benchmarks;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Playbook.Compiling;
-using Playbook.Runtime;
-using Playbook.Running;
+using Playbook.EngineCore;
+using Playbook.LiveRuns;
 using Playbook.Simulation;
 
 namespace Playbook.Benchmarks;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Playbook.Compiling;
-using Playbook.Runtime;
+using Playbook.EngineCore;
 using Playbook.Simulation;
 
 namespace Playbook.Benchmarks;

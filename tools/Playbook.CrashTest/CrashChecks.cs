@@ -1,5 +1,5 @@
 using Playbook.Journal;
-using Playbook.Running;
+using Playbook.LiveRuns;
 
 namespace Playbook.CrashTest;
 

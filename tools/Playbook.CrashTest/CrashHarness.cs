@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Playbook.Running;
+using Playbook.LiveRuns;
 
 namespace Playbook.CrashTest;
 

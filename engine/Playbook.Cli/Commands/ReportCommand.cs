@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Playbook.Reporting;
-using Playbook.Running;
+using Playbook.LiveRuns;
 
 namespace Playbook.Cli.Commands;
 

@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Playbook.Cli.Output;
 using Playbook.Reporting;
-using Playbook.Runtime;
-using Playbook.Running;
-using Playbook.Running.Actions;
+using Playbook.EngineCore;
+using Playbook.LiveRuns;
+using Playbook.LiveRuns.Actions;
 using Spectre.Console;
 
 namespace Playbook.Cli.Commands;

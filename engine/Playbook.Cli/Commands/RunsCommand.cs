@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Playbook.Cli.Output;
-using Playbook.Running;
+using Playbook.LiveRuns;
 using Playbook.Text;
 
 namespace Playbook.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Playbook.Cli.Output;
 using Playbook.Compiling;
-using Playbook.Runtime;
+using Playbook.EngineCore;
 using Playbook.Semantics;
 using Playbook.Simulation;
 using Playbook.Text;

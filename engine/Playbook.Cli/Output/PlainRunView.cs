@@ -1,8 +1,8 @@
 using System.Globalization;
 using Playbook.Compiling;
-using Playbook.Runtime;
-using Playbook.Running;
-using Playbook.Running.Actions;
+using Playbook.EngineCore;
+using Playbook.LiveRuns;
+using Playbook.LiveRuns.Actions;
 using Playbook.Text;
 
 namespace Playbook.Cli.Output;

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Text;
 using System.Text.Json;
 using Playbook.Compiling;
-using Playbook.Runtime;
+using Playbook.EngineCore;
 using Playbook.Simulation;
 using Playbook.Text;
 using Playbook.Timing;

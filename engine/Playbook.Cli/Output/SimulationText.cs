@@ -1,6 +1,6 @@
 using System.Globalization;
 using Playbook.Compiling;
-using Playbook.Runtime;
+using Playbook.EngineCore;
 using Playbook.Simulation;
 using Playbook.Text;
 

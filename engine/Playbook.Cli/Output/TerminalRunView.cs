@@ -1,7 +1,7 @@
 using Playbook.Compiling;
-using Playbook.Runtime;
-using Playbook.Running;
-using Playbook.Running.Actions;
+using Playbook.EngineCore;
+using Playbook.LiveRuns;
+using Playbook.LiveRuns.Actions;
 using Playbook.Text;
 using Spectre.Console;
 using Spectre.Console.Rendering;

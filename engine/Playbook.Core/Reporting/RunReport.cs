@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
-using Playbook.Running;
-using Playbook.Runtime;
+using Playbook.LiveRuns;
+using Playbook.EngineCore;
 using Playbook.Text;
 using Scriban;
 using Scriban.Runtime;

@@ -1,5 +1,5 @@
 using Playbook.Compiling;
-using Playbook.Runtime;
+using Playbook.EngineCore;
 
 namespace Playbook.Simulation;
 

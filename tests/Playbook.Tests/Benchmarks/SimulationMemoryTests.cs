@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Playbook.Compiling;
-using Playbook.Runtime;
+using Playbook.EngineCore;
 using Playbook.Simulation;
 using Xunit;
 using Xunit.Abstractions;

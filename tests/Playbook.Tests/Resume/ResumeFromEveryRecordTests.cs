@@ -1,7 +1,7 @@
 using Playbook.Compiling;
 using Playbook.Journal;
-using Playbook.Runtime;
-using Playbook.Running;
+using Playbook.EngineCore;
+using Playbook.LiveRuns;
 using Xunit;
 
 namespace Playbook.Tests.Resume;

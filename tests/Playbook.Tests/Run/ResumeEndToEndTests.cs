@@ -130,7 +130,7 @@ public class ResumeEndToEndTests
         // What the killed run left running was stopped first.
         var resumed = Records(journal).Single(r => Type(r) == "run-resumed");
         Assert.Contains(group, resumed.GetProperty("stopped_process_groups").EnumerateArray().Select(g => g.GetInt32()));
-        Assert.False(Playbook.Running.Actions.ProcessGroups.IsAlive(group), $"process group {group} still runs");
+        Assert.False(Playbook.LiveRuns.Actions.ProcessGroups.IsAlive(group), $"process group {group} still runs");
         var decision = Assert.Single(resumed.GetProperty("in_flight").EnumerateArray());
         Assert.Equal(("second", "skip"), (Str(decision, "state"), Str(decision, "choice")));
     }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Playbook.Tests.Running;
+using Playbook.Tests.LiveRuns;
 using Xunit;
 using static Playbook.Tests.RealRuns.RunWorkspace;
 

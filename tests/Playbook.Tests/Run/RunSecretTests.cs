@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Playbook.Tests.Running;
+using Playbook.Tests.LiveRuns;
 using Xunit;
 using static Playbook.Tests.RealRuns.RunWorkspace;
 

@@ -119,7 +119,7 @@ internal sealed partial class RunWorkspace : IDisposable
         if (!System.IO.Directory.Exists(JournalDirectory)) return;
         foreach (var path in System.IO.Directory.GetFiles(JournalDirectory, "*.journal"))
             foreach (var group in ProcessGroupsOf(path).Where(g => g > 1))
-                if (Playbook.Running.Actions.ProcessGroups.IsAlive(group)) SendSignal(-group, 9);
+                if (Playbook.LiveRuns.Actions.ProcessGroups.IsAlive(group)) SendSignal(-group, 9);
     }
 
     public void Dispose()

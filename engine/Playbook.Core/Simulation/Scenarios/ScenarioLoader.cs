@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Playbook.Compiling;
 using Playbook.Diagnostics;
 using Playbook.Expressions;
-using Playbook.Runtime;
+using Playbook.EngineCore;
 using Playbook.Semantics;
 using Playbook.Syntax;
 using Playbook.Text;

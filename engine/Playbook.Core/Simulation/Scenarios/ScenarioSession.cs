@@ -1,6 +1,6 @@
 using Playbook.Compiling;
 using Playbook.Diagnostics;
-using Playbook.Runtime;
+using Playbook.EngineCore;
 
 namespace Playbook.Simulation.Scenarios;
 

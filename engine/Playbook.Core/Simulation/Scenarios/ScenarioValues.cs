@@ -2,7 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Playbook.Runtime;
+using Playbook.EngineCore;
 
 namespace Playbook.Simulation.Scenarios;
 

@@ -1,0 +1,32 @@
+using Playbook.Compiling;
+using Playbook.Syntax;
+
+namespace Playbook.EngineCore;
+
+/// <summary>Sends each expression to its language's runtime: Jint for JavaScript, the playbook's
+/// compiled C# delegates for C#. One per engine instance.</summary>
+public sealed class ExpressionRuntime : IExpressionRuntime
+{
+    private readonly CompiledPlaybook _playbook;
+    private readonly JavaScriptRuntime _javaScript;
+    private readonly CSharpRuntime? _csharp;
+
+    public ExpressionRuntime(CompiledPlaybook playbook, JavaScriptRuntime? javaScript = null)
+    {
+        _playbook = playbook;
+        _javaScript = javaScript ?? new JavaScriptRuntime();
+        _csharp = playbook.Expressions.Any(e => (e.Language ?? playbook.DefaultLanguage) == ExpressionLanguage.CSharp)
+            ? CSharpRuntime.For(playbook)
+            : null;
+    }
+
+    public object? Evaluate(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs) =>
+        expression.Language == ExpressionLanguage.CSharp
+            ? _csharp!.Evaluate(expression, scope, outputs)
+            : _javaScript.Evaluate(expression, scope, outputs, _playbook);
+
+    public bool Test(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs) =>
+        expression.Language == ExpressionLanguage.CSharp
+            ? CSharpRuntime.Truthy(_csharp!.Evaluate(expression, scope, outputs))
+            : _javaScript.Test(expression, scope, outputs, _playbook);
+}

@@ -1,0 +1,39 @@
+using Playbook.Compiling;
+
+namespace Playbook.EngineCore;
+
+/// <summary>Asks for one attempt of a state's action. The runner spends the attempt's time on
+/// <see cref="Clock"/> and never more than <see cref="Limit"/> (the step's timeout or what is left of
+/// its phase budget): an attempt that would take longer comes back as <c>timeout</c> after exactly the limit.</summary>
+public sealed record AttemptRequest(CompiledPlaybook Playbook, CompiledState State, int Attempt, TimeSpan? Limit, RunClock Clock, RunScope Scope, string? Branch)
+{
+    /// <summary>For a call resumed in flight: where the called playbook stood.</summary>
+    public RunResume? CalleeResume { get; init; }
+}
+
+/// <summary>What an attempt produced: its outcome (<c>ok</c>, <c>fail</c> or <c>timeout</c>), the
+/// action's result values (<c>stdout</c>, <c>exit_code</c>, <c>response</c>…), and captured values given
+/// directly (a scenario may set captures without outputs).</summary>
+public sealed record AttemptResult(string Outcome, IReadOnlyDictionary<string, object?>? Outputs = null, IReadOnlyDictionary<string, object?>? Captures = null, string? Message = null)
+{
+    public static AttemptResult Ok { get; } = new("ok");
+}
+
+public sealed record ManualRequest(CompiledState State, string Prompt, TimeSpan? Timeout, RunClock Clock)
+{
+    public string? Branch { get; init; }
+}
+
+/// <summary>An answer to a manual step: <c>approve</c>, <c>reject</c> or <c>timeout</c>, and who gave it.</summary>
+public sealed record ManualAnswer(string Outcome, string? Who = null);
+
+/// <summary>Performs actions: the simulator answers from scenarios and hints, a real run from the world.</summary>
+public interface IActionRunner
+{
+    ValueTask<AttemptResult> RunAsync(AttemptRequest request, CancellationToken cancellationToken);
+
+    ValueTask<ManualAnswer> AskAsync(ManualRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Runs a called playbook to its end.</summary>
+    ValueTask<RunResult> CallAsync(AttemptRequest request, CancellationToken cancellationToken);
+}

@@ -1,0 +1,26 @@
+using Playbook.Compiling;
+
+namespace Playbook.EngineCore;
+
+/// <summary>Hears every event of a run as it happens, in order within each flow: a real run journals
+/// them (crash-safe, before the next action starts) and shows them; a dry run has no observer.
+/// <paramref name="flow"/> names where the event happened: "" for the main flow, a branch name for a
+/// parallel branch (branch names are unique in a playbook); a called playbook's observer prefixes its own.
+/// Called from concurrent branches at once in a real run: implementations must be thread-safe.</summary>
+public interface IRunObserver
+{
+    void StateEntered(string flow, CompiledState state, TimeSpan at);
+
+    /// <summary>An attempt is about to start: on disk before the action runs (the intent).</summary>
+    void AttemptStarting(string flow, CompiledState state, int attempt, TimeSpan at);
+
+    /// <summary>An attempt finished (its completion), with the result its guards will read.</summary>
+    void AttemptEnded(string flow, CompiledState state, TimelineEntry entry, IReadOnlyDictionary<string, object?>? outputs);
+
+    void Captured(string flow, CompiledState state, string name, object? value);
+
+    void Moved(string flow, CompiledState from, CompiledTransition transition, TimeSpan at);
+
+    /// <summary>A branch of a parallel finished (<c>ok</c>, <c>fail</c>, or <c>cancelled</c> once the join was decided).</summary>
+    void BranchEnded(string flow, CompiledState parallel, string branch, string outcome, TimeSpan at);
+}

@@ -1,0 +1,329 @@
+using Playbook.Compiling;
+using Playbook.Semantics;
+using Playbook.Text;
+
+namespace Playbook.EngineCore;
+
+/// <summary>The engine core: drives a compiled playbook through its state machine, one state at a
+/// time, asking an <see cref="IActionRunner"/> for each attempt. Retries and backoff (jitter from the
+/// engine's seeded random source), timeouts, waits, polling, phase deadlines and parallel joins live
+/// here and go through one <see cref="RunClock"/>; simulation and real runs differ only in the runner
+/// and the clock. On a virtual clock the branches of a parallel run one after the other, each on its own
+/// forked clock; on a real clock they run at once. An engine runs one run at a time: use one per thread,
+/// and reuse it for many runs.</summary>
+public sealed partial class PlaybookEngine
+{
+    /// <summary>A run that takes more transitions than this is stopped as aborted: it is looping.</summary>
+    public const int MaxTransitions = 10_000;
+
+    private readonly CompiledPlaybook _playbook;
+    private readonly IActionRunner _runner;
+    private readonly RunScope _scope;
+    private readonly MachineDriver _machine;
+    private readonly Dictionary<CompiledBranch, MachineDriver> _branchMachines = new();
+    private Random _random;
+    // Set for a run on a real clock, whose branches run concurrently: engine state shared between
+    // branches (the random source, the branch machines) is locked on it.
+    private object? _sync;
+
+    public PlaybookEngine(CompiledPlaybook playbook, IActionRunner runner, Random? random = null)
+    {
+        _playbook = playbook;
+        _runner = runner;
+        _random = random ?? new Random(0);
+        _scope = new RunScope(new ExpressionRuntime(playbook));
+        _machine = new MachineDriver(playbook, playbook.States.Where(s => !s.InBranch));
+    }
+
+    public CompiledPlaybook Playbook => _playbook;
+
+    /// <summary>The random source for jitter (and for the runner, if it shares it). Monte Carlo reseeds it per run.</summary>
+    public Random Random
+    {
+        get => _random;
+        set => _random = value;
+    }
+
+    public MachineDriver Machine => _machine;
+
+    /// <summary>Hears every event of a run (a real run journals them); null in a dry run.</summary>
+    public IRunObserver? Observer { get; set; }
+
+    /// <summary>Runs the playbook from its start to an end (or until it aborts).</summary>
+    public ValueTask<RunResult> RunAsync(RunClock clock, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken = default) =>
+        RunCoreAsync(clock, parameters, null, cancellationToken);
+
+    /// <summary>Continues a stopped run from where its journal says it stood. <paramref name="parameters"/>
+    /// are its inputs and secrets; the captures it had made come with <paramref name="resume"/>.</summary>
+    public ValueTask<RunResult> ResumeAsync(RunClock clock, IReadOnlyDictionary<string, object?> parameters, RunResume resume, CancellationToken cancellationToken = default) =>
+        RunCoreAsync(clock, parameters, resume, cancellationToken);
+
+    private async ValueTask<RunResult> RunCoreAsync(RunClock clock, IReadOnlyDictionary<string, object?> parameters, RunResume? resume, CancellationToken cancellationToken)
+    {
+        _sync = clock.IsRealTime ? new object() : null;
+        _scope.Sync = _sync;
+        _scope.Clear();
+        // Every capture exists from the start, as null until a step sets it: a guard that reads a capture
+        // of a step that did not run (or ran without output, in a dry run) sees null, not an error.
+        foreach (var name in _playbook.CaptureNames) _scope.Set(name, null);
+        foreach (var (name, value) in parameters) _scope.Set(name, value);
+        foreach (var let in _playbook.Lets)
+        {
+            try
+            {
+                _scope.Set(let.Name, let.Value switch
+                {
+                    CompiledExpression e => _scope.Evaluate(e),
+                    CompiledTemplate t => _scope.Render(t),
+                    var v => v,
+                });
+            }
+            catch (ExpressionFailedException e)
+            {
+                return new RunResult(null, RunStatus.Aborted, Array.Empty<string>(), Array.Empty<TimelineEntry>(), TimeSpan.Zero,
+                    _scope.Captures, new Dictionary<string, int>(), $"{Where(e.Expression)}: let '{let.Name}' failed: {e.Message}");
+            }
+        }
+        var run = new Run(clock, _sync);
+        var start = _playbook.Start;
+        if (resume is not null)
+        {
+            foreach (var (name, value) in resume.Captures) _scope.Capture(name, value);
+            run.Restore(resume);
+            start = resume.Main.State;
+        }
+        _machine.Reset(start);
+        var flow = await RunStatesAsync(start, run, clock, branch: null, _machine, cancellationToken, resume?.Main).ConfigureAwait(false);
+        var timeline = TimelineEntry.InOrder(run.Timeline);
+        return new RunResult(
+            flow.End?.Name,
+            flow.End is null ? RunStatus.Aborted : flow.End.Success ? RunStatus.Success : RunStatus.Failure,
+            run.Path,
+            timeline,
+            clock.Elapsed,
+            _scope.Captures,
+            run.Attempts,
+            flow.Reason) { Taken = run.Taken };
+    }
+
+    /// <summary>The values the last run's expressions read (inputs, secrets, lets, captures).</summary>
+    public RunScope Scope => _scope;
+
+    /// <summary>What a run has done so far. On a real clock several branches add to it at once, so every
+    /// change goes through a method that locks then.</summary>
+    private sealed class Run(RunClock clock, object? sync)
+    {
+        private int _transitions;
+
+        public RunClock Clock { get; } = clock;
+        // Sized for a typical run, so a Monte Carlo loop does not regrow them every time.
+        public List<string> Path { get; } = new(32);
+        public List<TimelineEntry> Timeline { get; } = new(32);
+        public Dictionary<string, int> Attempts { get; } = new(32, StringComparer.Ordinal);
+        public List<(string From, int Index)> Taken { get; } = new(32);
+
+        /// <summary>Counts a transition; true when the run has taken too many.</summary>
+        public bool Step()
+        {
+            if (sync is null) return ++_transitions > MaxTransitions;
+            return Interlocked.Increment(ref _transitions) > MaxTransitions;
+        }
+
+        public void Enter(string state)
+        {
+            if (sync is null) Path.Add(state);
+            else lock (sync) Path.Add(state);
+        }
+
+        public void Add(TimelineEntry entry)
+        {
+            if (sync is null) Timeline.Add(entry);
+            else lock (sync) Timeline.Add(entry);
+        }
+
+        public void SetAttempt(string state, int attempt)
+        {
+            if (sync is null) Attempts[state] = attempt;
+            else lock (sync) Attempts[state] = attempt;
+        }
+
+        public void Took(string from, int index)
+        {
+            if (sync is null) Taken.Add((from, index));
+            else lock (sync) Taken.Add((from, index));
+        }
+
+        public void Restore(RunResume resume)
+        {
+            Path.AddRange(resume.Path);
+            Timeline.AddRange(resume.Timeline);
+            foreach (var (name, n) in resume.Attempts) Attempts[name] = n;
+            Taken.AddRange(resume.Taken);
+            _transitions = resume.Taken.Count;
+        }
+    }
+
+    /// <summary>How a sequence of states finished: at an end state, by leaving a branch with an outcome, or aborted.</summary>
+    private readonly record struct Flow(CompiledState? End, string? BranchOutcome, string? Reason)
+    {
+        public static Flow Aborted(string reason) => new(null, null, reason);
+    }
+
+    /// <summary>The result of one state: its outcome, or that its phase's deadline passed, or the decide's choice.</summary>
+    private readonly record struct StepOutcome(string Outcome, bool DeadlineHit = false, CompiledTransition? Chosen = null, string? AbortReason = null,
+        IReadOnlyDictionary<string, object?>? Outputs = null);
+
+    private async ValueTask<Flow> RunStatesAsync(CompiledState start, Run run, RunClock clock, string? branch, MachineDriver machine, CancellationToken ct,
+        FlowResume? resume = null)
+    {
+        var state = start;
+        CompiledState? phase = null;
+        TimeSpan? deadline = null;
+        var flowName = branch ?? "";
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (resume is null && run.Step())
+                return Flow.Aborted($"the run took more than {MaxTransitions} transitions: it is looping (last state '{state.Name}')");
+            if (state.Phase != phase)
+            {
+                phase = state.Phase;
+                // A resumed flow keeps the deadline its phase had: the time it was down counts.
+                var enteredAt = resume?.PhaseEnteredAt ?? clock.Elapsed;
+                deadline = phase?.Budget is { } budget ? enteredAt + budget : null;
+            }
+            if (resume is not { Entered: true })
+            {
+                run.Enter(state.Name);
+                Observer?.StateEntered(flowName, state, clock.Elapsed);
+                if (resume is not null) resume = null;
+            }
+            if (state.Kind == StateKind.End) return new Flow(state, null, null);
+
+            var result = await ExecuteAsync(state, run, clock, branch, deadline, ct, resume).ConfigureAwait(false);
+            resume = null;
+            if (result.AbortReason is not null) return Flow.Aborted(result.AbortReason);
+
+            CompiledState from;
+            CompiledTransition? transition;
+            if (result.DeadlineHit)
+            {
+                from = phase!;
+                transition = Choose(phase!.TransitionsFor("timeout"), null, out var why);
+                if (why is not null) return Flow.Aborted(why);
+                if (transition is null)
+                    return Flow.Aborted($"phase '{phase.Name}' ran out of its {DurationText.Format(phase.Budget!.Value)} budget in '{state.Name}' and has no 'on timeout'");
+            }
+            else
+            {
+                from = state;
+                if (state.Kind == StateKind.Decide)
+                {
+                    transition = result.Chosen;
+                }
+                else
+                {
+                    // 'on … when' guards read the result of the state's last attempt.
+                    transition = Choose(state.TransitionsFor(result.Outcome), result.Outputs, out var why);
+                    if (why is not null) return Flow.Aborted(why);
+                }
+                if (transition is null)
+                {
+                    if (branch is not null) return new Flow(null, result.Outcome, null);
+                    return Flow.Aborted(state.Kind == StateKind.Decide
+                        ? $"decide '{state.Name}': no guard held and it has no 'else'"
+                        : $"{state.Symbol.KindName} '{state.Name}' ended '{result.Outcome}' and has no transition for it");
+                }
+            }
+            await machine.MoveAsync(from, transition).ConfigureAwait(false);
+            run.Took(from.Name, transition.Index);
+            Observer?.Moved(flowName, from, transition, clock.Elapsed);
+            state = transition.Target!;
+        }
+    }
+
+    /// <summary>The first transition whose guard holds. A guard that fails to evaluate stops the run
+    /// with a message pointing at the guard.</summary>
+    private CompiledTransition? Choose(IReadOnlyList<CompiledTransition> transitions, IReadOnlyDictionary<string, object?>? outputs, out string? failure)
+    {
+        failure = null;
+        for (var i = 0; i < transitions.Count; i++) // not foreach: the interface's enumerator would be boxed
+        {
+            var t = transitions[i];
+            if (t.Guard is null) return t;
+            try
+            {
+                if (_scope.Test(t.Guard, outputs)) return t;
+            }
+            catch (ExpressionFailedException e)
+            {
+                failure = $"{Where(e.Expression)}: the guard `{e.Expression.Code}` failed: {e.Message}";
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private string Where(CompiledExpression expression)
+    {
+        var p = _playbook.Model.Source.GetPosition(expression.Syntax.CodeSpan.Start);
+        return $"{_playbook.Path}:{p.Line}:{p.Column}";
+    }
+
+    private static TimeSpan? Remaining(RunClock clock, TimeSpan? deadline) => deadline is { } d ? d - clock.Elapsed : null;
+
+    private static TimeSpan? Min(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    private static TimeSpan NotNegative(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : t;
+
+    /// <summary>Adds a timeline entry and tells the observer: the completion record of an attempt.</summary>
+    private void Record(Run run, CompiledState state, TimelineEntry entry, IReadOnlyDictionary<string, object?>? outputs = null)
+    {
+        run.Add(entry);
+        Observer?.AttemptEnded(entry.Branch ?? "", state, entry, outputs);
+    }
+
+    private void Capture(CompiledState state, string? branch, string name, object? value)
+    {
+        _scope.Capture(name, value);
+        Observer?.Captured(branch ?? "", state, name, value);
+    }
+
+    private TimeSpan WaitBefore(CompiledState state, int attempt)
+    {
+        if (_sync is null) return state.Retry.WaitBefore(attempt, _random);
+        lock (_sync) return state.Retry.WaitBefore(attempt, _random);
+    }
+
+    private ValueTask<StepOutcome> ExecuteAsync(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan? deadline, CancellationToken ct, FlowResume? resume) =>
+        state.Kind switch
+        {
+            StateKind.Step => StepAsync(state, run, clock, branch, deadline, ct, resume),
+            StateKind.Decide => ValueTask.FromResult(Decide(state, run, clock, branch)),
+            StateKind.Wait => state.Until is null ? PauseAsync(state, run, clock, branch, deadline, ct, resume) : PollAsync(state, run, clock, branch, deadline, ct, resume),
+            StateKind.Manual => ManualAsync(state, run, clock, branch, deadline, ct, resume),
+            StateKind.Parallel => clock.IsRealTime ? ParallelAtOnceAsync(state, run, clock, deadline, ct, resume) : ParallelAsync(state, run, clock, deadline, ct),
+            _ => ValueTask.FromResult(new StepOutcome("ok")),
+        };
+
+    /// <summary>A resumed state whose journal already has its result: that result, not a second go.</summary>
+    private static StepOutcome? Finished(FlowResume? resume) => resume?.LastOutcome switch
+    {
+        null => null,
+        "deadline" => new StepOutcome("timeout", DeadlineHit: true),
+        var outcome => new StepOutcome(outcome, Outputs: resume.LastOutputs),
+    };
+
+    private string SafeRender(CompiledTemplate? template)
+    {
+        try
+        {
+            return _scope.Render(template);
+        }
+        catch (ExpressionFailedException e)
+        {
+            return $"(could not render: {e.Message})";
+        }
+    }
+
+}

@@ -1,0 +1,51 @@
+using Playbook.Text;
+
+namespace Playbook.EngineCore;
+
+public enum RunStatus
+{
+    Success,
+    Failure,
+    Aborted,
+}
+
+/// <summary>One attempt of one state, as it happened on the run's clock.</summary>
+public sealed record TimelineEntry(TimeSpan At, string State, int Attempt, string Outcome, TimeSpan Duration, string? Branch = null, string? Note = null)
+{
+    /// <summary>The entries ordered by <see cref="At"/>, stably (as OrderBy): the list itself when it already is
+    /// (only parallel branches, each on its own clock, write out of order), so most runs sort nothing.</summary>
+    internal static List<TimelineEntry> InOrder(List<TimelineEntry> entries)
+    {
+        for (var i = 1; i < entries.Count; i++)
+        {
+            if (entries[i].At < entries[i - 1].At) return entries.OrderBy(t => t.At).ToList();
+        }
+        return entries;
+    }
+}
+
+/// <summary>How a run ended: the end state (null when aborted), the states entered in order, every
+/// attempt, the captured values and the time it took on its clock.</summary>
+public sealed record RunResult(
+    string? End,
+    RunStatus Status,
+    IReadOnlyList<string> Path,
+    IReadOnlyList<TimelineEntry> Timeline,
+    TimeSpan Elapsed,
+    IReadOnlyDictionary<string, object?> Captures,
+    IReadOnlyDictionary<string, int> Attempts,
+    string? Reason)
+{
+    /// <summary>Every transition taken, as (state it left, index of the transition in that state's
+    /// declaration order; for a phase deadline, the phase). Scenario coverage reads this.</summary>
+    public IReadOnlyList<(string From, int Index)> Taken { get; init; } = Array.Empty<(string, int)>();
+
+    public string StatusText => Status switch
+    {
+        RunStatus.Success => "success",
+        RunStatus.Failure => "failure",
+        _ => "aborted",
+    };
+
+    public string ElapsedText => DurationText.Format(Elapsed);
+}

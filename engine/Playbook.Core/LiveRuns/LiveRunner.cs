@@ -1,0 +1,217 @@
+using Playbook.Compiling;
+using Playbook.EngineCore;
+using Playbook.LiveRuns.Actions;
+
+namespace Playbook.LiveRuns;
+
+/// <summary>What every part of a real run shares: the world it acts on and the people it talks to.</summary>
+public sealed class LiveContext
+{
+    public required string RunId { get; init; }
+
+    public required IRunView View { get; init; }
+
+    public required Redactor Redactor { get; init; }
+
+    public required HttpClient Http { get; init; }
+
+    public required Func<CompiledPlaybook, string, CompiledPlaybook?> ResolveCallee { get; init; }
+
+    /// <summary>Reads secret NAME (from PLAYBOOK_SECRET_NAME); null when it is not set.</summary>
+    public required Func<string, string?> Secret { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
+
+    /// <summary>Answers given on the command line, by manual step name (approve or reject).</summary>
+    public IReadOnlyDictionary<string, string> Answers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Where notify also POSTs its message as JSON (PLAYBOOK_NOTIFY_URL), if anywhere.</summary>
+    public string? NotifyUrl { get; init; }
+}
+
+/// <summary>The action runner of a real run: <c>shell</c> through bash (every hole quoted, secrets in the
+/// environment, the process group journaled and killed on timeout), <c>http</c> through HttpClient,
+/// <c>script</c> by evaluating it, <c>notify</c> to the terminal, the journal and a webhook, <c>call</c>
+/// by running the called playbook in the same journal. Manual steps are answered from --answer, then
+/// on the terminal, else they wait for their timeout.</summary>
+public sealed class LiveRunner : IActionRunner
+{
+    private readonly LiveContext _context;
+    private readonly JournalScope _journal;
+    private readonly IReadOnlyDictionary<string, string> _secrets;
+
+    public LiveRunner(LiveContext context, JournalScope journal, CompiledPlaybook playbook)
+    {
+        _context = context;
+        _journal = journal;
+        _secrets = playbook.Model.Secrets.Select(s => s.Name.Text)
+            .ToDictionary(n => n, n => context.Secret(n) ?? "", StringComparer.Ordinal);
+    }
+
+    public async ValueTask<AttemptResult> RunAsync(AttemptRequest request, CancellationToken cancellationToken)
+    {
+        var action = request.State.Action;
+        try
+        {
+            return action?.Syntax switch
+            {
+                null => AttemptResult.Ok,
+                Syntax.ShellActionSyntax => await ShellAsync(request, action, cancellationToken).ConfigureAwait(false),
+                Syntax.HttpActionSyntax http => await HttpAsync(request, action, http, cancellationToken).ConfigureAwait(false),
+                Syntax.ScriptActionSyntax => Script(request, action),
+                Syntax.NotifyActionSyntax => await NotifyAsync(request, action, cancellationToken).ConfigureAwait(false),
+                _ => new AttemptResult("fail", Message: $"'{action.Kind}' cannot run here"),
+            };
+        }
+        catch (ExpressionFailedException e)
+        {
+            return new AttemptResult("fail", Message: Redact($"{Where(request.Playbook, e.Expression)}: `{e.Expression.Code}` failed: {e.Message}"));
+        }
+    }
+
+    private string Redact(string text) => _context.Redactor.Redact(text);
+
+    private static string Where(CompiledPlaybook playbook, CompiledExpression expression)
+    {
+        var p = playbook.Model.Source.GetPosition(expression.Syntax.CodeSpan.Start);
+        return $"{playbook.Path}:{p.Line}:{p.Column}";
+    }
+
+    private async Task<AttemptResult> ShellAsync(AttemptRequest request, ActionSpec action, CancellationToken ct)
+    {
+        var script = ShellScript.Render(action.Command!, request.Scope, null, _secrets);
+        var flow = request.Branch ?? "";
+        var result = await ShellRunner.RunAsync(script, _context.WorkingDirectory, request.Limit,
+            group => _journal.ProcessStarted(flow, request.State, request.Attempt, group), ct).ConfigureAwait(false);
+        var outputs = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["stdout"] = result.Stdout,
+            ["stderr"] = result.Stderr,
+            ["exit_code"] = (long)result.ExitCode,
+        };
+        if (result.TimedOut) return new AttemptResult("timeout", outputs, Message: "timed out: its process group was stopped");
+        if (result.ExitCode == 0) return new AttemptResult("ok", outputs, Message: result.OutputTruncated ? "output cut at 1 MiB" : null);
+        var firstLine = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        return new AttemptResult("fail", outputs, Message: Redact(firstLine is null ? $"exit code {result.ExitCode}" : $"exit code {result.ExitCode}: {Shorten(firstLine)}"));
+    }
+
+    private async Task<AttemptResult> HttpAsync(AttemptRequest request, ActionSpec action, Syntax.HttpActionSyntax syntax, CancellationToken ct)
+    {
+        var scope = request.Scope;
+        var url = scope.Render(action.Url);
+        var body = action.Body is null ? null : scope.Render(action.Body);
+        var headers = action.Headers.Select(h => scope.Render(h)).ToList();
+        var result = await new HttpAction(_context.Http).SendAsync(syntax.Method.Text.ToUpperInvariant(), url, body, headers, request.Limit, ct).ConfigureAwait(false);
+        if (result.TimedOut) return new AttemptResult("timeout", result.ToOutputs(), Message: "timed out");
+        if (result.Error is not null) return new AttemptResult("fail", Message: Redact(result.Error));
+        var outputs = result.ToOutputs();
+        return result.Status < 400
+            ? new AttemptResult("ok", outputs, Message: $"HTTP {result.Status}")
+            : new AttemptResult("fail", outputs, Message: $"HTTP {result.Status}");
+    }
+
+    private static AttemptResult Script(AttemptRequest request, ActionSpec action) =>
+        new("ok", new Dictionary<string, object?>(StringComparer.Ordinal) { ["result"] = request.Scope.Evaluate(action.Script!) });
+
+    private async Task<AttemptResult> NotifyAsync(AttemptRequest request, ActionSpec action, CancellationToken ct)
+    {
+        var message = Redact(request.Scope.Render(action.Message));
+        var flow = request.Branch ?? "";
+        _context.View.Notify(_journal.Flow(flow), request.State, message);
+        string? delivery = null;
+        if (!string.IsNullOrEmpty(_context.NotifyUrl))
+        {
+            var payload = new Dictionary<string, object?>
+            {
+                ["run"] = _context.RunId,
+                ["playbook"] = request.Playbook.Name,
+                ["state"] = request.State.Name,
+                ["message"] = message,
+                ["at"] = request.Clock.Now.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            };
+            delivery = await NotifyPoster.PostAsync(_context.Http, _context.NotifyUrl, payload, ct).ConfigureAwait(false);
+        }
+        _journal.Notified(flow, request.State, message, delivery);
+        return delivery is null ? AttemptResult.Ok : new AttemptResult("fail", Message: Redact("the notification was not delivered: " + delivery));
+    }
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+
+    public async ValueTask<ManualAnswer> AskAsync(ManualRequest request, CancellationToken cancellationToken)
+    {
+        var state = request.State;
+        var flow = request.Branch ?? "";
+        var answer = _context.Answers.TryGetValue(state.Name, out var given)
+            ? new ManualAnswer(given, "--answer")
+            : await WaitForAnswerAsync(request, cancellationToken).ConfigureAwait(false);
+        _journal.Answered(flow, state, answer, request.Clock.Now);
+        return answer;
+    }
+
+    /// <summary>Asks on the terminal, racing the step's timeout; with no terminal, waits for the timeout.</summary>
+    private async Task<ManualAnswer> WaitForAnswerAsync(ManualRequest request, CancellationToken cancellationToken)
+    {
+        var name = request.State.Name;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var asking = _context.View.AskAsync(request, stop.Token);
+        if (request.Timeout is not { } timeout)
+        {
+            if (await asking.ConfigureAwait(false) is { } answered) return answered;
+            _context.View.Say($"'{name}' waits for an answer and has no timeout: stop with Ctrl+C, then 'playbook resume --answer {name}=approve' (or =reject)");
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            throw new OperationCanceledException(cancellationToken);
+        }
+        if (asking.IsCompleted && asking.Result is null)
+            _context.View.Say($"'{name}' waits for an answer until its timeout ({Text.DurationText.Format(timeout)}): nobody can answer here; give --answer {name}=approve (or =reject)");
+        var timer = request.Clock.DelayAsync(timeout, stop.Token).AsTask();
+        var first = await Task.WhenAny(asking, timer).ConfigureAwait(false);
+        ManualAnswer? answer = first == asking ? await asking.ConfigureAwait(false) : null;
+        if (first == asking && answer is null) await timer.ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        // Whichever lost was cancelled; its exception is expected and observed here.
+        _ = asking.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        _ = timer.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        cancellationToken.ThrowIfCancellationRequested();
+        return answer ?? new ManualAnswer("timeout");
+    }
+
+    public async ValueTask<RunResult> CallAsync(AttemptRequest request, CancellationToken cancellationToken)
+    {
+        var state = request.State;
+        var callee = _context.ResolveCallee(request.Playbook, state.Action!.CallTarget!);
+        if (callee is null)
+            return Failed($"playbook '{state.Action.CallTarget}' cannot be run: it is missing or has errors");
+        var arguments = request.Scope.CallArguments(state.Action);
+        var (values, errors) = RunParameters.BindObjects(callee, arguments, _context.Secret);
+        if (errors.Count > 0) return Failed(Redact(string.Join("; ", errors)));
+
+        var journal = _journal.Callee(request.Branch ?? "", state, request.Attempt);
+        var engine = new PlaybookEngine(callee, new LiveRunner(_context, journal, callee), new Random(request.Attempt))
+        {
+            Observer = new RunObservers(journal, new PrefixedView(_context.View, journal)),
+        };
+        var time = request.Clock is SystemRunClock system ? system.Time : _context.Time;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (request.Limit is { } l) limit.CancelAfter(l);
+        var resume = request.CalleeResume;
+        var clock = new SystemRunClock(time, resume?.StartedAt);
+        try
+        {
+            return resume is null
+                ? await engine.RunAsync(clock, values, limit.Token).ConfigureAwait(false)
+                : await engine.ResumeAsync(clock, values, resume, limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The step's time ran out inside the called playbook: the engine sees a call that took the whole limit.
+            return new RunResult(null, RunStatus.Aborted, Array.Empty<string>(), Array.Empty<TimelineEntry>(), request.Limit ?? clock.Elapsed,
+                new Dictionary<string, object?>(), new Dictionary<string, int>(), "timed out");
+        }
+    }
+
+    private static RunResult Failed(string reason) =>
+        new(null, RunStatus.Aborted, Array.Empty<string>(), Array.Empty<TimelineEntry>(), TimeSpan.Zero,
+            new Dictionary<string, object?>(), new Dictionary<string, int>(), reason);
+}

@@ -1,0 +1,204 @@
+using System.Text.Json;
+using Playbook.Compiling;
+using Playbook.Journal;
+using Playbook.EngineCore;
+using Playbook.LiveRuns.Actions;
+
+namespace Playbook.LiveRuns;
+
+/// <summary>The journal of one run, in the record types <see cref="JournaledRun"/> reads back. Every
+/// value is redacted before it is written: a secret never reaches the disk. Each record is written with
+/// one write, so a killed process never tears one. The records that matter outside the process — an
+/// attempt's intent (before its action starts), its completion, a process group, an answer, a
+/// notification, the start and end of the run — are flushed to disk (fsync) before the method returns;
+/// the engine's own bookkeeping in between (state entered, moved, captured, branch ended) rides on the
+/// next flush, which always comes before the next action starts.</summary>
+public sealed class RunJournal : IDisposable
+{
+    private readonly JournalWriter _writer;
+
+    public RunJournal(JournalWriter writer, Redactor redactor)
+    {
+        _writer = writer;
+        Redactor = redactor;
+    }
+
+    public string Path => _writer.Path;
+
+    public Redactor Redactor { get; }
+
+    /// <summary>The run's own events, as an observer of its main engine.</summary>
+    public JournalScope Root => new(this, "");
+
+    public void RunStarted(string runId, CompiledPlaybook playbook, string sha256, IReadOnlyDictionary<string, string> inputs, int seed, DateTimeOffset startedAt) =>
+        _writer.Append("run-started", w =>
+        {
+            w.WriteString("run", runId);
+            w.WriteString("playbook", System.IO.Path.GetFullPath(playbook.Path));
+            w.WriteString("name", playbook.Name);
+            w.WriteString("sha256", sha256);
+            w.WriteStartObject("inputs");
+            foreach (var (k, v) in inputs) w.WriteString(k, Redactor.Redact(v));
+            w.WriteEndObject();
+            w.WriteStartArray("secrets");
+            foreach (var s in playbook.Model.Secrets) w.WriteStringValue(s.Name.Text);
+            w.WriteEndArray();
+            w.WriteNumber("seed", seed);
+            if (playbook.Rto is { } rto) w.WriteMillis("rto_ms", rto);
+            w.WriteString("started_at", startedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteNumber("pid", Environment.ProcessId);
+        });
+
+    public void Resumed(JournalDamage? cut, IEnumerable<(string Flow, string State, int Attempt, InFlightChoice Choice)> decisions, IEnumerable<int> stopped) =>
+        _writer.Append("run-resumed", w =>
+        {
+            w.WriteNumber("pid", Environment.ProcessId);
+            if (cut is not null) w.WriteString("cut", cut.Reason);
+            w.WriteStartArray("in_flight");
+            foreach (var (flow, state, attempt, choice) in decisions)
+            {
+                w.WriteStartObject();
+                w.WriteString("flow", flow);
+                w.WriteString("state", state);
+                w.WriteNumber("attempt", attempt);
+                w.WriteString("choice", choice.ToString().ToLowerInvariant());
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("stopped_process_groups");
+            foreach (var g in stopped) w.WriteNumberValue(g);
+            w.WriteEndArray();
+        });
+
+    public void RunEnded(RunResult result) =>
+        _writer.Append("run-ended", w =>
+        {
+            if (result.End is not null) w.WriteString("end", result.End);
+            w.WriteString("status", result.StatusText);
+            w.WriteMillis("elapsed_ms", result.Elapsed);
+            if (result.Reason is not null) w.WriteString("reason", Redactor.Redact(result.Reason));
+        });
+
+    /// <summary>The run was stopped (Ctrl+C, SIGTERM) and can be resumed.</summary>
+    public void Interrupted(string why) =>
+        _writer.Append("run-interrupted", w => w.WriteString("reason", why));
+
+    internal void Append(string type, Action<Utf8JsonWriter> fields, bool flush = true) => _writer.Append(type, fields, flush);
+
+    public void Dispose() => _writer.Dispose();
+}
+
+/// <summary>The journal as seen from one engine: a called playbook's records carry the flow of the call
+/// ("step#attempt", nested with '/'), so one journal holds the whole run and resume finds each part.</summary>
+public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserver
+{
+    public RunJournal Journal => journal;
+
+    public string Prefix => prefix;
+
+    /// <summary>The scope of a playbook called by <paramref name="state"/> (attempt <paramref name="attempt"/>) in <paramref name="flow"/>.</summary>
+    public JournalScope Callee(string flow, CompiledState state, int attempt) =>
+        new(journal, Flow(flow) is { Length: > 0 } f ? $"{f}/{state.Name}#{attempt}" : $"{state.Name}#{attempt}");
+
+    public string Flow(string flow) => prefix.Length == 0 ? flow : flow.Length == 0 ? prefix : $"{prefix}/{flow}";
+
+    private Redactor Redactor => journal.Redactor;
+
+    public void StateEntered(string flow, CompiledState state, TimeSpan at) =>
+        journal.Append("state-entered", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("state", state.Name);
+            w.WriteMillis("at_ms", at);
+        }, flush: false);
+
+    public void AttemptStarting(string flow, CompiledState state, int attempt, TimeSpan at) =>
+        journal.Append("attempt-started", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("state", state.Name);
+            w.WriteNumber("attempt", attempt);
+            w.WriteMillis("at_ms", at);
+            w.WriteBoolean("idempotent", state.Idempotent);
+        });
+
+    public void ProcessStarted(string flow, CompiledState state, int attempt, int processGroup) =>
+        journal.Append("process-started", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("state", state.Name);
+            w.WriteNumber("attempt", attempt);
+            w.WriteNumber("pgid", processGroup);
+            if (ProcessIdentity.Of(processGroup) is { } identity)
+            {
+                w.WriteString("boot_id", identity.BootId);
+                w.WriteNumber("start_ticks", identity.StartTicks);
+            }
+        });
+
+    public void AttemptEnded(string flow, CompiledState state, TimelineEntry entry, IReadOnlyDictionary<string, object?>? outputs) =>
+        journal.Append("attempt-ended", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("state", entry.State);
+            w.WriteNumber("attempt", entry.Attempt);
+            w.WriteString("outcome", entry.Outcome);
+            w.WriteMillis("at_ms", entry.At);
+            w.WriteMillis("duration_ms", entry.Duration);
+            if (entry.Note is not null) w.WriteString("note", Redactor.Redact(entry.Note));
+            if (outputs is not null)
+            {
+                w.WritePropertyName("outputs");
+                JournalValues.Write(w, Redactor.Redact(outputs));
+            }
+        });
+
+    public void Captured(string flow, CompiledState state, string name, object? value) =>
+        journal.Append("captured", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("state", state.Name);
+            w.WriteString("name", name);
+            w.WritePropertyName("value");
+            JournalValues.Write(w, Redactor.Redact(value));
+        }, flush: false);
+
+    public void Moved(string flow, CompiledState from, CompiledTransition transition, TimeSpan at) =>
+        journal.Append("moved", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("from", from.Name);
+            w.WriteNumber("index", transition.Index);
+            w.WriteString("to", transition.Target!.Name);
+            w.WriteMillis("at_ms", at);
+        }, flush: false);
+
+    public void BranchEnded(string flow, CompiledState parallel, string branch, string outcome, TimeSpan at) =>
+        journal.Append("branch-ended", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("parallel", parallel.Name);
+            w.WriteString("branch", branch);
+            w.WriteString("outcome", outcome);
+            w.WriteMillis("at_ms", at);
+        }, flush: false);
+
+    public void Answered(string flow, CompiledState state, ManualAnswer answer, DateTimeOffset when) =>
+        journal.Append("answered", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("state", state.Name);
+            w.WriteString("answer", answer.Outcome);
+            if (answer.Who is not null) w.WriteString("who", answer.Who);
+            w.WriteString("when", when.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        });
+
+    public void Notified(string flow, CompiledState state, string message, string? delivery) =>
+        journal.Append("notified", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("state", state.Name);
+            w.WriteString("message", Redactor.Redact(message));
+            if (delivery is not null) w.WriteString("delivery", Redactor.Redact(delivery));
+        });
+}
