@@ -26,7 +26,7 @@ public sealed class PlaybookDocument
 
     public ParseResult? Parse { get; }
 
-    /// <summary>Why the file could not be read as text (binary, invalid UTF-8, too large, unreadable).</summary>
+    /// <summary>Why the file could not be read as text (binary, invalid UTF-8, too large, unreadable, not a regular file).</summary>
     public Diagnostic? LoadProblem { get; }
 
     public PlaybookModel? Model { get; }
@@ -39,25 +39,20 @@ public sealed class PlaybookDocument
 
     internal static PlaybookDocument Read(string path, PlaybookWorkspace workspace)
     {
-        byte[] bytes;
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > SourceLoader.MaxBytes)
-            {
-                // Refuse a huge file without reading it.
-                var empty = new SourceFile(path, "");
-                return new PlaybookDocument(workspace, empty, null, SourceLoader.TooLarge(empty, info.Length));
-            }
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        var contents = BoundedFileReader.Read(path, SourceLoader.MaxBytes);
+        if (contents.Bytes is not { } bytes)
         {
             var empty = new SourceFile(path, "");
-            return new PlaybookDocument(workspace, empty, null, DiagnosticCatalog.NotText.Create(empty, default, $"cannot read the file ({e.Message})"));
+            var problem = contents switch
+            {
+                { Special: { } special } => DiagnosticCatalog.NotRegularFile.Create(empty, default, special),
+                { TooLarge: { } size } => SourceLoader.TooLarge(empty, size),
+                _ => DiagnosticCatalog.NotText.Create(empty, default, $"cannot read the file ({contents.Error})"),
+            };
+            return new PlaybookDocument(workspace, empty, null, problem);
         }
-        var (source, problem) = SourceLoader.FromBytes(path, bytes);
-        return Create(workspace, source, problem);
+        var (source, loadProblem) = SourceLoader.FromBytes(path, bytes);
+        return Create(workspace, source, loadProblem);
     }
 
     private static PlaybookDocument Create(PlaybookWorkspace workspace, SourceFile source, Diagnostic? problem) =>

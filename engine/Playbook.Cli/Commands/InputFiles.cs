@@ -93,6 +93,8 @@ internal static class InputFiles
     /// <summary>Why a file cannot be opened for reading, or null when it can.</summary>
     public static string? CannotOpen(string file)
     {
+        // Not opened: opening a FIFO blocks. Reading refuses it, with its own diagnostic (PB0016).
+        if (Text.FileKind.DescribeSpecial(file) is not null) return null;
         try
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);

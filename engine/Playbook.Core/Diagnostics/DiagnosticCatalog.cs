@@ -27,7 +27,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor FileTooLarge =
         Error("PB0007", "File too large", "the file is {0}; playbooks are limited to {1}: split it with 'call'");
     public static readonly DiagnosticDescriptor NestingTooDeep =
-        Error("PB0008", "Nesting too deep", "blocks are nested more than {0} levels deep here; no playbook needs that many");
+        Error("PB0008", "Nesting too deep", "{0} are nested more than {1} levels deep here; no playbook needs that many");
     public static readonly DiagnosticDescriptor InvalidDuration =
         Error("PB0009", "Invalid duration", "'{0}' is not a duration: write a number with a unit, like 500ms, 30s, 5m, 2h, 1d or 1h30m");
     public static readonly DiagnosticDescriptor InvalidNumber =
@@ -42,6 +42,8 @@ public static class DiagnosticCatalog
         Error("PB0014", "Unknown or misplaced statement", "'{0}' is not allowed {1}");
     public static readonly DiagnosticDescriptor UnknownExpressionLanguage =
         Error("PB0015", "Unknown expression language", "'{0}' is not an expression language: use js or csharp (prefix js`…` or cs`…`)");
+    public static readonly DiagnosticDescriptor NotRegularFile =
+        Error("PB0016", "Not a regular file", "this path is {0}, not a regular file: it is refused without being read; give a playbook file");
 
     // ---- PB1xxx: names and references --------------------------------------------------------
     public static readonly DiagnosticDescriptor UnknownTarget =

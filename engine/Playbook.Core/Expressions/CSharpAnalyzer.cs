@@ -114,7 +114,28 @@ public static class CSharpAnalyzer
             result.Issues.Add(new ExpressionIssue("expected an expression, but the code is empty", 0, 0));
             return false;
         }
-        var expression = SyntaxFactory.ParseExpression(code, 0, s_parseOptions, consumeFullText: false);
+        // Deep brackets never reach Roslyn (8 000 nested parentheses took seconds, then overflowed the
+        // stack); a deep operator chain is parsed but refused before anything walks or binds it.
+        if (ExpressionDepth.FindTooDeepBracket(code, csharp: true) is { } deepBracket)
+        {
+            result.Issues.Add(ExpressionIssue.TooDeep(deepBracket));
+            return false;
+        }
+        ExpressionSyntax expression;
+        try
+        {
+            expression = SyntaxFactory.ParseExpression(code, 0, s_parseOptions, consumeFullText: false);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            result.Issues.Add(ExpressionIssue.TooDeep(0));
+            return false;
+        }
+        if (ExpressionDepth.FindTooDeepNode<SyntaxNode>(expression, n => n.ChildNodes(), n => n is ExpressionSyntax or StatementSyntax) is { } deepNode)
+        {
+            result.Issues.Add(ExpressionIssue.TooDeep(deepNode.SpanStart));
+            return false;
+        }
         bool ok = true;
         foreach (var diagnostic in expression.GetDiagnostics())
         {
@@ -200,33 +221,48 @@ public static class CSharpAnalyzer
         var model = compilation.GetSemanticModel(tree, ignoreAccessibility: false);
         var globalsType = compilation.GetTypeByMetadataName(ClassName);
 
-        int Locate(int position)
+        // The compiled expressions in text order, so a diagnostic finds its expression by binary search
+        // (a scan per diagnostic was quadratic on a file of thousands of erroneous expressions).
+        var order = Enumerable.Range(0, expressions.Count).Where(i => parsed[i]).ToArray();
+
+        // The last compiled expression whose key is at or before position, as an index into order; -1 if none.
+        int LastAtOrBefore(int position, Func<int, int> key)
         {
-            for (int i = 0; i < expressions.Count; i++)
+            int lo = 0, hi = order.Length - 1, found = -1;
+            while (lo <= hi)
             {
-                if (parsed[i] && position >= starts[i] && position <= starts[i] + expressions[i].Length)
+                int mid = (lo + hi) >>> 1;
+                if (key(order[mid]) <= position)
                 {
-                    return i;
+                    found = mid;
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid - 1;
                 }
             }
-            return -1;
+            return found;
+        }
+
+        int Locate(int position)
+        {
+            int k = LastAtOrBefore(position, i => starts[i]);
+            return k >= 0 && position <= starts[order[k]] + expressions[order[k]].Length ? order[k] : -1;
         }
 
         int Nearest(int position)
         {
             int best = -1;
             int bestDistance = int.MaxValue;
-            for (int i = 0; i < expressions.Count; i++)
+            int k = LastAtOrBefore(position, i => methodSpans[i].Start);
+            for (int c = Math.Max(0, k); c <= Math.Min(order.Length - 1, k + 1); c++)
             {
-                if (!parsed[i])
-                {
-                    continue;
-                }
-                var span = methodSpans[i];
+                var span = methodSpans[order[c]];
                 int distance = position < span.Start ? span.Start - position : position >= span.End ? position - span.End + 1 : 0;
                 if (distance < bestDistance)
                 {
-                    best = i;
+                    best = order[c];
                     bestDistance = distance;
                 }
             }

@@ -2,7 +2,12 @@ namespace Playbook.Expressions;
 
 /// <summary>A problem inside one expression. <see cref="Offset"/> and <see cref="Length"/> are
 /// relative to the expression's code, so the checker can map them to the playbook file.</summary>
-public sealed record ExpressionIssue(string Message, int Offset, int Length, ExpressionIssueKind Kind = ExpressionIssueKind.Error);
+public sealed record ExpressionIssue(string Message, int Offset, int Length, ExpressionIssueKind Kind = ExpressionIssueKind.Error)
+{
+    /// <summary>The expression nests deeper than <see cref="ExpressionDepth.Max"/> at <paramref name="offset"/>.</summary>
+    public static ExpressionIssue TooDeep(int offset) =>
+        new($"nested more than {ExpressionDepth.Max} levels deep", Math.Max(0, offset), 1, ExpressionIssueKind.TooDeep);
+}
 
 public enum ExpressionIssueKind
 {
@@ -10,6 +15,8 @@ public enum ExpressionIssueKind
     Error,
     /// <summary>A C# API that is not pure (PB3003). <see cref="ExpressionIssue.Message"/> is "Symbol|what it reaches".</summary>
     Forbidden,
+    /// <summary>Nested deeper than <see cref="ExpressionDepth.Max"/> (PB0008); the expression was not analysed further.</summary>
+    TooDeep,
 }
 
 /// <summary>A name an expression reads from outside itself (an input, let, secret, capture or

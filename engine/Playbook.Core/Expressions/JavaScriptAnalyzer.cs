@@ -37,6 +37,12 @@ public static class JavaScriptAnalyzer
     public static ExpressionAnalysis Analyze(string code)
     {
         ArgumentNullException.ThrowIfNull(code);
+        // Deep brackets never reach the parser; deep operator chains are caught by its stack guard or,
+        // parsed, by the tree scan: the walker below and Jint at run time recurse once per level.
+        if (ExpressionDepth.FindTooDeepBracket(code, csharp: false) is { } deepBracket)
+        {
+            return TooDeep(deepBracket);
+        }
         Expression expression;
         try
         {
@@ -46,11 +52,23 @@ public static class JavaScriptAnalyzer
         {
             return new ExpressionAnalysis(new[] { ToIssue(code, ex.Error) }, Array.Empty<FreeName>());
         }
+        catch (InsufficientExecutionStackException)
+        {
+            s_parser = null; // its state is mid-parse
+            return TooDeep(0);
+        }
+        if (ExpressionDepth.FindTooDeepNode<Node>(expression, n => n.ChildNodes, _ => true) is { } deepNode)
+        {
+            return TooDeep(deepNode.Start);
+        }
 
         var walker = new FreeNameWalker();
         walker.Visit(expression);
         return new ExpressionAnalysis(Array.Empty<ExpressionIssue>(), walker.Names);
     }
+
+    private static ExpressionAnalysis TooDeep(int offset) =>
+        new(new[] { ExpressionIssue.TooDeep(offset) }, Array.Empty<FreeName>());
 
     private static ExpressionIssue ToIssue(string code, ParseError error)
     {

@@ -43,7 +43,7 @@ internal sealed partial class PlaybookParser
         var text = Text;
         if (NestingGuard.FindTooDeep(text, MaxNesting) is { } deep)
         {
-            _bag.Report(DiagnosticCatalog.NestingTooDeep, new TextSpan(deep, 1), MaxNesting);
+            _bag.Report(DiagnosticCatalog.NestingTooDeep, new TextSpan(deep, 1), "blocks", MaxNesting);
             return null;
         }
 

@@ -30,11 +30,13 @@ public static class SourceLoader
         {
             // Point at the first bad byte: decode what comes before it leniently to find its line and column.
             var bad = Math.Clamp(e.Index >= 0 ? e.Index + offset : FirstInvalidUtf8(bytes, offset), offset, bytes.Length);
-            var prefix = Encoding.UTF8.GetString(bytes, offset, bad - offset);
+            var prefix = SourceFile.NormalizeLineBreaks(Encoding.UTF8.GetString(bytes, offset, bad - offset));
             var source = new SourceFile(path, prefix + "\uFFFD");
             return (source, DiagnosticCatalog.NotText.Create(source, new TextSpan(prefix.Length, 1), $"invalid UTF-8 (byte 0x{bytes[bad]:X2} at offset {bad})"));
         }
 
+        // Positions below are in the text as SourceFile holds it, with line breaks normalized.
+        text = SourceFile.NormalizeLineBreaks(text);
         var nul = text.IndexOf('\0');
         if (nul >= 0)
         {

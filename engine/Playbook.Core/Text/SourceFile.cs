@@ -7,7 +7,10 @@ public readonly record struct LinePosition(int Line, int Column)
 }
 
 /// <summary>The text of one playbook (or scenario) file and the path it is shown under.
-/// Line starts are computed once, on first use, so parsing never pays for them.</summary>
+/// Line starts are computed once, on first use, so parsing never pays for them. Line breaks are
+/// normalized to LF on the way in: CRLF and a lone CR (old Mac files) end a line exactly as LF does,
+/// so a file gives the same tokens, lines and columns whichever of the three it uses (a CR-only file
+/// once read as one line, where the first '#' comment ran to the end of the file).</summary>
 public sealed class SourceFile
 {
     private int[]? _lineStarts;
@@ -15,7 +18,24 @@ public sealed class SourceFile
     public SourceFile(string path, string text)
     {
         Path = path;
-        Text = text;
+        Text = NormalizeLineBreaks(text);
+    }
+
+    /// <summary>CRLF and lone CR become LF; text without a CR is returned as is.</summary>
+    public static string NormalizeLineBreaks(string text)
+    {
+        var cr = text.IndexOf('\r');
+        if (cr < 0) return text;
+        var result = new System.Text.StringBuilder(text.Length);
+        result.Append(text, 0, cr);
+        for (var i = cr; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c != '\r') { result.Append(c); continue; }
+            result.Append('\n');
+            if (i + 1 < text.Length && text[i + 1] == '\n') i++;
+        }
+        return result.ToString();
     }
 
     /// <summary>The path as the user gave it (used in diagnostics).</summary>

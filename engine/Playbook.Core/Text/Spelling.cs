@@ -3,14 +3,30 @@ namespace Playbook.Text;
 /// <summary>"Did you mean …?" suggestions by edit distance.</summary>
 public static class Spelling
 {
+    /// <summary>Words longer than this get no suggestion: nobody mistypes a name that long, and comparing
+    /// huge tokens (hostile input) would cost their length squared.</summary>
+    public const int MaxWordLength = 64;
+
     /// <summary>The closest candidate within a distance that still looks like a typo, or null.</summary>
     public static string? Suggest(string word, IEnumerable<string> candidates)
     {
+        var unlimited = long.MaxValue;
+        return Suggest(word, candidates, ref unlimited);
+    }
+
+    /// <summary>As <see cref="Suggest(string, IEnumerable{string})"/>, comparing at most <paramref name="budget"/>
+    /// candidates (the count is taken from it): a caller that suggests for many words over many candidates
+    /// shares one budget, so its cost stays linear however many unknown names a file holds.</summary>
+    public static string? Suggest(string word, IEnumerable<string> candidates, ref long budget)
+    {
+        if (word.Length > MaxWordLength || budget <= 0) return null;
+        var limit = Math.Max(1, Math.Min(3, word.Length / 3 + 1));
         string? best = null;
         var bestDistance = int.MaxValue;
         foreach (var candidate in candidates)
         {
-            if (candidate == word) continue;
+            if (budget-- <= 0) break;
+            if (candidate == word || Math.Abs(candidate.Length - word.Length) > limit) continue;
             var d = Distance(word, candidate);
             if (d < bestDistance || d == bestDistance && string.CompareOrdinal(candidate, best) < 0)
             {
@@ -18,7 +34,6 @@ public static class Spelling
                 bestDistance = d;
             }
         }
-        var limit = Math.Max(1, Math.Min(3, word.Length / 3 + 1));
         return bestDistance <= limit ? best : null;
     }
 

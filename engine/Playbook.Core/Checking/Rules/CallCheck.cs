@@ -21,15 +21,17 @@ public sealed class CallCheck : IPlaybookCheck
                 context.Report(DiagnosticCatalog.UnknownPlaybook, call.Playbook, call.Playbook.Text, expected);
                 continue;
             }
-            var inputs = callee.Inputs.ToDictionary(i => i.Name.Text, StringComparer.Ordinal);
+            // A callee may declare a name twice (its own PB1003): the first declaration counts.
+            var inputs = new HashSet<string>(callee.Inputs.Select(i => i.Name.Text), StringComparer.Ordinal);
             foreach (var arg in call.Arguments)
             {
-                if (!inputs.ContainsKey(arg.Key.Text))
-                    context.ReportWithHint(DiagnosticCatalog.UnknownCallInput, arg.Key, CheckContext.DidYouMean(arg.Key.Text, inputs.Keys), callee.Name, arg.Key.Text);
+                if (!inputs.Contains(arg.Key.Text))
+                    context.ReportWithHint(DiagnosticCatalog.UnknownCallInput, arg.Key, context.Suggest(arg.Key.Text, inputs), callee.Name, arg.Key.Text);
             }
+            var given = new HashSet<string>(call.Arguments.Select(a => a.Key.Text), StringComparer.Ordinal);
             foreach (var input in callee.Inputs.Where(i => i.Default is null))
             {
-                if (!call.Arguments.Any(a => a.Key.Text == input.Name.Text))
+                if (!given.Contains(input.Name.Text))
                     context.Report(DiagnosticCatalog.MissingCallInput, call.Playbook, callee.Name, input.Name.Text);
             }
             if (FindCycle(resolver, context.Model, callee, new List<string> { context.Model.Name }) is { } cycle)

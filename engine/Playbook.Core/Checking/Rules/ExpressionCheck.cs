@@ -6,7 +6,7 @@ using Playbook.Text;
 
 namespace Playbook.Checking.Rules;
 
-/// <summary>PB1004, PB1011, PB1013, PB3001–PB3003: every expression and <c>${…}</c> hole parses (JavaScript
+/// <summary>PB0008, PB1004, PB1011, PB1013, PB3001–PB3003: every expression and <c>${…}</c> hole parses (JavaScript
 /// through Jint's parser, C# through Roslyn — all of a playbook's C# in one compilation), reads only
 /// names available where it stands, and C# stays pure. Nothing is run.</summary>
 public sealed class ExpressionCheck : IPlaybookCheck
@@ -14,11 +14,11 @@ public sealed class ExpressionCheck : IPlaybookCheck
     /// <summary>What a step's or a wait's own expressions (capture, expect, when, until) can read about its action.</summary>
     public static IReadOnlyDictionary<string, string> ResultNames => CSharpGlobals.ResultNames;
 
-    public IReadOnlyList<string> Reports { get; } = new[] { "PB1004", "PB1011", "PB1013", "PB3001", "PB3002", "PB3003" };
+    public IReadOnlyList<string> Reports { get; } = new[] { "PB0008", "PB1004", "PB1011", "PB1013", "PB3001", "PB3002", "PB3003" };
 
     /// <summary>One expression where it stands: in a state (or at the top for lets and metadata), reading
-    /// the action's result or not, and for a let the lets declared before it.</summary>
-    private sealed record Use(ExpressionSyntax Expression, ExpressionLanguage Language, StateSymbol? State, bool ReadsResult, IReadOnlySet<string>? EarlierLets);
+    /// the action's result or not, and for a let its place among the lets (it reads only those before it).</summary>
+    private sealed record Use(ExpressionSyntax Expression, ExpressionLanguage Language, StateSymbol? State, bool ReadsResult, int? LetIndex);
 
     /// <summary>Distinct JavaScript codes whose analysis is remembered during one check (2 000 entries
     /// stay well under the 85 KB large-object threshold).</summary>
@@ -64,7 +64,9 @@ public sealed class ExpressionCheck : IPlaybookCheck
     {
         private readonly CheckContext _context;
         private readonly HashSet<string> _parameters = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _lets = new(StringComparer.Ordinal);
+        // Each let name with the index of its first declaration: a let reads the lets declared before it,
+        // answered by comparing indexes (a set of earlier names per let was quadratic in the number of lets).
+        private readonly Dictionary<string, int> _lets = new(StringComparer.Ordinal);
         private readonly Dictionary<string, HashSet<StateSymbol>> _capturers = new(StringComparer.Ordinal);
         private readonly Dictionary<StateSymbol, HashSet<string>> _own = new();
 
@@ -73,7 +75,8 @@ public sealed class ExpressionCheck : IPlaybookCheck
             _context = context;
             foreach (var i in context.Model.Inputs) _parameters.Add(i.Name.Text);
             foreach (var s in context.Model.Secrets) _parameters.Add(s.Name.Text);
-            foreach (var l in context.Model.Lets) _lets.Add(l.Name.Text);
+            var lets = context.Model.Lets;
+            for (var i = 0; i < lets.Count; i++) _lets.TryAdd(lets[i].Name.Text, i);
             foreach (var state in context.Model.States)
             {
                 foreach (var clause in state.Syntax.Body)
@@ -90,8 +93,8 @@ public sealed class ExpressionCheck : IPlaybookCheck
         public bool Allows(Use use, string name)
         {
             if (_parameters.Contains(name)) return true;
-            if (use.EarlierLets is not null) return use.EarlierLets.Contains(name);
-            if (_lets.Contains(name)) return true;
+            if (use.LetIndex is { } index) return _lets.TryGetValue(name, out var declared) && declared < index;
+            if (_lets.ContainsKey(name)) return true;
             if (use.State is not { } state) return false;
             if (use.ReadsResult && (ResultNames.ContainsKey(name) || _own.TryGetValue(state, out var own) && own.Contains(name))) return true;
             // Walking back from here stops at the nearest state that captures the name: usually a step or two.
@@ -100,7 +103,7 @@ public sealed class ExpressionCheck : IPlaybookCheck
 
         /// <summary>Names worth suggesting for a typo: everything readable somewhere.</summary>
         public IEnumerable<string> Candidates(Use use) =>
-            _parameters.Concat(use.EarlierLets ?? _lets).Concat(use.State is null ? Array.Empty<string>() : _capturers.Keys)
+            _parameters.Concat(use.LetIndex is { } index ? _lets.Where(l => l.Value < index).Select(l => l.Key) : _lets.Keys).Concat(use.State is null ? Array.Empty<string>() : _capturers.Keys)
                 .Concat(use.ReadsResult ? ResultNames.Keys : Array.Empty<string>());
     }
 
@@ -113,7 +116,11 @@ public sealed class ExpressionCheck : IPlaybookCheck
         foreach (var issue in analysis.Issues)
         {
             var span = Map(issue.Offset, Math.Max(issue.Length, 1));
-            if (issue.Kind == ExpressionIssueKind.Forbidden)
+            if (issue.Kind == ExpressionIssueKind.TooDeep)
+            {
+                context.Report(DiagnosticCatalog.NestingTooDeep, span, ExpressionDepth.What, ExpressionDepth.Max);
+            }
+            else if (issue.Kind == ExpressionIssueKind.Forbidden)
             {
                 var parts = issue.Message.Split('|', 2);
                 context.Report(DiagnosticCatalog.ForbiddenApi, span, parts[0], parts.Length > 1 ? parts[1] : "an impure API");
@@ -127,7 +134,7 @@ public sealed class ExpressionCheck : IPlaybookCheck
         {
             if (scope.Allows(use, name.Name)) continue;
             var span = Map(name.Offset, name.Length);
-            var hint = CheckContext.DidYouMean(name.Name, scope.Candidates(use).Distinct());
+            var hint = context.Suggest(name.Name, scope.Candidates(use).Distinct());
             if (hint is null && ResultNames.ContainsKey(name.Name))
                 hint = $"'{name.Name}' is the action's result: read it in this step's capture, expect or 'when', and capture what later states need";
             context.Diagnostics.ReportWithHint(DiagnosticCatalog.UnknownName, span, hint, name.Name);
@@ -158,37 +165,32 @@ public sealed class ExpressionCheck : IPlaybookCheck
         var language = model.DefaultLanguage;
         var uses = new List<Use>();
 
-        void Add(ValueSyntax? value, StateSymbol? state, bool readsResult, IReadOnlySet<string>? earlierLets = null)
+        void Add(ValueSyntax? value, StateSymbol? state, bool readsResult, int? letIndex = null)
         {
             switch (value)
             {
                 case ExpressionSyntax e:
-                    uses.Add(new Use(e, e.Language ?? language, state, readsResult, earlierLets));
+                    uses.Add(new Use(e, e.Language ?? language, state, readsResult, letIndex));
                     break;
                 case StringSyntax s:
                     // An empty ${} was reported by the parser (PB3006); analysing it would only say so again.
                     foreach (var part in s.Parts)
                     {
                         if (part is InterpolationSyntax { Expression: var hole } && !hole.Code.AsSpan().IsWhiteSpace())
-                            uses.Add(new Use(hole, language, state, readsResult, earlierLets));
+                            uses.Add(new Use(hole, language, state, readsResult, letIndex));
                     }
                     break;
                 case MapSyntax m:
-                    foreach (var entry in m.Entries) Add(entry.Value, state, readsResult, earlierLets);
+                    foreach (var entry in m.Entries) Add(entry.Value, state, readsResult, letIndex);
                     break;
                 case ListSyntax l:
-                    foreach (var item in l.Items) Add(item, state, readsResult, earlierLets);
+                    foreach (var item in l.Items) Add(item, state, readsResult, letIndex);
                     break;
             }
         }
 
         // A let reads inputs, secrets and the lets before it.
-        var earlier = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var let in model.Lets)
-        {
-            Add(let.Value, null, false, new HashSet<string>(earlier, StringComparer.Ordinal));
-            earlier.Add(let.Name.Text);
-        }
+        for (var i = 0; i < model.Lets.Count; i++) Add(model.Lets[i].Value, null, false, i);
         foreach (var member in model.Syntax.Members)
             if (member is MetadataSyntax meta) Add(meta.Value, null, false);
 

@@ -19,7 +19,7 @@ public sealed class TransitionTargetCheck : IPlaybookCheck
                 if (t.Target is null)
                 {
                     var candidates = state.Branch is { } b ? b.States.Select(s => s.Name) : model.States.Where(s => s.Branch is null).Select(s => s.Name);
-                    context.ReportWithHint(DiagnosticCatalog.UnknownTarget, t.TargetName, CheckContext.DidYouMean(t.TargetName.Text, candidates), t.TargetName.Text);
+                    context.ReportWithHint(DiagnosticCatalog.UnknownTarget, t.TargetName, context.Suggest(t.TargetName.Text, candidates), t.TargetName.Text);
                     continue;
                 }
                 if (state.Branch is { } branch && t.Target.Branch != branch)
@@ -38,7 +38,7 @@ public sealed class TransitionTargetCheck : IPlaybookCheck
             var named = model.Lookup(start.Target.Text);
             if (named is null)
                 context.ReportWithHint(DiagnosticCatalog.UnknownStart, start.Target,
-                    CheckContext.DidYouMean(start.Target.Text, model.States.Where(s => s.Branch is null).Select(s => s.Name)), start.Target.Text);
+                    context.Suggest(start.Target.Text, model.States.Where(s => s.Branch is null).Select(s => s.Name)), start.Target.Text);
             else if (named.Branch is { } branch)
                 context.Report(DiagnosticCatalog.StartNotTopLevel, start.Target, start.Target.Text, branch.Name);
         }

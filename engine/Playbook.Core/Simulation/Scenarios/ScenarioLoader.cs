@@ -73,18 +73,13 @@ internal sealed partial class ScenarioLoader
 
     private static (SourceFile Source, string? Problem) Read(string path)
     {
-        byte[] bytes;
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > MaxBytes)
-                return (new SourceFile(path, ""), $"the file is {info.Length} bytes; scenario files are limited to 4 MiB: split it into several files");
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return (new SourceFile(path, ""), $"cannot read the file ({e.Message})");
-        }
+        var contents = BoundedFileReader.Read(path, MaxBytes);
+        if (contents.Special is { } special)
+            return (new SourceFile(path, ""), $"this path is {special}, not a regular file: it is refused without being read");
+        if (contents.TooLarge is { } size)
+            return (new SourceFile(path, ""), $"the file is {size} bytes; scenario files are limited to 4 MiB: split it into several files");
+        if (contents.Bytes is not { } bytes)
+            return (new SourceFile(path, ""), $"cannot read the file ({contents.Error})");
         string text;
         try
         {
