@@ -59,7 +59,7 @@ public sealed class CheckContext
     /// <summary>Candidate comparisons all "did you mean" hints of one file may make together. A real
     /// playbook uses a few thousand; a hostile one with 20 000 unknown names among 20 000 lets would
     /// make 400 million (minutes). Past the budget, diagnostics simply come without a hint.</summary>
-    public const long SpellingBudget = 500_000;
+    public const long SpellingBudget = 100_000;
 
     private long _spellingBudget = SpellingBudget;
 

@@ -146,6 +146,12 @@ public static class CSharpAnalyzer
             ok = false;
             var span = diagnostic.Location.SourceSpan;
             int offset = Math.Clamp(span.Start, 0, code.Length);
+            if (diagnostic.Id == "CS8078")
+            {
+                // Roslyn's own stack guard ("too long or complex"): a chain too deep, as PB0008 says elsewhere.
+                result.Issues.Add(ExpressionIssue.TooDeep(offset));
+                continue;
+            }
             result.Issues.Add(new ExpressionIssue(Message(diagnostic), offset, Math.Clamp(span.Length, 0, code.Length - offset)));
         }
         int end = expression.FullSpan.End;
@@ -269,6 +275,7 @@ public static class CSharpAnalyzer
             return best;
         }
 
+        var forbiddenByName = new Dictionary<string, ITypeSymbol?>(StringComparer.Ordinal);
         foreach (var diagnostic in compilation.GetDiagnostics())
         {
             if (diagnostic.Severity != DiagnosticSeverity.Error)
@@ -292,7 +299,11 @@ public static class CSharpAnalyzer
             if (diagnostic.Id == "CS0103")
             {
                 string name = code.Substring(offset, length).TrimStart('@');
-                var forbidden = FindForbiddenType(compilation, name);
+                // Looked up once per name: a file can hold thousands of unknown names, mostly the same few.
+                if (!forbiddenByName.TryGetValue(name, out var forbidden))
+                {
+                    forbiddenByName[name] = forbidden = FindForbiddenType(compilation, name);
+                }
                 if (forbidden is not null)
                 {
                     results[index].AddForbidden(forbidden.ToDisplayString(), Reach(forbidden) ?? "a namespace not allowed in expressions", offset, length);

@@ -16,6 +16,7 @@ public class CatalogMetaTests
     public static readonly IReadOnlyDictionary<string, (Type Class, string Test)> DedicatedTests = new Dictionary<string, (Type, string)>
     {
         ["PB0007"] = (typeof(RobustnessTests), nameof(RobustnessTests.TenMegabyteFileReportsPB0007Quickly)),
+        ["PB0016"] = (typeof(HostileInputTests), nameof(HostileInputTests.A_fifo_is_refused_with_PB0016_without_blocking)),
         ["PB9001"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
         ["PB9002"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
         ["PB9003"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
