@@ -10,6 +10,9 @@ public enum ExpressionIssueKind
     Error,
     /// <summary>A C# API that is not pure (PB3003). <see cref="ExpressionIssue.Message"/> is "Symbol|what it reaches".</summary>
     Forbidden,
+    /// <summary>A JavaScript name that reaches code from strings or shared prototypes (PB3201).
+    /// <see cref="ExpressionIssue.Message"/> is "name|why|what to do instead".</summary>
+    Refused,
 }
 
 /// <summary>A name an expression reads from outside itself (an input, let, secret, capture or
