@@ -30,7 +30,9 @@ public sealed class JavaScriptRuntime
                 .Strict();
             options.Constraints.RegexTimeout = ExpressionLimits.RegexMatch;
         });
+        _timeLimit.Paused = true;
         _engine.Execute(FreezeIntrinsics);
+        _timeLimit.Paused = false;
     }
 
     /// <summary>Run once per engine, before any value is set: every object reachable from the global object
