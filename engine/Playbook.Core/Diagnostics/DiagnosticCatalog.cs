@@ -129,6 +129,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidValue =
         Error("PB3006", "Invalid value", "{0}");
 
+    // ---- PB3201–PB3219: what expressions may reach at run time ---------------------------------
+    public static readonly DiagnosticDescriptor JavaScriptCodeFromString =
+        Error("PB3201", "JavaScript reaches code from strings or shared prototypes", "JavaScript expressions cannot use '{0}': {1}");
+
     // ---- PB4xxx: time and objectives ---------------------------------------------------------
     public static readonly DiagnosticDescriptor RtoExceeded =
         Warning("PB4001", "Worst case exceeds the RTO", "worst case to '{0}' is {1}, over the rto of {2}: path {3}");

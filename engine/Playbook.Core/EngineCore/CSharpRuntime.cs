@@ -30,16 +30,21 @@ public sealed class CSharpRuntime
     private static readonly Dictionary<string, Func<ICSharpProgram>> ByText = new(StringComparer.Ordinal);
     private static readonly object Gate = new();
 
-    private readonly ICSharpProgram _program;
+    private readonly CompiledPlaybook _playbook;
+    private ICSharpProgram _program;
     private RunScope? _lastScope;
     private int _lastVersion = -1;
 
-    private CSharpRuntime(ICSharpProgram program) => _program = program;
+    private CSharpRuntime(CompiledPlaybook playbook)
+    {
+        _playbook = playbook;
+        _program = NewInstance(playbook);
+    }
 
     /// <summary>Number of C# programs compiled in this process (tests assert it stays flat over many runs).</summary>
     public static int CompiledCount { get; private set; }
 
-    public static CSharpRuntime For(CompiledPlaybook playbook) => new(NewInstance(playbook));
+    public static CSharpRuntime For(CompiledPlaybook playbook) => new(playbook);
 
     public static ICSharpProgram NewInstance(CompiledPlaybook playbook)
     {
@@ -59,24 +64,51 @@ public sealed class CSharpRuntime
         }
     }
 
-    public object? Evaluate(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs)
+    /// <summary>Evaluates one expression on an expression worker under a fresh <see cref="ExpressionBudget"/>
+    /// (time, memory, recursion, <paramref name="cancellation"/>). Throws <see cref="ExpressionFailedException"/>
+    /// when it fails or breaks a limit, <see cref="OperationCanceledException"/> when the run was stopped.</summary>
+    public object? Evaluate(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs, CancellationToken cancellation = default)
     {
-        if (!ReferenceEquals(_lastScope, scope) || _lastVersion != scope.Version || outputs is not null)
-        {
-            _program.Load(scope.Values, outputs);
-            _lastScope = scope;
-            _lastVersion = outputs is null ? scope.Version : -1;
-        }
         try
         {
-            return _program.Eval(expression.Id);
+            if (!ReferenceEquals(_lastScope, scope) || _lastVersion != scope.Version || outputs is not null)
+            {
+                _lastScope = null;
+                _program.Load(scope.Values, outputs);
+                _lastScope = scope;
+                _lastVersion = outputs is null ? scope.Version : -1;
+            }
+            var program = _program;
+            var id = expression.Id;
+            return ExpressionWorkers.Run(() => CSharpValues.Shallow(program.Eval(id)), new ExpressionBudget(cancellation), cancellation);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            Forget();
+            throw;
+        }
+        catch (Exception e)
         {
             var inner = e is TargetInvocationException { InnerException: { } i } ? i : e;
-            throw new ExpressionFailedException(expression, inner.Message, inner);
+            if (e is ExpressionLimitException) Forget();
+            throw new ExpressionFailedException(expression, Describe(inner), inner);
         }
     }
+
+    /// <summary>An evaluation that was stopped may still be running on its worker, reading this program's
+    /// fields: the next evaluation gets a program of its own.</summary>
+    private void Forget()
+    {
+        _program = NewInstance(_playbook);
+        _lastScope = null;
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        OutOfMemoryException => $"the expression ran out of memory ({e.Message})",
+        InsufficientExecutionStackException => $"the expression's calls nested too deep ({e.Message})",
+        _ => e.Message,
+    };
 
     public static bool Truthy(object? value) => value switch
     {
@@ -128,6 +160,9 @@ public sealed class CSharpRuntime
             .ToList();
         var compilation = CSharpCompilation.Create("Playbook.Expressions." + Guid.NewGuid().ToString("N"), new[] { tree }, references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Disable));
+        // Budget checks go in with the help of the original's semantic model (see CSharpBudgetRewriter).
+        var budgeted = new CSharpBudgetRewriter(compilation.GetSemanticModel(tree)).Visit(tree.GetRoot());
+        compilation = compilation.ReplaceSyntaxTree(tree, tree.WithRootAndOptions(budgeted, tree.Options));
         using var stream = new MemoryStream();
         var emitted = compilation.Emit(stream);
         if (!emitted.Success)
@@ -177,18 +212,57 @@ public static class CSharpValues
     };
 
     /// <summary>Maps become ExpandoObjects so <c>json.items</c> works on <c>dynamic</c>.</summary>
-    public static object? Dynamic(object? x) => x switch
+    public static object? Dynamic(object? x) => Dynamic(x, 0);
+
+    // Recursive, so bounded: a value nested deeper than any the engine makes fails the expression.
+    private static object? Dynamic(object? x, int depth) => x switch
     {
-        IDictionary<string, object?> map => ToExpando(map),
-        IList list when x is not string => list.Cast<object?>().Select(Dynamic).ToList(),
+        IDictionary<string, object?> or IList when depth >= ExpressionLimits.ValueDepth => throw new ExpressionLimitException(ValueTooDeep),
+        IDictionary<string, object?> map => ToExpando(map, depth),
+        IList list when x is not string => list.Cast<object?>().Select(v => Dynamic(v, depth + 1)).ToList(),
         _ => x,
     };
 
-    private static ExpandoObject ToExpando(IDictionary<string, object?> map)
+    /// <summary>An expression's result, once it is known to nest no deeper than the values the engine makes
+    /// (journals, reports and JavaScript read it recursively). Walked with a stack of its own, so a deep or
+    /// cyclic result is refused without recursing.</summary>
+    public static object? Shallow(object? result)
+    {
+        var pending = new Stack<(object Value, int Depth)>();
+        if (result is not null) pending.Push((result, 0));
+        var items = 0;
+        while (pending.TryPop(out var item))
+        {
+            ExpressionBudget.Tick();
+            if (++items > ExpressionLimits.ValueItems) throw new ExpressionLimitException(ValueTooLarge);
+            if (item.Value is string || item.Value is not (IList or IDictionary<string, object?>)) continue;
+            if (item.Depth >= ExpressionLimits.ValueDepth) throw new ExpressionLimitException(ValueTooDeep);
+            if (item.Value is IList list)
+            {
+                // By index: an enumerator per list would count against the memory limit first.
+                for (var i = 0; i < list.Count; i++)
+                    if (list[i] is { } child) pending.Push((child, item.Depth + 1));
+            }
+            else
+            {
+                foreach (var child in ((IDictionary<string, object?>)item.Value).Values)
+                    if (child is not null) pending.Push((child, item.Depth + 1));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The message of a value nested deeper than <see cref="ExpressionLimits.ValueDepth"/>.</summary>
+    public static string ValueTooDeep => $"a value is nested more than {ExpressionLimits.ValueDepth} deep";
+
+    /// <summary>The message of a value with more than <see cref="ExpressionLimits.ValueItems"/> parts.</summary>
+    public static string ValueTooLarge => $"a value holds more than {ExpressionLimits.ValueItems:N0} items";
+
+    private static ExpandoObject ToExpando(IDictionary<string, object?> map, int depth)
     {
         var expando = new ExpandoObject();
         var target = (IDictionary<string, object?>)expando;
-        foreach (var (k, v) in map) target[k] = Dynamic(v);
+        foreach (var (k, v) in map) target[k] = Dynamic(v, depth + 1);
         return expando;
     }
 
@@ -198,7 +272,7 @@ public static class CSharpValues
         var type = response.GetType();
         if (map.TryGetValue("status", out var status)) type.GetField("status")!.SetValue(response, Long(status));
         if (map.TryGetValue("body", out var body)) type.GetField("body")!.SetValue(response, String(body));
-        if (map.TryGetValue("json", out var json)) type.GetField("json")!.SetValue(response, Dynamic(json));
+        if (map.TryGetValue("json", out var json)) type.GetField("json")!.SetValue(response, Dynamic(json, 1));
         if (map.TryGetValue("headers", out var headers) && headers is IDictionary<string, object?> h)
             type.GetField("headers")!.SetValue(response, h.ToDictionary(p => p.Key, p => String(p.Value) ?? "", StringComparer.OrdinalIgnoreCase));
         return response;

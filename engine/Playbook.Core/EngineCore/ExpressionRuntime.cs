@@ -20,13 +20,13 @@ public sealed class ExpressionRuntime : IExpressionRuntime
             : null;
     }
 
-    public object? Evaluate(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs) =>
+    public object? Evaluate(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs, CancellationToken cancellation = default) =>
         expression.Language == ExpressionLanguage.CSharp
-            ? _csharp!.Evaluate(expression, scope, outputs)
-            : _javaScript.Evaluate(expression, scope, outputs, _playbook);
+            ? _csharp!.Evaluate(expression, scope, outputs, cancellation)
+            : _javaScript.Evaluate(expression, scope, outputs, _playbook, cancellation);
 
-    public bool Test(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs) =>
+    public bool Test(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs, CancellationToken cancellation = default) =>
         expression.Language == ExpressionLanguage.CSharp
-            ? CSharpRuntime.Truthy(_csharp!.Evaluate(expression, scope, outputs))
-            : _javaScript.Test(expression, scope, outputs, _playbook);
+            ? CSharpRuntime.Truthy(_csharp!.Evaluate(expression, scope, outputs, cancellation))
+            : _javaScript.Test(expression, scope, outputs, _playbook, cancellation);
 }

@@ -62,6 +62,7 @@ public sealed partial class PlaybookEngine
     {
         _sync = clock.IsRealTime ? new object() : null;
         _scope.Sync = _sync;
+        _scope.Cancellation = cancellationToken;
         _scope.Clear();
         // Every capture exists from the start, as null until a step sets it: a guard that reads a capture
         // of a step that did not run (or ran without output, in a dry run) sees null, not an error.

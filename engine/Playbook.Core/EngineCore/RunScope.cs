@@ -20,6 +20,10 @@ public sealed class RunScope
     /// values and the expression engine are shared by the branches). Null in a dry run.</summary>
     internal object? Sync { get; set; }
 
+    /// <summary>The run's cancellation (Ctrl+C, SIGTERM): an expression still running when it fires is
+    /// stopped, and the run with it.</summary>
+    internal CancellationToken Cancellation { get; set; }
+
     /// <summary>Bumped on every change, so the runtime re-sends values only when they changed.</summary>
     public int Version { get; private set; }
 
@@ -70,16 +74,20 @@ public sealed class RunScope
         }
     }
 
-    public object? Evaluate(CompiledExpression expression, IReadOnlyDictionary<string, object?>? outputs = null)
+    public object? Evaluate(CompiledExpression expression, IReadOnlyDictionary<string, object?>? outputs = null) =>
+        Evaluate(expression, outputs, Cancellation);
+
+    /// <summary>Evaluates with a cancellation of the caller's own (e.g. a <c>script</c> step's timeout).</summary>
+    public object? Evaluate(CompiledExpression expression, IReadOnlyDictionary<string, object?>? outputs, CancellationToken cancellation)
     {
-        if (Sync is null) return Runtime.Evaluate(expression, this, outputs);
-        lock (Sync) return Runtime.Evaluate(expression, this, outputs);
+        if (Sync is null) return Runtime.Evaluate(expression, this, outputs, cancellation);
+        lock (Sync) return Runtime.Evaluate(expression, this, outputs, cancellation);
     }
 
     public bool Test(CompiledExpression expression, IReadOnlyDictionary<string, object?>? outputs = null)
     {
-        if (Sync is null) return Runtime.Test(expression, this, outputs);
-        lock (Sync) return Runtime.Test(expression, this, outputs);
+        if (Sync is null) return Runtime.Test(expression, this, outputs, Cancellation);
+        lock (Sync) return Runtime.Test(expression, this, outputs, Cancellation);
     }
 
     public string Render(CompiledTemplate? template, IReadOnlyDictionary<string, object?>? outputs = null)
@@ -135,9 +143,9 @@ public sealed class RunScope
 /// <summary>Evaluates a playbook's expressions during a run.</summary>
 public interface IExpressionRuntime
 {
-    object? Evaluate(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs);
+    object? Evaluate(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs, CancellationToken cancellation);
 
-    bool Test(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs);
+    bool Test(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs, CancellationToken cancellation);
 }
 
 /// <summary>An expression that failed while running, with the expression so the message can point at its line.</summary>

@@ -17,6 +17,9 @@ public enum ExpressionIssueKind
     Forbidden,
     /// <summary>Nested deeper than <see cref="ExpressionDepth.Max"/> (PB0008); the expression was not analysed further.</summary>
     TooDeep,
+    /// <summary>A JavaScript name that reaches code from strings or shared prototypes (PB3201).
+    /// <see cref="ExpressionIssue.Message"/> is "name|why|what to do instead".</summary>
+    Refused,
 }
 
 /// <summary>A name an expression reads from outside itself (an input, let, secret, capture or

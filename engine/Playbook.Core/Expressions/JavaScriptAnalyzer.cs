@@ -64,11 +64,29 @@ public static class JavaScriptAnalyzer
 
         var walker = new FreeNameWalker();
         walker.Visit(expression);
-        return new ExpressionAnalysis(Array.Empty<ExpressionIssue>(), walker.Names);
+        return new ExpressionAnalysis(walker.Refused, walker.Names);
     }
 
     private static ExpressionAnalysis TooDeep(int offset) =>
         new(new[] { ExpressionIssue.TooDeep(offset) }, Array.Empty<FreeName>());
+
+    /// <summary>Names that reach code built from strings or the prototypes all expressions share, with why
+    /// and what to do instead (PB3201). Read as a global, a property (<c>globalThis.eval</c>,
+    /// <c>[].constructor.constructor</c>), a string key (<c>x["constructor"]</c>) or a destructured key.
+    /// A key computed at run time cannot be seen here: the runtime refuses code from strings and freezes
+    /// the built-ins as well.</summary>
+    private static readonly Dictionary<string, (string Reason, string Help)> s_refused = new(StringComparer.Ordinal)
+    {
+        ["eval"] = ("it runs code built from a string", "write the code in the expression itself"),
+        ["Function"] = ("it runs code built from a string", "write the code in the expression itself, e.g. as an arrow function"),
+        ["constructor"] = ("it reaches the Function constructor, which runs code built from a string ([].constructor.constructor)",
+            "test what a value is with Array.isArray(x), typeof x or x instanceof Date"),
+        ["__proto__"] = ("it reaches the prototypes that every expression shares", "read a prototype with Object.getPrototypeOf(x)"),
+        ["__defineGetter__"] = ("it changes objects through legacy accessors", "define properties in an object literal"),
+        ["__defineSetter__"] = ("it changes objects through legacy accessors", "define properties in an object literal"),
+        ["__lookupGetter__"] = ("it reaches legacy accessors", "use Object.getOwnPropertyDescriptor(x, name)"),
+        ["__lookupSetter__"] = ("it reaches legacy accessors", "use Object.getOwnPropertyDescriptor(x, name)"),
+    };
 
     private static ExpressionIssue ToIssue(string code, ParseError error)
     {
@@ -190,6 +208,23 @@ public static class JavaScriptAnalyzer
     {
         private readonly List<HashSet<string>> _scopes = new();
         public List<FreeName> Names { get; } = new();
+        public List<ExpressionIssue> Refused { get; } = new();
+
+        /// <summary>A refused name at this node (see <see cref="s_refused"/>); true when it was one.</summary>
+        private bool Refuse(string name, Node at)
+        {
+            if (!s_refused.TryGetValue(name, out var why)) return false;
+            Refused.Add(new ExpressionIssue($"{name}|{why.Reason}|{why.Help}", at.Start, at.End - at.Start, ExpressionIssueKind.Refused));
+            return true;
+        }
+
+        /// <summary>A property key as written: <c>x.key</c>, <c>x["key"]</c>, <c>{ key: … }</c>.</summary>
+        private static string? KeyName(Node key, bool computed) => key switch
+        {
+            Identifier id when !computed => id.Name,
+            Literal { Value: string text } => text,
+            _ => null,
+        };
 
         private bool IsBound(string name)
         {
@@ -205,7 +240,7 @@ public static class JavaScriptAnalyzer
 
         private void Reference(Identifier id)
         {
-            if (!IsBound(id.Name))
+            if (!IsBound(id.Name) && !Refuse(id.Name, id))
             {
                 Names.Add(new FreeName(id.Name, id.Start, id.End - id.Start));
             }
@@ -222,6 +257,10 @@ public static class JavaScriptAnalyzer
                     return;
                 case MemberExpression member:
                     Visit(member.Object);
+                    if (KeyName(member.Property, member.Computed) is { } memberName)
+                    {
+                        Refuse(memberName, member.Property);
+                    }
                     if (member.Computed)
                     {
                         Visit(member.Property);
@@ -463,6 +502,10 @@ public static class JavaScriptAnalyzer
                     {
                         if (element is Property property)
                         {
+                            if (KeyName(property.Key, property.Computed) is { } keyName)
+                            {
+                                Refuse(keyName, property.Key);
+                            }
                             if (property.Computed)
                             {
                                 Visit(property.Key);

@@ -60,7 +60,7 @@ public sealed class LiveRunner : IActionRunner
                 null => AttemptResult.Ok,
                 Syntax.ShellActionSyntax => await ShellAsync(request, action, cancellationToken).ConfigureAwait(false),
                 Syntax.HttpActionSyntax http => await HttpAsync(request, action, http, cancellationToken).ConfigureAwait(false),
-                Syntax.ScriptActionSyntax => Script(request, action),
+                Syntax.ScriptActionSyntax => Script(request, action, cancellationToken),
                 Syntax.NotifyActionSyntax => await NotifyAsync(request, action, cancellationToken).ConfigureAwait(false),
                 _ => new AttemptResult("fail", Message: $"'{action.Kind}' cannot run here"),
             };
@@ -112,8 +112,21 @@ public sealed class LiveRunner : IActionRunner
             : new AttemptResult("fail", outputs, Message: $"HTTP {result.Status}");
     }
 
-    private static AttemptResult Script(AttemptRequest request, ActionSpec action) =>
-        new("ok", new Dictionary<string, object?>(StringComparer.Ordinal) { ["result"] = request.Scope.Evaluate(action.Script!) });
+    /// <summary>A script is stopped by its step's timeout like any other action: the evaluation watches a
+    /// token that fires at the limit.</summary>
+    private static AttemptResult Script(AttemptRequest request, ActionSpec action, CancellationToken ct)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (request.Limit is { } l) limit.CancelAfter(l);
+        try
+        {
+            return new("ok", new Dictionary<string, object?>(StringComparer.Ordinal) { ["result"] = request.Scope.Evaluate(action.Script!, null, limit.Token) });
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new AttemptResult("timeout", Message: "timed out: the script was stopped");
+        }
+    }
 
     private async Task<AttemptResult> NotifyAsync(AttemptRequest request, ActionSpec action, CancellationToken ct)
     {

@@ -27,10 +27,10 @@ internal static class ShellTestKit
 
     private sealed class FixedValues(Dictionary<string, object?> values) : IExpressionRuntime
     {
-        public object? Evaluate(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs) =>
+        public object? Evaluate(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs, CancellationToken cancellation) =>
             outputs is not null && outputs.TryGetValue(expression.Code, out var o) ? o : values[expression.Code];
 
-        public bool Test(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs) =>
-            Evaluate(expression, scope, outputs) is true;
+        public bool Test(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs, CancellationToken cancellation) =>
+            Evaluate(expression, scope, outputs, cancellation) is true;
     }
 }

@@ -6,15 +6,15 @@ using Playbook.Text;
 
 namespace Playbook.Checking.Rules;
 
-/// <summary>PB0008, PB1004, PB1011, PB1013, PB3001–PB3003: every expression and <c>${…}</c> hole parses (JavaScript
+/// <summary>PB0008, PB1004, PB1011, PB1013, PB3001–PB3003, PB3201: every expression and <c>${…}</c> hole parses (JavaScript
 /// through Jint's parser, C# through Roslyn — all of a playbook's C# in one compilation), reads only
-/// names available where it stands, and C# stays pure. Nothing is run.</summary>
+/// names available where it stands, C# stays pure and JavaScript builds no code from strings. Nothing is run.</summary>
 public sealed class ExpressionCheck : IPlaybookCheck
 {
     /// <summary>What a step's or a wait's own expressions (capture, expect, when, until) can read about its action.</summary>
     public static IReadOnlyDictionary<string, string> ResultNames => CSharpGlobals.ResultNames;
 
-    public IReadOnlyList<string> Reports { get; } = new[] { "PB0008", "PB1004", "PB1011", "PB1013", "PB3001", "PB3002", "PB3003" };
+    public IReadOnlyList<string> Reports { get; } = new[] { "PB0008", "PB1004", "PB1011", "PB1013", "PB3001", "PB3002", "PB3003", "PB3201" };
 
     /// <summary>One expression where it stands: in a state (or at the top for lets and metadata), reading
     /// the action's result or not, and for a let its place among the lets (it reads only those before it).</summary>
@@ -119,6 +119,11 @@ public sealed class ExpressionCheck : IPlaybookCheck
             if (issue.Kind == ExpressionIssueKind.TooDeep)
             {
                 context.Report(DiagnosticCatalog.NestingTooDeep, span, ExpressionDepth.What, ExpressionDepth.Max);
+            }
+            else if (issue.Kind == ExpressionIssueKind.Refused)
+            {
+                var parts = issue.Message.Split('|', 3);
+                context.Diagnostics.ReportWithHint(DiagnosticCatalog.JavaScriptCodeFromString, span, parts[2], parts[0], parts[1]);
             }
             else if (issue.Kind == ExpressionIssueKind.Forbidden)
             {
