@@ -98,6 +98,8 @@ public class ResumeEndToEndTests
     {
         using var running = work.Start(playbook);
         WaitForRecord(work.SingleJournal, r => Type(r) == "process-started" && Str(r, "state") == "second", running);
+        // Journaled at its gate, then released: killed before the release, the step would never run at all.
+        WaitForLedgerLine(work, "second");
         running.Kill();
         var killed = running.Finish();
         Assert.True(killed.Exit != 0, killed.ToString());
