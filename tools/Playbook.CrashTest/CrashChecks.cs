@@ -44,6 +44,13 @@ public static class CrashChecks
             yield return $"the run entered {string.Join(' ', all)}; uninterrupted it enters {string.Join(' ', reference.AllStates)}";
     }
 
+    /// <summary>Once the run has ended, nothing it or a killed runner started still runs in its directory.</summary>
+    public static IEnumerable<string> NothingLeftRunning(string directory)
+    {
+        foreach (var (pid, command) in Orphans.In(directory))
+            yield return $"process {pid} ({command}) of the run still runs after the run ended";
+    }
+
     /// <summary><c>playbook runs --format json</c>'s entry for the run says it succeeded.</summary>
     public static IEnumerable<string> Listed(string runId, IReadOnlyDictionary<string, string> statusByRun, ReferenceRun reference)
     {

@@ -19,9 +19,13 @@ public sealed record CrashOptions
     /// <summary>Where the runs' directories and the shared journal go; a new temp directory by default.</summary>
     public string? WorkDirectory { get; init; }
 
-    /// <summary>The longest to let a killed run's orphaned shell step finish before resuming (it is waited for
-    /// until it ends): longer than any step's action, so the ledger says for sure whether it ran.</summary>
-    public TimeSpan OrphanWait { get; init; } = TimeSpan.FromMilliseconds(300);
+    /// <summary>The chance that the harness, before a resume, lets a killed run's orphaned shell step finish on
+    /// its own (the resume then takes its outcome from its status file); otherwise the resume finds it running
+    /// and is told to wait for it or to kill it.</summary>
+    public double OrphanEndsChance { get; init; } = 0.3;
+
+    /// <summary>The chance that a resume that finds a step still running is told to wait for it (else to kill it).</summary>
+    public double OrphanWaitChance { get; init; } = 0.5;
 
     /// <summary>The chance that a resume is killed too. High, because each kill is cheap next to the resume
     /// that finally has to run to the end.</summary>
@@ -31,14 +35,28 @@ public sealed record CrashOptions
     public Action<string>? Log { get; init; }
 }
 
-/// <summary>How a crash test went. <see cref="Violations"/> is empty when every run came out right.</summary>
+/// <summary>How a crash test went. <see cref="Violations"/> is empty when every run came out right.
+/// <see cref="KillsInShellSteps"/> counts the kills after which a shell step's process was still running
+/// (an orphan); each was then waited for (<see cref="OrphansWaited"/>) or stopped (<see cref="OrphansKilled"/>)
+/// by a resume, or ended before the resume looked (<see cref="OrphansEnded"/>).</summary>
 public sealed record CrashSummary(int Kills, int Runs, int RunsCompleted, int Resumes, IReadOnlyList<string> Violations, TimeSpan Elapsed,
-    TimeSpan UninterruptedRun, string WorkDirectory);
+    TimeSpan UninterruptedRun, string WorkDirectory)
+{
+    public int KillsInShellSteps { get; init; }
 
-/// <summary>Kills real runs of crash.playbook at random moments (SIGKILL, the dotnet process only) and
-/// resumes them, killing some resumes too, until each reaches its end; then checks that every change ran
-/// exactly once, that the run ended as an uninterrupted one does, that <c>playbook runs</c> lists it as a
-/// success and that its journal reads clean. Shared by <c>tools/Playbook.CrashTest</c> and the crash test.</summary>
+    public int OrphansWaited { get; init; }
+
+    public int OrphansKilled { get; init; }
+
+    public int OrphansEnded { get; init; }
+}
+
+/// <summary>Kills real runs of crash.playbook at random moments (SIGKILL, the dotnet process only, so a shell
+/// step's process lives on as an orphan) and resumes them, killing some resumes too, until each reaches its
+/// end; a resume that finds an orphan is told to wait for it or to kill it. Then checks that every change ran
+/// exactly once, that no process of a killed runner still runs, that the run ended as an uninterrupted one
+/// does, that <c>playbook runs</c> lists it as a success and that its journal reads clean. Shared by
+/// <c>tools/Playbook.CrashTest</c> and the crash test.</summary>
 public sealed class CrashHarness(CrashOptions options)
 {
     /// <summary>A run that needs this many resumes is not converging: something is wrong.</summary>
@@ -51,6 +69,10 @@ public sealed class CrashHarness(CrashOptions options)
     private readonly List<TimeSpan> _lifetimes = new();
     private int _kills;
     private int _resumes;
+    private int _killsInShellSteps;
+    private int _orphansWaited;
+    private int _orphansKilled;
+    private int _orphansEnded;
 
     public async Task<CrashSummary> RunAsync()
     {
@@ -76,7 +98,13 @@ public sealed class CrashHarness(CrashOptions options)
     }
 
     private CrashSummary Summary(int runs, System.Diagnostics.Stopwatch clock, TimeSpan uninterrupted, string root) =>
-        new(_kills, runs, Math.Max(0, _completed.Count - 1), _resumes, _violations, clock.Elapsed, uninterrupted, root);
+        new(_kills, runs, Math.Max(0, _completed.Count - 1), _resumes, _violations, clock.Elapsed, uninterrupted, root)
+        {
+            KillsInShellSteps = _killsInShellSteps,
+            OrphansWaited = _orphansWaited,
+            OrphansKilled = _orphansKilled,
+            OrphansEnded = _orphansEnded,
+        };
 
     /// <summary>One run nobody kills: what every killed run must come out as, and how long a run takes.</summary>
     private async Task<(ReferenceRun?, TimeSpan)> ReferenceAsync(CrashPlaybook playbook, string root, string journal)
@@ -104,9 +132,10 @@ public sealed class CrashHarness(CrashOptions options)
         string? path = null;
         var outcome = await StartAsync(["run", CrashPlaybook.FileName, "--journal", journal], directory, KillAt(window, always: true), log, "run");
         if (!outcome.Killed && outcome.ExitCode == 0) _lifetimes.Add(outcome.Lifetime);
+        var refusals = 0;
         for (var resumes = 0; ; resumes++)
         {
-            if (!outcome.Killed)
+            if (!outcome.Killed && !(outcome.ExitCode == 2 && NeedsAnswers(outcome)))
             {
                 if (outcome.ExitCode == 0) break;
                 Violation(number, log, $"{(resumes == 0 ? "the run" : "a resume")} exited {outcome.ExitCode}: {FirstLines(outcome.Stderr + outcome.Stdout)}");
@@ -117,15 +146,24 @@ public sealed class CrashHarness(CrashOptions options)
                 Violation(number, log, $"still not at its end after {MaxResumes} resumes");
                 return;
             }
-            await Orphans.WaitAsync(directory, options.OrphanWait);
             path ??= NewJournals(journal, before).FirstOrDefault();
             if (path is null)
             {
                 // Killed before it wrote its first record: nothing ran, and there is nothing to resume.
+                await Orphans.WaitAsync(directory, TimeSpan.FromSeconds(2));
                 outcome = await StartAsync(["run", CrashPlaybook.FileName, "--journal", journal], directory, KillAt(window, always: false), log, "nothing journaled, run again");
                 continue;
             }
             var run = JournaledRun.Read(path);
+            if (outcome.Killed && RunProcesses.Live(run).Count > 0) _killsInShellSteps++;
+            if (outcome.Killed && _random.NextDouble() < options.OrphanEndsChance)
+            {
+                // The operator looks only once the step's process has ended: the resume takes its outcome as it is.
+                var live = RunProcesses.Live(run).Count;
+                await Orphans.WaitAsync(directory, TimeSpan.FromSeconds(5));
+                _orphansEnded += live;
+                run = JournaledRun.Read(path);
+            }
             if (run.Finished)
             {
                 log.Append(" (it had ended before the kill)");
@@ -136,14 +174,19 @@ public sealed class CrashHarness(CrashOptions options)
                 Violation(number, log, $"the journal is damaged before its end after a kill: {damage.Reason}");
                 return;
             }
+            if (outcome.Killed) refusals = 0;
+            else if (++refusals > 3)
+            {
+                Violation(number, log, $"resume keeps asking for answers: {FirstLines(outcome.Stderr)}");
+                return;
+            }
             var torn = run.Contents.Damage is not null;
-            var ledger = CrashPlaybook.ReadLedger(directory);
-            // What an operator does: a change whose line is in the ledger ran, so skip it; else run it again.
-            // Resume reads only the answers for steps that were in flight.
-            var answers = playbook.Changes.Select(step => $"{step}={(ledger.Contains(step) ? "skip" : "rerun")}").ToList();
+            var answers = Answers(playbook, run, directory, out var waited, out var stopped);
             var inFlight = InFlight(run).Select(step => answers.FirstOrDefault(a => a.StartsWith(step + "=", StringComparison.Ordinal)) ?? step + " (idempotent)");
             string[] args = ["resume", run.RunId, "--journal", journal, .. answers.SelectMany(a => new[] { "--answer", a })];
             _resumes++;
+            _orphansWaited += waited;
+            _orphansKilled += stopped;
             outcome = await StartAsync(args, directory, KillAt(window, always: false), log,
                 $"resume{(torn ? " (torn tail)" : "")} [in flight: {string.Join(", ", inFlight.DefaultIfEmpty("none"))}]");
             if (!outcome.Killed && outcome.ExitCode == 0 && torn && !outcome.Stdout.Contains("cut a torn record", StringComparison.Ordinal))
@@ -159,7 +202,8 @@ public sealed class CrashHarness(CrashOptions options)
             }
         }
         var problems = CrashChecks.Ledger(playbook.Changes, CrashPlaybook.ReadLedger(directory))
-            .Concat(CrashChecks.Journal(path, reference)).ToList();
+            .Concat(CrashChecks.Journal(path, reference))
+            .Concat(CrashChecks.NothingLeftRunning(directory)).ToList();
         _completed.Add(JournaledRun.Read(path).RunId);
         log.Append(problems.Count == 0 ? " → ok" : "");
         foreach (var problem in problems) Violation(number, log, problem);
@@ -190,6 +234,30 @@ public sealed class CrashHarness(CrashOptions options)
         if (_kills >= options.Kills) return null;
         if (!always && _random.NextDouble() >= options.ResumeKillChance) return null;
         return window * _random.NextDouble();
+    }
+
+    /// <summary>A resume that stopped to ask: a step still running needs wait|kill, or a step whose process was
+    /// just stopped needs rerun|skip|fail. The harness answers and resumes again.</summary>
+    private static bool NeedsAnswers(ProcessOutcome outcome) => outcome.Stderr.Contains("say what to do with --answer", StringComparison.Ordinal);
+
+    /// <summary>What an operator answers. A step whose process still runs: wait for it, or kill it (and decide what
+    /// it did on the next resume, once it is stopped). Any other change: its line in the ledger says it ran, so
+    /// skip it; else run it again (resume reads only the answers for steps in flight whose outcome is unknown).</summary>
+    private List<string> Answers(CrashPlaybook playbook, JournaledRun run, string directory, out int waited, out int stopped)
+    {
+        waited = stopped = 0;
+        var live = RunProcesses.Live(run).Select(p => p.State).ToHashSet(StringComparer.Ordinal);
+        var ledger = CrashPlaybook.ReadLedger(directory);
+        var answers = new List<string>();
+        foreach (var step in live)
+        {
+            var wait = _random.NextDouble() < options.OrphanWaitChance;
+            if (wait) waited++;
+            else stopped++;
+            answers.Add($"{step}={(wait ? "wait" : "kill")}");
+        }
+        answers.AddRange(playbook.Changes.Where(step => !live.Contains(step)).Select(step => $"{step}={(ledger.Contains(step) ? "skip" : "rerun")}"));
+        return answers;
     }
 
     /// <summary>The final check, once for all runs: <c>playbook runs</c> lists each as it ended.</summary>

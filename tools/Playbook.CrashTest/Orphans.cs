@@ -17,25 +17,31 @@ public static class Orphans
             await Task.Delay(longest);
             return;
         }
-        var full = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
         var deadline = DateTime.UtcNow + longest;
-        while (AnyIn(full) && DateTime.UtcNow < deadline) await Task.Delay(Poll);
+        while (AnyIn(directory) && DateTime.UtcNow < deadline) await Task.Delay(Poll);
     }
 
-    private static bool AnyIn(string directory)
+    private static bool AnyIn(string directory) => In(directory).Any();
+
+    /// <summary>The processes (pid, command line) whose working directory is <paramref name="directory"/>.</summary>
+    public static IEnumerable<(int Pid, string Command)> In(string directory)
     {
+        if (!Directory.Exists("/proc/self")) yield break;
+        var full = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
         foreach (var process in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(process), out _)) continue;
+            if (!int.TryParse(Path.GetFileName(process), out var pid)) continue;
+            string? command = null;
             try
             {
-                if (Directory.ResolveLinkTarget(Path.Combine(process, "cwd"), returnFinalTarget: false)?.FullName == directory) return true;
+                if (Directory.ResolveLinkTarget(Path.Combine(process, "cwd"), returnFinalTarget: false)?.FullName == full)
+                    command = File.ReadAllText(Path.Combine(process, "cmdline")).Replace('\0', ' ').Trim();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // Gone since the listing, or someone else's process: not one of ours.
             }
+            if (command is not null) yield return (pid, command);
         }
-        return false;
     }
 }

@@ -38,6 +38,8 @@ var summary = await harness.RunAsync();
 Console.WriteLine();
 Console.WriteLine($"seed {seed}: {summary.Kills} kills over {summary.Runs} runs ({summary.Resumes} resumes), {summary.RunsCompleted} runs completed, " +
                   $"violations={summary.Violations.Count}, {summary.Elapsed.TotalSeconds:0.0} s (an uninterrupted run takes {summary.UninterruptedRun.TotalMilliseconds:0} ms)");
+Console.WriteLine($"kills that left a shell step running: {summary.KillsInShellSteps}; orphans waited for by a resume: {summary.OrphansWaited}, " +
+                  $"killed by a resume: {summary.OrphansKilled}, left to end before the resume: {summary.OrphansEnded}");
 foreach (var v in summary.Violations) Console.WriteLine("violation: " + v);
 // Kept when something went wrong: the ledgers and journals are the evidence.
 if (keep || summary.Violations.Count > 0) Console.WriteLine($"runs and journals kept in {summary.WorkDirectory}");

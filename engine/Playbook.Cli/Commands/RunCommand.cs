@@ -86,7 +86,7 @@ internal sealed class RunCommand
     public Command CreateResumeCommand(bool color)
     {
         var runId = new Argument<string?>("RUN_ID") { Description = "The run to continue (default: the newest unfinished run)", Arity = ArgumentArity.ZeroOrOne };
-        var answer = AnswerOption("What to do with a step that was running when the run stopped: --answer STEP=rerun|skip|fail; or answer a manual step: STEP=approve|reject (repeatable)");
+        var answer = AnswerOption("What to do with a step that was running when the run stopped: --answer STEP=rerun|skip|fail, and while its process still runs STEP=wait|kill; or answer a manual step: STEP=approve|reject (repeatable)");
         var journal = JournalOption();
         var report = ReportOption();
         var template = TemplateOption();
@@ -159,7 +159,7 @@ internal sealed class RunCommand
 
         var errors = new List<string>();
         var inputs = CommonOptions.ParseInputs(options.Inputs, errors);
-        var (answers, choices) = ParseAnswers(playbook, options.Answers, previous is not null, errors);
+        var (answers, choices) = ParseAnswers(playbook, options.Answers, previous is not null, errors, out var orphanChoices);
         if (errors.Count > 0)
         {
             foreach (var e in errors) stderr.WriteLine($"playbook: {e}");
@@ -180,7 +180,8 @@ internal sealed class RunCommand
         var outcome = previous is null
             ? await LiveRun.StartAsync(runOptions, cancellationToken).ConfigureAwait(false)
             : await LiveRun.ResumeAsync(previous, runOptions,
-                a => choices.TryGetValue(a.State.Name, out var c) ? c : options.Interactive ? AskInFlight(a) : null, cancellationToken).ConfigureAwait(false);
+                a => choices.TryGetValue(a.State.Name, out var c) ? c : options.Interactive ? AskInFlight(a) : null, cancellationToken,
+                a => orphanChoices.TryGetValue(a.State.Name, out var o) ? o : options.Interactive ? AskOrphan(a) : null).ConfigureAwait(false);
         if (outcome.Errors.Count > 0)
         {
             foreach (var e in outcome.Errors) stderr.WriteLine($"playbook: {e}");
@@ -223,6 +224,17 @@ internal sealed class RunCommand
             's' => InFlightChoice.Skip,
             _ => InFlightChoice.Fail,
         };
+    }
+
+    /// <summary>On a terminal, resume asks what to do with a step's process the stopped run left running.</summary>
+    private static OrphanChoice AskOrphan(InFlightAttempt attempt)
+    {
+        var where = attempt.Flow.Length == 0 ? "" : $" (in {attempt.Flow})";
+        var group = attempt.Processes.Count == 0 ? "" : $" in process group {attempt.Processes[^1].Group}";
+        var choice = AnsiConsole.Prompt(new SelectionPrompt<string>()
+            .Title($"Step [bold]{Markup.Escape(attempt.State.Name)}[/]{Markup.Escape(where)} is still running{Markup.Escape(group)}, left by the run that stopped. Then:")
+            .AddChoices("wait: let it finish; its outcome is the step's", "kill: stop it, then decide what it did"));
+        return choice[0] == 'w' ? OrphanChoice.Wait : OrphanChoice.Kill;
     }
 
     internal static string JournalArgument(string directory) => directory == DefaultJournal ? "" : $" --journal {directory}";
@@ -269,10 +281,11 @@ internal sealed class RunCommand
 
     /// <summary>--answer for manual steps (approve, reject) and, on resume, for steps in flight (rerun, skip, fail).</summary>
     private static (Dictionary<string, string> Answers, Dictionary<string, InFlightChoice> Choices) ParseAnswers(
-        Compiling.CompiledPlaybook playbook, IReadOnlyList<string> specs, bool resuming, List<string> errors)
+        Compiling.CompiledPlaybook playbook, IReadOnlyList<string> specs, bool resuming, List<string> errors, out Dictionary<string, OrphanChoice> orphans)
     {
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         var choices = new Dictionary<string, InFlightChoice>(StringComparer.Ordinal);
+        orphans = new Dictionary<string, OrphanChoice>(StringComparer.Ordinal);
         foreach (var spec in specs)
         {
             var eq = spec.IndexOf('=');
@@ -291,13 +304,15 @@ internal sealed class RunCommand
             }
             else if (state.Kind == Semantics.StateKind.Step && resuming)
             {
+                // wait|kill is about the step's process, rerun|skip|fail about its effect: a step may take one of each.
                 if (Enum.TryParse<InFlightChoice>(value, ignoreCase: true, out var choice) && value.All(char.IsLower)) choices[name] = choice;
-                else errors.Add($"--answer {spec}: for a step that was running when the run stopped, answer rerun, skip or fail");
+                else if (Enum.TryParse<OrphanChoice>(value, ignoreCase: true, out var orphan) && value.All(char.IsLower)) orphans[name] = orphan;
+                else errors.Add($"--answer {spec}: for a step that was running when the run stopped, answer rerun, skip or fail (and, while its process still runs, wait or kill)");
             }
             else
             {
                 errors.Add(resuming
-                    ? $"--answer {spec}: '{name}' is a {state.Symbol.KindName}: only manual steps (approve|reject) and steps (rerun|skip|fail) take answers"
+                    ? $"--answer {spec}: '{name}' is a {state.Symbol.KindName}: only manual steps (approve|reject) and steps (rerun|skip|fail, wait|kill) take answers"
                     : $"--answer {spec}: '{name}' is a {state.Symbol.KindName}, not a manual step");
             }
         }

@@ -45,6 +45,23 @@ internal sealed class RunsCommand
                     w.WriteNumber("elapsed_ms", (long)r.Elapsed.TotalMilliseconds);
                     w.WriteNumber("resumes", r.Resumes);
                     if (r.Contents.Damage is { } d) w.WriteString("damage", d.Reason);
+                    var orphans = Orphans(r);
+                    if (orphans.Count > 0)
+                    {
+                        w.WriteStartArray("orphans");
+                        foreach (var o in orphans)
+                        {
+                            w.WriteStartObject();
+                            if (o.Flow.Length > 0) w.WriteString("flow", o.Flow);
+                            w.WriteString("state", o.State);
+                            w.WriteNumber("attempt", o.Attempt);
+                            w.WriteNumber("pid", o.Group);
+                            if (o.Command is not null) w.WriteString("command", o.Command);
+                            w.WriteString("since", o.Since.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                            w.WriteEndObject();
+                        }
+                        w.WriteEndArray();
+                    }
                     w.WriteString("journal", r.JournalPath);
                     w.WriteEndObject();
                 }
@@ -67,7 +84,28 @@ internal sealed class RunsCommand
                 status, r.End ?? "", DurationText.Format(r.Elapsed));
         }
         table.Write(stdout, "");
+        // A crashed run's step may still be running with nobody watching it: say so, and how to deal with it.
+        foreach (var r in runs)
+        {
+            foreach (var o in Orphans(r))
+            {
+                stdout.WriteLine($"{r.RunId}: step '{o.State}'{(o.Flow.Length == 0 ? "" : $" (in {o.Flow})")} is still running unsupervised: pid {o.Group}, " +
+                                 $"since {o.Since.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}Z" +
+                                 (o.Command is null ? "" : $", `{OneLine(o.Command)}`"));
+                stdout.WriteLine($"  playbook resume {r.RunId} --answer {o.State}=wait (or =kill)");
+            }
+        }
         stdout.Flush();
         return ExitCodes.Success;
+    }
+
+    /// <summary>Live processes of a run that stopped without ending (a running run supervises its own).</summary>
+    private static IReadOnlyList<JournaledProcess> Orphans(JournaledRun run) =>
+        run.Finished || run.Running ? [] : RunProcesses.Live(run);
+
+    private static string OneLine(string text)
+    {
+        var line = text.ReplaceLineEndings(" ").Trim();
+        return line.Length <= 120 ? line : line[..120] + "…";
     }
 }

@@ -67,11 +67,13 @@ public static class LiveRun
         }
         using var held = RunLock.TryAcquire(path);
         using var journal = new RunJournal(writer, redactor);
+        // Made before any step: its presence says the run's steps are gated, so a missing status file means "never ran".
+        StepFiles.CreatePrivateDirectory(StepFiles.DirectoryFor(path));
         var seed = Random.Shared.Next();
         journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), EffectiveInputs(playbook, values), seed, now);
         options.View.Started(runId, playbook, path, resumedAfter: null);
         var clock = new SystemRunClock(options.Time, now);
-        return await DriveAsync(options, journal, runId, path, seed, redactor, clock, values, resume: null, cancellationToken).ConfigureAwait(false);
+        return await DriveAsync(options, journal, runId, path, seed, redactor, clock, values, resume: null, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A new journal under a new run id. Ids are made of the second and a random suffix, so two
@@ -95,10 +97,12 @@ public static class LiveRun
     }
 
     /// <summary>Continues a run from its journal. Refuses (with the reason) a journal damaged before its
-    /// tail, a run that already ended, a playbook that changed since, and a non-idempotent attempt in
-    /// flight that <paramref name="choose"/> has no answer for.</summary>
+    /// tail, a run that already ended, a playbook that changed since, a step's process still running that
+    /// <paramref name="chooseOrphan"/> has no answer for (wait or kill), and a non-idempotent attempt in flight
+    /// that <paramref name="choose"/> has no answer for. What the in-flight attempts' processes left is
+    /// settled first (see <see cref="InFlightProcesses"/>): an orphan is waited for or stopped before anything else.</summary>
     public static async Task<LiveRunOutcome> ResumeAsync(JournaledRun run, LiveRunOptions options, Func<InFlightAttempt, InFlightChoice?> choose,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, Func<InFlightAttempt, OrphanChoice?>? chooseOrphan = null)
     {
         var playbook = options.Playbook;
         using var held = RunLock.TryAcquire(run.JournalPath);
@@ -115,27 +119,78 @@ public static class LiveRun
 
         var (values, errors) = RunParameters.Bind(playbook, run.Inputs, options.Secret);
         if (errors.Count > 0) return LiveRunOutcome.Refused(errors);
-        var plan = ResumePlan.Build(run, playbook, options.ResolveCallee, choose);
-        if (plan.Problem is not null) return LiveRunOutcome.Refused([$"run {run.RunId} cannot be resumed: {plan.Problem}"]);
-        if (plan.Undecided.Count > 0)
-            return LiveRunOutcome.Refused(plan.Undecided.Select(a =>
-                $"step '{a.State.Name}'{(a.Flow.Length == 0 ? "" : $" (in {a.Flow})")} was running (attempt {a.Attempt}) when the run stopped, and it is not idempotent: " +
-                $"say what to do with --answer {a.State.Name}=rerun (run it again), =skip (count it as done) or =fail (count it as failed)"));
-
-        // Only a group that can still be the one the run started (same boot, same leader) is stopped.
-        var stopped = plan.ProcessGroups.Where(g => ProcessIdentity.StillOurs(g.Group, g.Identity)).Select(g => g.Group).Where(ShellRunner.KillGroup).ToList();
         var redactor = RedactorFor(playbook, values, options);
-        using var journal = new RunJournal(JournalWriter.Continue(run.JournalPath, run.Contents.ValidLength, run.Contents.NextSeq, options.Time), redactor);
-        journal.Resumed(run.Contents.Damage, plan.Decisions.Select(d => (d.Attempt.Flow, d.Attempt.State.Name, d.Attempt.Attempt, d.Choice)), stopped);
-        options.View.Started(run.RunId, playbook, run.JournalPath, resumedAfter: plan.Resume!.Path);
-        if (run.Contents.Damage is { } cut) options.View.Say($"cut a torn record at the end of the journal ({cut.Reason})");
-        foreach (var group in stopped) options.View.Say($"stopped process group {group}, left running by the run that stopped");
-        var clock = new SystemRunClock(options.Time, run.StartedAt);
-        return await DriveAsync(options, journal, run.RunId, run.JournalPath, run.Seed, redactor, clock, values, plan.Resume, cancellationToken).ConfigureAwait(false);
+
+        // First pass: which processes the stopped run left still run, and what the operator wants done with them.
+        var stepsDirectory = StepFiles.DirectoryFor(run.JournalPath);
+        var processes = new InFlightProcesses(stepsDirectory, Directory.Exists(stepsDirectory), chooseOrphan ?? (_ => null));
+        var plan = ResumePlan.Build(run, playbook, options.ResolveCallee, _ => null, processes.Settle);
+        if (plan.Problem is not null) return LiveRunOutcome.Refused([$"run {run.RunId} cannot be resumed: {plan.Problem}"]);
+        if (processes.Undecided.Count > 0)
+        {
+            var live = RunProcesses.InFlight(run);
+            return LiveRunOutcome.Refused(processes.Undecided.Select(a => OrphanQuestion(a, live)));
+        }
+
+        // Every group an in-flight attempt started that can still be the one the run started (same boot, same
+        // leader, same command line) is stopped, unless the resume waits for it; then what each left is read again.
+        RunJournal? journal = null;
+        RunJournal Journal() => journal ??= new RunJournal(JournalWriter.Continue(run.JournalPath, run.Contents.ValidLength, run.Contents.NextSeq, options.Time), redactor);
+        var stopped = new List<int>();
+        try
+        {
+            foreach (var (attempt, _) in plan.Decisions)
+            {
+                foreach (var (group, identity) in attempt.Processes)
+                {
+                    if (processes.IsWaitedFor(group) || stopped.Contains(group) || !ProcessIdentity.StillOurs(group, identity) || !ShellRunner.KillGroup(group)) continue;
+                    stopped.Add(group);
+                    Journal().ProcessStopped(attempt.Flow, attempt.State.Name, attempt.Attempt, group);
+                }
+            }
+            // Groups of attempts the plan has no decision for (a call's own process, say): stopped as before.
+            foreach (var (group, identity) in plan.ProcessGroups)
+            {
+                if (processes.IsWaitedFor(group) || stopped.Contains(group) || !ProcessIdentity.StillOurs(group, identity) || !ShellRunner.KillGroup(group)) continue;
+                stopped.Add(group);
+            }
+
+            processes.NewPass();
+            plan = ResumePlan.Build(run, playbook, options.ResolveCallee, choose, processes.Settle);
+            if (plan.Problem is not null) return LiveRunOutcome.Refused([$"run {run.RunId} cannot be resumed: {plan.Problem}"]);
+            if (plan.Undecided.Count > 0)
+                return LiveRunOutcome.Refused(plan.Undecided.Select(a =>
+                    $"step '{a.State.Name}'{(a.Flow.Length == 0 ? "" : $" (in {a.Flow})")} was running (attempt {a.Attempt}) when the run stopped, and it is not idempotent" +
+                    (processes.OutcomeOf(a.Flow, a.State.Name, a.Attempt) == "killed" ? " (its process group was stopped)" : "") + ": " +
+                    $"say what to do with --answer {a.State.Name}=rerun (run it again), =skip (count it as done) or =fail (count it as failed)"));
+
+            Journal().Resumed(run.Contents.Damage, plan.Decisions.Select(d => (d.Attempt.Flow, d.Attempt.State.Name, d.Attempt.Attempt, d.Choice)), stopped,
+                processes.OutcomeOf);
+            options.View.Started(run.RunId, playbook, run.JournalPath, resumedAfter: plan.Resume!.Path);
+            if (run.Contents.Damage is { } cut) options.View.Say($"cut a torn record at the end of the journal ({cut.Reason})");
+            foreach (var group in stopped) options.View.Say($"stopped process group {group}, left running by the run that stopped");
+            StepFiles.CreatePrivateDirectory(stepsDirectory);
+            var clock = new SystemRunClock(options.Time, run.StartedAt);
+            return await DriveAsync(options, Journal(), run.RunId, run.JournalPath, run.Seed, redactor, clock, values, plan.Resume, processes.Adopted, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            journal?.Dispose();
+        }
+    }
+
+    /// <summary>Why a resume stops at a live orphan nobody answered for, and how to answer.</summary>
+    private static string OrphanQuestion(InFlightAttempt a, IReadOnlyList<JournaledProcess> journaled)
+    {
+        var process = journaled.LastOrDefault(p => p.Flow == a.Flow && p.State == a.State.Name && p.Attempt == a.Attempt);
+        var what = process is null ? "" : $" (pid {process.Group}{(process.Command is null ? "" : $", `{process.Command}`")}, since {process.Since.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z)";
+        return $"step '{a.State.Name}'{(a.Flow.Length == 0 ? "" : $" (in {a.Flow})")} is still running from the run that stopped{what}, and it is not idempotent: " +
+               $"say what to do with --answer {a.State.Name}=wait (let it finish and take its outcome) or =kill (stop it; then rerun, skip or fail decides)";
     }
 
     private static async Task<LiveRunOutcome> DriveAsync(LiveRunOptions options, RunJournal journal, string runId, string path, int seed, Redactor redactor,
-        SystemRunClock clock, Dictionary<string, object?> values, RunResume? resume, CancellationToken cancellationToken)
+        SystemRunClock clock, Dictionary<string, object?> values, RunResume? resume,
+        System.Collections.Concurrent.ConcurrentDictionary<string, AdoptedProcess>? adopted, CancellationToken cancellationToken)
     {
         var playbook = options.Playbook;
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
@@ -151,6 +206,8 @@ public static class LiveRun
             WorkingDirectory = options.WorkingDirectory,
             Answers = options.Answers,
             NotifyUrl = options.NotifyUrl,
+            StepFilesDirectory = StepFiles.DirectoryFor(path),
+            Adopted = adopted ?? new(StringComparer.Ordinal),
         };
         var root = journal.Root;
         var engine = new PlaybookEngine(playbook, new LiveRunner(context, root, playbook), new Random(seed))
@@ -164,6 +221,9 @@ public static class LiveRun
                 : await engine.ResumeAsync(clock, values, resume, cancellationToken).ConfigureAwait(false);
             if (result.Reason is not null) result = result with { Reason = redactor.Redact(result.Reason) };
             journal.RunEnded(result);
+            // The step files were only kept so a resume could account for a step's process; an ended run has
+            // none to account for, and they hold output before redaction.
+            DeleteStepFiles(path);
             options.View.Finished(result);
             return new LiveRunOutcome(runId, path, result, Array.Empty<string>());
         }
@@ -173,6 +233,14 @@ public static class LiveRun
             options.View.Finished(null);
             return new LiveRunOutcome(runId, path, null, Array.Empty<string>(), Interrupted: true);
         }
+    }
+
+    private static void DeleteStepFiles(string journalPath)
+    {
+        try { Directory.Delete(StepFiles.DirectoryFor(journalPath), recursive: true); }
+        catch (DirectoryNotFoundException) { }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>Every input as the run uses it, defaults included, as text that binds back to the same value

@@ -29,6 +29,13 @@ public sealed class LiveContext
 
     /// <summary>Where notify also POSTs its message as JSON (PLAYBOOK_NOTIFY_URL), if anywhere.</summary>
     public string? NotifyUrl { get; init; }
+
+    /// <summary>The run's step-files directory (<see cref="StepFiles.DirectoryFor"/>); null runs each command
+    /// with temporary files.</summary>
+    public string? StepFilesDirectory { get; init; }
+
+    /// <summary>Attempts a resume takes over from the processes the stopped run left (see <see cref="InFlightProcesses"/>).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, AdoptedProcess> Adopted { get; init; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>The action runner of a real run: <c>shell</c> through bash (every hole quoted, secrets in the
@@ -81,21 +88,50 @@ public sealed class LiveRunner : IActionRunner
 
     private async Task<AttemptResult> ShellAsync(AttemptRequest request, ActionSpec action, CancellationToken ct)
     {
-        var script = ShellScript.Render(action.Command!, request.Scope, null, _secrets);
         var flow = request.Branch ?? "";
-        var result = await ShellRunner.RunAsync(script, _context.WorkingDirectory, request.Limit,
-            group => _journal.ProcessStarted(flow, request.State, request.Attempt, group), ct).ConfigureAwait(false);
-        var outputs = new Dictionary<string, object?>(StringComparer.Ordinal)
+        var files = _context.StepFilesDirectory is { } directory
+            ? StepFiles.For(directory, _journal.Flow(flow), request.State.Name, request.Attempt)
+            : null;
+        ShellResult result;
+        string? adoptedNote = null;
+        if (files is not null && _context.Adopted.TryRemove(InFlightProcesses.KeyOf(_journal.Flow(flow), request.State.Name, request.Attempt), out var adopted))
         {
-            ["stdout"] = result.Stdout,
-            ["stderr"] = result.Stderr,
-            ["exit_code"] = (long)result.ExitCode,
-        };
+            // The stopped run's process did (or is doing) this attempt: its outcome is the attempt's, not a second go.
+            if (adopted.Group > 0)
+                _context.View.Say($"'{request.State.Name}' is still running from the run that stopped (process group {adopted.Group}): waiting for it to finish");
+            var taken = await ShellRunner.AdoptAsync(files, adopted.Group, adopted.Identity, request.Limit, ct).ConfigureAwait(false);
+            result = taken.Result;
+            adoptedNote = taken.Exited
+                ? (adopted.Group > 0 ? "the process the stopped run left was waited for on resume" : "the process the stopped run left had ended on its own")
+                : null;
+            if (!taken.Exited && !result.TimedOut)
+                return new AttemptResult("fail", Outputs(result), Message: "the process the stopped run left ended without an exit code (stopped from outside)");
+        }
+        else
+        {
+            var script = ShellScript.Render(action.Command!, request.Scope, null, _secrets);
+            result = await ShellRunner.RunAsync(script, _context.WorkingDirectory, request.Limit,
+                group => _journal.ProcessStarted(flow, request.State, request.Attempt, group, AsWritten(action.Command!)), ct, files).ConfigureAwait(false);
+        }
+        var outputs = Outputs(result);
         if (result.TimedOut) return new AttemptResult("timeout", outputs, Message: "timed out: its process group was stopped");
+        if (adoptedNote is not null && result.ExitCode == 0) return new AttemptResult("ok", outputs, Message: adoptedNote);
         if (result.ExitCode == 0) return new AttemptResult("ok", outputs, Message: result.OutputTruncated ? "output cut at 1 MiB" : null);
         var firstLine = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
         return new AttemptResult("fail", outputs, Message: Redact(firstLine is null ? $"exit code {result.ExitCode}" : $"exit code {result.ExitCode}: {Shorten(firstLine)}"));
     }
+
+    private static Dictionary<string, object?> Outputs(ShellResult result) => new(StringComparer.Ordinal)
+    {
+        ["stdout"] = result.Stdout,
+        ["stderr"] = result.Stderr,
+        ["exit_code"] = (long)result.ExitCode,
+    };
+
+    /// <summary>The command as the playbook writes it, holes as <c>${…}</c>: what <c>playbook runs</c> shows for
+    /// a process, with no value in it (values, secrets included, live only in the step's environment).</summary>
+    private static string AsWritten(CompiledTemplate command) =>
+        string.Concat(command.Parts.Select(p => p is CompiledExpression e ? "${" + e.Code + "}" : (string)p));
 
     private async Task<AttemptResult> HttpAsync(AttemptRequest request, ActionSpec action, Syntax.HttpActionSyntax syntax, CancellationToken ct)
     {

@@ -11,6 +11,9 @@ namespace Playbook.LiveRuns;
 public sealed record InFlightAttempt(string Flow, CompiledState State, int Attempt, bool Idempotent)
 {
     public string Key => Flow.Length == 0 ? State.Name : $"{Flow}/{State.Name}";
+
+    /// <summary>The process groups the journal says this attempt started (the last one is the newest).</summary>
+    public IReadOnlyList<(int Group, ProcessIdentity? Identity)> Processes { get; init; } = [];
 }
 
 /// <summary>Rebuilds where a stopped run stood by replaying its journal: for each flow (the main one,
@@ -22,15 +25,18 @@ public sealed class ResumePlan
     private readonly JournaledRun _run;
     private readonly Func<CompiledPlaybook, string, CompiledPlaybook?> _resolveCallee;
     private readonly Func<InFlightAttempt, InFlightChoice?> _choose;
+    private readonly Func<InFlightAttempt, InFlightChoice?>? _settle;
     private readonly List<(InFlightAttempt Attempt, InFlightChoice Choice)> _decisions = new();
     private readonly List<(int Group, ProcessIdentity? Identity)> _processGroups = new();
     private readonly List<InFlightAttempt> _undecided = new();
 
-    private ResumePlan(JournaledRun run, Func<CompiledPlaybook, string, CompiledPlaybook?> resolveCallee, Func<InFlightAttempt, InFlightChoice?> choose)
+    private ResumePlan(JournaledRun run, Func<CompiledPlaybook, string, CompiledPlaybook?> resolveCallee, Func<InFlightAttempt, InFlightChoice?> choose,
+        Func<InFlightAttempt, InFlightChoice?>? settle)
     {
         _run = run;
         _resolveCallee = resolveCallee;
         _choose = choose;
+        _settle = settle;
     }
 
     /// <summary>The rebuilt run; null when it could not be rebuilt (see <see cref="Problem"/>).</summary>
@@ -49,10 +55,13 @@ public sealed class ResumePlan
 
     /// <param name="choose">What to do with a non-idempotent attempt in flight (rerun, skip, fail), or null
     /// when nobody has said: it is then listed in <see cref="Undecided"/>.</param>
+    /// <param name="settle">Asked first for every step attempt in flight, idempotent or not: a choice that what
+    /// the attempt's process left behind already settles (it never ran; it ended and its outcome is known),
+    /// so nobody is asked; null when it does not.</param>
     public static ResumePlan Build(JournaledRun run, CompiledPlaybook playbook, Func<CompiledPlaybook, string, CompiledPlaybook?> resolveCallee,
-        Func<InFlightAttempt, InFlightChoice?> choose)
+        Func<InFlightAttempt, InFlightChoice?> choose, Func<InFlightAttempt, InFlightChoice?>? settle = null)
     {
-        var plan = new ResumePlan(run, resolveCallee, choose);
+        var plan = new ResumePlan(run, resolveCallee, choose, settle);
         try
         {
             // A run that stopped before it entered its first state (while it set its lets up, say) has done
@@ -186,7 +195,7 @@ public sealed class ResumePlan
                     var boot = r.Body.String("boot_id");
                     var ticks = r.Body.Long("start_ticks");
                     groups.Add(((int)(r.Body.Long("attempt") ?? 0), (int)(r.Body.Long("pgid") ?? 0),
-                        boot is not null && ticks is { } t ? new ProcessIdentity(boot, t) : null));
+                        boot is not null && ticks is { } t ? new ProcessIdentity(boot, t) { CommandLine = r.Body.String("cmdline_sha256") } : null));
                     break;
             }
         }
@@ -216,8 +225,12 @@ public sealed class ResumePlan
             }
             else
             {
-                var attemptInFlight = new InFlightAttempt(flow, state, attempt, state.Idempotent);
-                if (!state.Idempotent)
+                var attemptInFlight = new InFlightAttempt(flow, state, attempt, state.Idempotent)
+                {
+                    Processes = groups.Where(g => g.Attempt == attempt && g.Group > 0).Select(g => (g.Group, g.Identity)).ToList(),
+                };
+                if (_settle?.Invoke(attemptInFlight) is { } settled) choice = settled;
+                else if (!state.Idempotent)
                 {
                     if (_choose(attemptInFlight) is { } chosen) choice = chosen;
                     else _undecided.Add(attemptInFlight);

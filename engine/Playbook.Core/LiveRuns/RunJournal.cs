@@ -49,7 +49,9 @@ public sealed class RunJournal : IDisposable
             w.WriteNumber("pid", Environment.ProcessId);
         });
 
-    public void Resumed(JournalDamage? cut, IEnumerable<(string Flow, string State, int Attempt, InFlightChoice Choice)> decisions, IEnumerable<int> stopped) =>
+    /// <param name="process">What the attempt's process had left (ended, never-started, waited, killed, unknown), if it ran one.</param>
+    public void Resumed(JournalDamage? cut, IEnumerable<(string Flow, string State, int Attempt, InFlightChoice Choice)> decisions, IEnumerable<int> stopped,
+        Func<string, string, int, string?>? process = null) =>
         _writer.Append("run-resumed", w =>
         {
             w.WriteNumber("pid", Environment.ProcessId);
@@ -62,12 +64,24 @@ public sealed class RunJournal : IDisposable
                 w.WriteString("state", state);
                 w.WriteNumber("attempt", attempt);
                 w.WriteString("choice", choice.ToString().ToLowerInvariant());
+                if (process?.Invoke(flow, state, attempt) is { } found) w.WriteString("process", found);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
             w.WriteStartArray("stopped_process_groups");
             foreach (var g in stopped) w.WriteNumberValue(g);
             w.WriteEndArray();
+        });
+
+    /// <summary>A process group a resume stopped (identity checked) before it went on, or before it asked
+    /// what to do with the attempt whose process it was.</summary>
+    public void ProcessStopped(string flow, string state, int attempt, int processGroup) =>
+        _writer.Append("process-stopped", w =>
+        {
+            w.WriteString("flow", flow);
+            w.WriteString("state", state);
+            w.WriteNumber("attempt", attempt);
+            w.WriteNumber("pgid", processGroup);
         });
 
     public void RunEnded(RunResult result) =>
@@ -122,7 +136,9 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             w.WriteBoolean("idempotent", state.Idempotent);
         });
 
-    public void ProcessStarted(string flow, CompiledState state, int attempt, int processGroup) =>
+    /// <summary>A step's process group, written (and fsynced) while its leader waits at its gate, so it is on
+    /// disk before the command runs. <paramref name="command"/> is what <c>playbook runs</c> shows (redacted).</summary>
+    public void ProcessStarted(string flow, CompiledState state, int attempt, int processGroup, string? command = null) =>
         journal.Append("process-started", w =>
         {
             w.WriteString("flow", Flow(flow));
@@ -133,7 +149,9 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             {
                 w.WriteString("boot_id", identity.BootId);
                 w.WriteNumber("start_ticks", identity.StartTicks);
+                if (identity.CommandLine is not null) w.WriteString("cmdline_sha256", identity.CommandLine);
             }
+            if (command is not null) w.WriteString("command", Redactor.Redact(command));
         });
 
     public void AttemptEnded(string flow, CompiledState state, TimelineEntry entry, IReadOnlyDictionary<string, object?>? outputs) =>

@@ -38,3 +38,30 @@ public sealed class ProcessIdentityTests
         Assert.False(ShellRunner.KillGroup(done.Id));
     }
 }
+
+/// <summary>A pid now running another command line, even with the same start time, is not the journaled one.</summary>
+public sealed class ProcessCommandLineIdentityTests
+{
+    [Fact]
+    public void A_process_with_another_command_line_is_not_ours_and_is_not_signalled()
+    {
+        using var sleep = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("setsid", "sleep 30") { UseShellExecute = false })!;
+        try
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+            while (Playbook.LiveRuns.Actions.ProcessGroups.GroupOf(sleep.Id) != sleep.Id && DateTime.UtcNow < deadline) Thread.Sleep(5);
+            var real = ProcessIdentity.Of(sleep.Id)!.Value;
+            Assert.NotNull(real.CommandLine);
+            Assert.True(Playbook.LiveRuns.RunProcesses.IsLive(sleep.Id, real));
+            // Same boot, same start time, another command: a recycled pid (or a forged record).
+            var forged = real with { CommandLine = new string('0', 64) };
+            Assert.False(ProcessIdentity.StillOurs(sleep.Id, forged));
+            Assert.False(Playbook.LiveRuns.RunProcesses.IsLive(sleep.Id, forged));
+            Assert.False(sleep.HasExited);
+        }
+        finally
+        {
+            sleep.Kill();
+        }
+    }
+}

@@ -98,6 +98,8 @@ public class ResumeEndToEndTests
     {
         using var running = work.Start(playbook);
         WaitForRecord(work.SingleJournal, r => Type(r) == "process-started" && Str(r, "state") == "second", running);
+        // Journaled at its gate, then released: killed before the release, the step would never run at all.
+        WaitForLedgerLine(work, "second");
         running.Kill();
         var killed = running.Finish();
         Assert.True(killed.Exit != 0, killed.ToString());
@@ -105,6 +107,14 @@ public class ResumeEndToEndTests
         Assert.DoesNotContain(records, r => Type(r) is "run-ended" or "run-interrupted");
         Assert.Contains(records, r => Type(r) == "attempt-started" && Str(r, "state") == "second");
         return records.Single(r => Type(r) == "process-started" && Str(r, "state") == "second").GetProperty("pgid").GetInt32();
+    }
+
+    /// <summary>The orphan the kill left dies too (as if the machine's OOM killer took it): its step started
+    /// and nobody knows how it ended.</summary>
+    private static void OrphanDies(int group)
+    {
+        Playbook.LiveRuns.Actions.ShellRunner.KillGroup(group);
+        Assert.False(Playbook.LiveRuns.Actions.ProcessGroups.IsAlive(group), $"process group {group} still runs");
     }
 
     [Fact]
@@ -115,31 +125,55 @@ public class ResumeEndToEndTests
         var journal = work.SingleJournal()!;
         var before = File.ReadAllBytes(journal);
 
+        // Its process still runs: first, wait for it or stop it.
         var refused = work.Resume();
         Assert.True(refused.Exit == 2, refused.ToString());
-        Assert.Contains("step 'second' was running (attempt 1) when the run stopped, and it is not idempotent", refused.Err);
-        Assert.Contains("--answer second=rerun", refused.Err);
-        Assert.Contains("=skip", refused.Err);
-        Assert.Contains("=fail", refused.Err);
+        Assert.Contains($"step 'second' is still running from the run that stopped (pid {group}, `echo second >> ledger.txt;", refused.Err);
+        Assert.Contains("--answer second=wait (let it finish and take its outcome) or =kill", refused.Err);
         Assert.Equal(before, File.ReadAllBytes(journal));
+        Assert.True(Playbook.LiveRuns.Actions.ProcessGroups.IsAlive(group), "a refused resume stopped the step's process");
+
+        // Stopped: what it did is unknown, so the in-flight rule asks, and the stop is journaled.
+        var killed = work.Resume("--answer", "second=kill");
+        Assert.True(killed.Exit == 2, killed.ToString());
+        Assert.Contains("step 'second' was running (attempt 1) when the run stopped, and it is not idempotent (its process group was stopped)", killed.Err);
+        Assert.Contains("--answer second=rerun", killed.Err);
+        Assert.Contains("=skip", killed.Err);
+        Assert.Contains("=fail", killed.Err);
+        Assert.False(Playbook.LiveRuns.Actions.ProcessGroups.IsAlive(group), $"process group {group} still runs");
+        var stop = Records(journal).Single(r => Type(r) == "process-stopped");
+        Assert.Equal(("second", group), (Str(stop, "state"), stop.GetProperty("pgid").GetInt32()));
 
         var skipped = work.Resume("--answer", "second=skip");
         Assert.True(skipped.Exit == 0, skipped.ToString());
         Assert.Contains("ended at 'done' (success)", skipped.Out);
         Assert.Equal("first\nsecond\n", work.Read("ledger.txt"));
-        // What the killed run left running was stopped first.
         var resumed = Records(journal).Single(r => Type(r) == "run-resumed");
+        var decision = Assert.Single(resumed.GetProperty("in_flight").EnumerateArray());
+        Assert.Equal(("second", "skip", "unknown"), (Str(decision, "state"), Str(decision, "choice"), Str(decision, "process")));
+    }
+
+    [Fact]
+    public void Kill_and_an_in_flight_answer_together_stop_the_orphan_and_go_on()
+    {
+        using var work = new RunWorkspace("resumable");
+        var group = KilledWhileSecondRuns(work, "resumable");
+
+        var result = work.Resume("--answer", "second=kill", "--answer", "second=skip");
+
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Contains($"stopped process group {group}, left running by the run that stopped", result.Out);
+        Assert.Equal("first\nsecond\n", work.Read("ledger.txt"));
+        var resumed = Records(work.SingleJournal()!).Single(r => Type(r) == "run-resumed");
         Assert.Contains(group, resumed.GetProperty("stopped_process_groups").EnumerateArray().Select(g => g.GetInt32()));
         Assert.False(Playbook.LiveRuns.Actions.ProcessGroups.IsAlive(group), $"process group {group} still runs");
-        var decision = Assert.Single(resumed.GetProperty("in_flight").EnumerateArray());
-        Assert.Equal(("second", "skip"), (Str(decision, "state"), Str(decision, "choice")));
     }
 
     [Fact]
     public void Rerun_runs_the_step_in_flight_again()
     {
         using var work = new RunWorkspace("resumable");
-        KilledWhileSecondRuns(work, "resumable");
+        OrphanDies(KilledWhileSecondRuns(work, "resumable"));
         File.WriteAllText(work.PathOf("go"), "");
 
         var result = work.Resume("--answer", "second=rerun");
@@ -152,7 +186,7 @@ public class ResumeEndToEndTests
     public void An_idempotent_step_in_flight_is_run_again_without_asking()
     {
         using var work = new RunWorkspace("resumable-idempotent");
-        KilledWhileSecondRuns(work, "resumable-idempotent");
+        OrphanDies(KilledWhileSecondRuns(work, "resumable-idempotent"));
         File.WriteAllText(work.PathOf("go"), "");
 
         var result = work.Resume();

@@ -108,7 +108,7 @@ public class RunEndToEndTests
         Assert.Contains("ended at 'cut' (failure)", result.Out);
         var records = work.Records(result);
         var polls = records.Where(r => Type(r) == "attempt-ended" && Str(r, "state") == "ready").Select(r => Str(r, "outcome")).ToList();
-        // The flag appears 0.5 s after the spawn and is probed every 100 ms: several misses, then a hit.
+        // The flag appears 1.5 s after the spawn and is probed every 100 ms: several misses, then a hit.
         Assert.True(polls.Count >= 3, string.Join(", ", polls));
         Assert.All(polls[..^1], p => Assert.Equal("not yet", p));
         Assert.Equal("ok", polls[^1]);

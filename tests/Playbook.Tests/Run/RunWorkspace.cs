@@ -103,6 +103,17 @@ internal sealed partial class RunWorkspace : IDisposable
         Assert.Fail("the run never got to the record the test waits for:\n" + running.Finish());
     }
 
+    /// <summary>Waits until a step has appended <paramref name="line"/> to ledger.txt (it really runs).</summary>
+    public static void WaitForLedgerLine(RunWorkspace work, string line)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!(work.Exists("ledger.txt") && work.Read("ledger.txt").Split('\n').Contains(line)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no '{line}' in the ledger");
+            Thread.Sleep(10);
+        }
+    }
+
     /// <summary>The process groups the journal says shell steps started.</summary>
     public static IEnumerable<int> ProcessGroupsOf(string journalPath) =>
         Records(journalPath).Where(r => Type(r) == "process-started").Select(r => r.GetProperty("pgid").GetInt32());

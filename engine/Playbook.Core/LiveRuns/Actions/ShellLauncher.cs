@@ -2,43 +2,70 @@ using System.Diagnostics;
 
 namespace Playbook.LiveRuns.Actions;
 
-/// <summary>Builds the command line that starts bash as the leader of a new session and process group
-/// (pid == pgid, so the whole group can be signalled) with stdin from /dev/null (a step must never wait
-/// on, or read, the terminal of whoever runs the playbook).</summary>
+/// <summary>Builds the command line that starts a step's process as the leader of a new session and process
+/// group (pid == pgid, so the whole group can be signalled), gated: the leader is a small sh wrapper that
+/// first blocks reading one line from its stdin, a pipe only the runner holds. The runner journals the group
+/// (and fsyncs) before it writes that line, so nothing a step runs can start unjournaled; if the runner dies
+/// first, the wrapper reads end-of-file and exits without running anything. Past the gate the wrapper
+/// creates the attempt's empty status file (the command has started), runs the command with stdin from
+/// /dev/null (a step must never read the terminal of whoever runs the playbook) and its output appended to
+/// the attempt's files, then writes the exit code to the status file: so a resume can tell "never ran",
+/// "ran, outcome unknown" and "ended with N", and a process whose runner died writes to files, not to
+/// pipes nobody reads (SIGPIPE).</summary>
 internal static class ShellLauncher
 {
-    // util-linux setsid (essential on Debian) execs straight into its command when the caller is not a group
-    // leader, which a child of this process never is, so the pid stays the same. The sh in between only
-    // points stdin at /dev/null, then execs bash in place, again keeping the pid.
-    private const string DevNullTrampoline = "exec \"$@\" </dev/null";
+    /// <summary>The wrapper the leader runs: <c>sh -c WRAPPER playbook-step OUT ERR STATUS PROGRAM ARGS…</c>.
+    /// Its own stdout and stderr go to the files first, so it never holds the runner's (a parent reading the
+    /// runner's output would otherwise wait for the orphan).</summary>
+    internal const string Wrapper =
+        "exec >>\"$1\" 2>>\"$2\" || exit 125\n" +
+        "IFS= read -r gate && [ \"$gate\" = go ] || exit 125\n" +
+        "status=$3\n" +
+        "shift 3\n" +
+        ": >\"$status\" || exit 125\n" +
+        "\"$@\" </dev/null\n" +
+        "code=$?\n" +
+        "echo \"$code\" >\"$status\"\n" +
+        "exit \"$code\"\n";
 
-    // Without setsid, perl (perl-base is essential on Debian too) can make the session itself.
-    private const string PerlTrampoline = "use POSIX (); POSIX::setsid() >= 0 or die \"setsid: $!\\n\"; open STDIN, '<', '/dev/null' or die \"stdin: $!\\n\"; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\";";
+    /// <summary>The line that opens the gate.</summary>
+    internal const string Go = "go\n";
+
+    // util-linux setsid (essential on Debian) execs straight into its command when the caller is not a group
+    // leader, which a child of this process never is, so the pid stays the same.
+    // Without setsid, perl (perl-base is essential on Debian too) can make the session itself. Either way
+    // the wrapper's stdin stays the gate.
+    private const string PerlTrampoline = "use POSIX (); POSIX::setsid() >= 0 or die \"setsid: $!\\n\"; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\";";
 
     private static readonly Lazy<(string Program, string[] Prefix)> Launcher = new(Find);
 
-    public static ProcessStartInfo StartInfo(ShellScript script, string workingDirectory)
+    public static ProcessStartInfo StartInfo(ShellScript script, string workingDirectory, StepFiles files)
     {
         var (program, prefix) = Launcher.Value;
         var info = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            RedirectStandardInput = true,
         };
         foreach (var arg in prefix) info.ArgumentList.Add(arg);
-        foreach (var arg in new[] { "bash", "--noprofile", "--norc", "-c", script.Script }) info.ArgumentList.Add(arg);
+        foreach (var arg in LeaderCommandLine(script, files)) info.ArgumentList.Add(arg);
         // BASH_ENV names a file bash would run before every step, even with --norc: not what the playbook says.
         info.Environment.Remove("BASH_ENV");
         foreach (var (name, value) in script.Environment) info.Environment[name] = value;
         return info;
     }
 
+    /// <summary>The leader's command line once the launcher has exec'd into the wrapper: what /proc shows
+    /// for it, and part of the identity a resume checks before it signals the group.</summary>
+    public static IReadOnlyList<string> LeaderCommandLine(ShellScript script, StepFiles files) =>
+        ["/bin/sh", "-c", Wrapper, "playbook-step", files.Stdout, files.Stderr, files.Status,
+         "bash", "--noprofile", "--norc", "-c", script.Script];
+
     private static (string, string[]) Find()
     {
-        if (OnPath("setsid") is { } setsid) return (setsid, new[] { "/bin/sh", "-c", DevNullTrampoline, "playbook-shell" });
-        if (OnPath("perl") is { } perl) return (perl, new[] { "-e", PerlTrampoline });
+        if (OnPath("setsid") is { } setsid) return (setsid, []);
+        if (OnPath("perl") is { } perl) return (perl, ["-e", PerlTrampoline]);
         throw new InvalidOperationException("cannot start shell steps in their own process group: neither setsid (util-linux) nor perl is on PATH");
     }
 

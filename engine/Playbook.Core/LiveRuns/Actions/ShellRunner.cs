@@ -5,95 +5,158 @@ namespace Playbook.LiveRuns.Actions;
 /// <summary>What one run of a shell script did.</summary>
 public sealed record ShellResult(int ExitCode, string Stdout, string Stderr, bool TimedOut, bool OutputTruncated, TimeSpan Duration);
 
+/// <summary>An attempt taken over from a stopped run: its outcome, and whether its command wrote an exit code.</summary>
+public sealed record AdoptedResult(ShellResult Result, bool Exited);
+
 /// <summary>Runs shell steps for real: bash in its own process group, so that a timeout or a cancelled run
-/// stops everything the script started, not just bash.</summary>
+/// stops everything the script started, not just bash; started gated (see <see cref="ShellLauncher"/>), so
+/// the group is journaled before the script can do anything.</summary>
 public static class ShellRunner
 {
     /// <summary>The most kept of each output stream (and of an HTTP body); the rest is dropped and flagged.</summary>
     public const int MaxOutputBytes = 1 << 20;
 
-    /// <summary>How long to keep reading output after bash has gone. A background process the script left
-    /// running (<c>cmd &amp;</c>) holds the pipes open; the step must not wait for it to end.</summary>
-    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(1);
+    /// <summary>How long the new process may take to become its own group leader and exec into the wrapper.</summary>
+    private static readonly TimeSpan GroupWait = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long the new process may take to become its own group leader (setsid runs right after exec).</summary>
-    private static readonly TimeSpan GroupWait = TimeSpan.FromSeconds(2);
+    /// <summary>How often the output files are cut back to <see cref="MaxOutputBytes"/> while the step runs.</summary>
+    private static readonly TimeSpan CapPoll = TimeSpan.FromMilliseconds(100);
 
+    /// <param name="onStarted">Gets the process group while the process waits at its gate: whatever it does
+    /// (journal it, and fsync) happens before the script runs. If it throws, the script never runs.</param>
+    /// <param name="files">Where the output and status go (the run's step files); a temporary directory,
+    /// removed afterwards, when null.</param>
     public static async Task<ShellResult> RunAsync(ShellScript script, string workingDirectory, TimeSpan? limit,
-        Action<int>? onStarted, CancellationToken cancellationToken)
+        Action<int>? onStarted, CancellationToken cancellationToken, StepFiles? files = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var clock = Stopwatch.StartNew();
-        using var process = new Process { StartInfo = ShellLauncher.StartInfo(script, workingDirectory) };
-        process.Start();
-        using var timer = limit is { } l ? new CancellationTokenSource(l) : new CancellationTokenSource();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
-
-        var stdout = new CappedOutput(MaxOutputBytes);
-        var stderr = new CappedOutput(MaxOutputBytes);
-        var reading = Task.WhenAll(stdout.ReadAsync(process.StandardOutput.BaseStream), stderr.ReadAsync(process.StandardError.BaseStream));
-
-        var pgid = process.Id;
-        var stopped = false;
+        var temporary = files is null;
+        files ??= StepFiles.Temporary();
         try
         {
-            await WaitForOwnGroupAsync(process).ConfigureAwait(false);
-            onStarted?.Invoke(pgid);
+            files.Prepare();
+            var clock = Stopwatch.StartNew();
+            using var process = new Process { StartInfo = ShellLauncher.StartInfo(script, workingDirectory, files) };
+            process.Start();
+            var pgid = process.Id;
+            var stopped = false;
             try
             {
-                await process.WaitForExitAsync(stop.Token).ConfigureAwait(false);
+                await WaitAtGateAsync(process, ProcessIdentity.Encode(ShellLauncher.LeaderCommandLine(script, files))).ConfigureAwait(false);
+                onStarted?.Invoke(pgid);
+                Release(process);
+                var waited = await WaitAsync(process, pgid, files, limit, cancellationToken).ConfigureAwait(false);
+                stopped = !waited;
+                var (stdout, stdoutCut) = StepFiles.Read(files.Stdout, MaxOutputBytes);
+                var (stderr, stderrCut) = StepFiles.Read(files.Stderr, MaxOutputBytes);
+                return new ShellResult(stopped ? -1 : process.ExitCode, stdout, stderr, TimedOut: stopped, stdoutCut || stderrCut, clock.Elapsed);
+            }
+            catch when (!stopped)
+            {
+                // onStarted threw, or something failed while waiting: leave nothing running behind us. If the
+                // process never became a group leader, the group signal misses it, so it is killed too.
+                if (pgid > 1) await ProcessGroups.TerminateAsync(pgid).ConfigureAwait(false);
+                try { process.Kill(entireProcessTree: true); }
+                catch (InvalidOperationException) { }
+                throw;
+            }
+        }
+        finally
+        {
+            if (temporary) files.DeleteDirectory();
+        }
+    }
+
+    /// <summary>Waits for the leader to exit, keeping the output files capped. False when the limit ran out
+    /// (the group was stopped); throws when the run was cancelled (the group was stopped too).</summary>
+    private static async Task<bool> WaitAsync(Process process, int pgid, StepFiles files, TimeSpan? limit, CancellationToken cancellationToken)
+    {
+        using var timer = limit is { } l ? new CancellationTokenSource(l) : new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
+        var exit = process.WaitForExitAsync(stop.Token);
+        try
+        {
+            while (await Task.WhenAny(exit, Task.Delay(CapPoll, CancellationToken.None)).ConfigureAwait(false) != exit)
+            {
+                StepFiles.Cap(files.Stdout, MaxOutputBytes);
+                StepFiles.Cap(files.Stderr, MaxOutputBytes);
+            }
+            await exit.ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            await ProcessGroups.TerminateAsync(pgid).ConfigureAwait(false);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            return false;
+        }
+    }
+
+    /// <summary>Takes over an attempt a stopped run started: waits (keeping its output capped) until its
+    /// command has written its exit code or its group <paramref name="group"/> is gone (0: nothing to wait
+    /// for), then reads its outcome from its files. The step's limit counts from now; when it runs out, or the
+    /// run is cancelled, the group is stopped as a step's would be. <see cref="AdoptedResult.Exited"/> is false
+    /// when the group ended without an exit code (stopped from outside).</summary>
+    public static async Task<AdoptedResult> AdoptAsync(StepFiles files, int group, ProcessIdentity? identity, TimeSpan? limit, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using var timer = limit is { } l ? new CancellationTokenSource(l) : new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
+        var timedOut = false;
+        while (files.ReadStatus().Kind != StepStatusKind.Exited && group > 1 && ProcessIdentity.StillOurs(group, identity) && ProcessGroups.IsAlive(group))
+        {
+            StepFiles.Cap(files.Stdout, MaxOutputBytes);
+            StepFiles.Cap(files.Stderr, MaxOutputBytes);
+            try
+            {
+                await Task.Delay(CapPoll, stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                stopped = true;
-                await ProcessGroups.TerminateAsync(pgid).ConfigureAwait(false);
+                await ProcessGroups.TerminateAsync(group).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
+                timedOut = true;
+                break;
             }
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            await FinishReadingAsync(process, reading).ConfigureAwait(false);
-            return new ShellResult(stopped ? -1 : process.ExitCode, stdout.Text(), stderr.Text(), TimedOut: stopped,
-                stdout.Truncated || stderr.Truncated, clock.Elapsed);
         }
-        catch when (!stopped)
-        {
-            // onStarted threw, or something failed while waiting: leave nothing running behind us. If bash never
-            // became a group leader, the group signal misses it, so the process itself is killed too.
-            await ProcessGroups.TerminateAsync(pgid).ConfigureAwait(false);
-            try { process.Kill(entireProcessTree: true); }
-            catch (InvalidOperationException) { }
-            throw;
-        }
+        var status = files.ReadStatus();
+        var (stdout, stdoutCut) = StepFiles.Read(files.Stdout, MaxOutputBytes);
+        var (stderr, stderrCut) = StepFiles.Read(files.Stderr, MaxOutputBytes);
+        var exited = status.Kind == StepStatusKind.Exited && !timedOut;
+        return new AdoptedResult(new ShellResult(exited ? status.ExitCode : -1, stdout, stderr, timedOut, stdoutCut || stderrCut, clock.Elapsed), exited);
     }
 
     /// <summary>Stops a process group a crashed run left running (SIGTERM, then SIGKILL after a grace period).
     /// False when no such group exists any more.</summary>
     public static bool KillGroup(int pgid) => ProcessGroups.TerminateAsync(pgid).GetAwaiter().GetResult();
 
-    // setsid makes the group right after exec; until then the child is still in our group, and a signal sent
-    // to "its" group would miss it. A process that has already exited needs no waiting.
-    private static async Task WaitForOwnGroupAsync(Process process)
+    // setsid makes the group right after exec, then execs the wrapper; until both happened the journal would
+    // get the wrong identity (and a signal to "its" group would miss it). A process that has already exited
+    // needs no waiting: it ran nothing, as its gate never opened.
+    private static async Task WaitAtGateAsync(Process process, byte[] leaderCommandLine)
     {
         var deadline = DateTime.UtcNow + GroupWait;
-        while (!process.HasExited && ProcessGroups.GroupOf(process.Id) != process.Id)
+        var proc = Directory.Exists("/proc/self");
+        while (!process.HasExited && !(ProcessGroups.GroupOf(process.Id) == process.Id
+                   && (!proc || ProcessIdentity.CommandLineOf(process.Id) is { } line && line.AsSpan().SequenceEqual(leaderCommandLine))))
         {
             if (DateTime.UtcNow > deadline) throw new InvalidOperationException($"shell process {process.Id} did not become a process group leader");
             await Task.Delay(1).ConfigureAwait(false);
         }
     }
 
-    private static async Task FinishReadingAsync(Process process, Task reading)
+    /// <summary>Opens the gate: the one line the wrapper waits for, then end-of-file.</summary>
+    private static void Release(Process process)
     {
         try
         {
-            await Task.WhenAny(reading, Task.Delay(Drain)).ConfigureAwait(false);
+            process.StandardInput.Write(ShellLauncher.Go);
+            process.StandardInput.Close();
         }
-        catch (TimeoutException)
+        catch (IOException)
         {
-            // Something outside the group (or a leftover background job) still holds the pipes: keep what
-            // arrived and close our ends, which ends the pending reads.
-            process.StandardOutput.BaseStream.Dispose();
-            process.StandardError.BaseStream.Dispose();
-            await Task.WhenAny(reading, Task.Delay(Drain)).ConfigureAwait(false);
+            // It died at the gate: it ran nothing, and its exit code says so.
         }
     }
 }
