@@ -19,8 +19,20 @@ public sealed record LiveRunOptions
 
     public IReadOnlyDictionary<string, string> Inputs { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Manual steps answered in advance (approve or reject).</summary>
+    /// <summary>Manual steps answered in advance (approve or reject), by address (<see cref="StateAddress"/>).</summary>
     public IReadOnlyDictionary<string, string> Answers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The rest of what the operator said (report, template, --no-wait), journaled with
+    /// <see cref="Answers"/>, the journal and the working directory so that a resume does the same.</summary>
+    public RunSettings Settings { get; init; } = new();
+
+    /// <summary>The settings as the journal keeps them: these options' answers and directories, made absolute.</summary>
+    internal RunSettings Journaled => Settings with
+    {
+        Answers = Answers,
+        JournalDirectory = System.IO.Path.GetFullPath(JournalDirectory),
+        WorkingDirectory = System.IO.Path.GetFullPath(WorkingDirectory),
+    };
 
     /// <summary>Reads secret NAME; by default from the environment variable PLAYBOOK_SECRET_NAME.</summary>
     public Func<string, string?> Secret { get; init; } = EnvironmentSecret;
@@ -68,7 +80,7 @@ public static class LiveRun
         using var held = RunLock.TryAcquire(path);
         using var journal = new RunJournal(writer, redactor);
         var seed = Random.Shared.Next();
-        journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), EffectiveInputs(playbook, values), seed, now);
+        journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), EffectiveInputs(playbook, values), seed, now, options.Journaled);
         options.View.Started(runId, playbook, path, resumedAfter: null);
         var clock = new SystemRunClock(options.Time, now);
         return await DriveAsync(options, journal, runId, path, seed, redactor, clock, values, resume: null, cancellationToken).ConfigureAwait(false);
@@ -110,8 +122,15 @@ public static class LiveRun
             return LiveRunOutcome.Refused([$"{run.JournalPath}:{damage.Line}: the journal is damaged before its end ({WithoutLine(damage.Reason)}); the records after it cannot be trusted, so it cannot be resumed"]);
         if (run.Finished)
             return LiveRunOutcome.Refused([$"run {run.RunId} already ended ({run.Status}{(run.End is null ? "" : ", at '" + run.End + "'")}): nothing to resume"]);
-        if (!File.Exists(playbook.Path) || Sha256Of(playbook.Path) != run.Sha256)
-            return LiveRunOutcome.Refused([$"'{playbook.Path}' changed since run {run.RunId} started: resuming it with a different playbook is not safe"]);
+        if (run.Problem is { } problem)
+            return LiveRunOutcome.Refused([$"{problem}; the journal is not as a run writes it, so run {run.RunId} cannot be resumed"]);
+        if (PlaybookMismatch(run) is { } mismatch) return LiveRunOutcome.Refused([mismatch]);
+        if (Path.GetFullPath(playbook.Path) != run.PlaybookPath)
+            return LiveRunOutcome.Refused([$"run {run.RunId} ran '{run.PlaybookPath}', not '{playbook.Path}'"]);
+        // Every record is checked against the playbook before anything acts on one: no process group is
+        // signalled, no step run again and no answer taken from a record the run could not have written.
+        if (JournalValidator.Check(run, playbook, options.ResolveCallee) is { } bad)
+            return LiveRunOutcome.Refused([$"{run.JournalPath}:{bad.Line}: {bad.Why}: playbook '{playbook.Name}' could not have written this record, so the journal cannot be trusted and run {run.RunId} is not resumed"]);
 
         var (values, errors) = RunParameters.Bind(playbook, run.Inputs, options.Secret);
         if (errors.Count > 0) return LiveRunOutcome.Refused(errors);
@@ -120,13 +139,13 @@ public static class LiveRun
         if (plan.Undecided.Count > 0)
             return LiveRunOutcome.Refused(plan.Undecided.Select(a =>
                 $"step '{a.State.Name}'{(a.Flow.Length == 0 ? "" : $" (in {a.Flow})")} was running (attempt {a.Attempt}) when the run stopped, and it is not idempotent: " +
-                $"say what to do with --answer {a.State.Name}=rerun (run it again), =skip (count it as done) or =fail (count it as failed)"));
+                $"say what to do with --answer {a.Address}=rerun (run it again), =skip (count it as done) or =fail (count it as failed)"));
 
         // Only a group that can still be the one the run started (same boot, same leader) is stopped.
         var stopped = plan.ProcessGroups.Where(g => ProcessIdentity.StillOurs(g.Group, g.Identity)).Select(g => g.Group).Where(ShellRunner.KillGroup).ToList();
         var redactor = RedactorFor(playbook, values, options);
         using var journal = new RunJournal(JournalWriter.Continue(run.JournalPath, run.Contents.ValidLength, run.Contents.NextSeq, options.Time), redactor);
-        journal.Resumed(run.Contents.Damage, plan.Decisions.Select(d => (d.Attempt.Flow, d.Attempt.State.Name, d.Attempt.Attempt, d.Choice)), stopped);
+        journal.Resumed(run.Contents.Damage, plan.Decisions.Select(d => (d.Attempt.Flow, d.Attempt.State.Name, d.Attempt.Attempt, d.Choice)), stopped, options.Journaled);
         options.View.Started(run.RunId, playbook, run.JournalPath, resumedAfter: plan.Resume!.Path);
         if (run.Contents.Damage is { } cut) options.View.Say($"cut a torn record at the end of the journal ({cut.Reason})");
         foreach (var group in stopped) options.View.Say($"stopped process group {group}, left running by the run that stopped");
@@ -205,6 +224,37 @@ public static class LiveRun
     /// <summary>A damage reason without its "line N: " prefix, for a message that already says where.</summary>
     private static string WithoutLine(string reason) =>
         reason.StartsWith("line ", StringComparison.Ordinal) && reason.IndexOf(": ", StringComparison.Ordinal) is > 0 and var colon ? reason[(colon + 2)..] : reason;
+
+    /// <summary>Why the playbook file a journal names is not the one its run ran, or null when it is: the
+    /// file must still be a regular file at that absolute path with the sha256 journaled at the start. Checked
+    /// before the file is even read as a playbook, so a journal cannot point a resume at another file.</summary>
+    public static string? PlaybookMismatch(JournaledRun run)
+    {
+        var path = run.PlaybookPath;
+        if (!Path.IsPathFullyQualified(path))
+            return $"{run.JournalPath}:1: the journal names the playbook '{path}', which is not an absolute path: it is not as a run writes it";
+        // The file itself, not a link: a link may point anywhere (a device, a pipe that never ends).
+        FileSystemInfo? info = new FileInfo(path);
+        if (info.LinkTarget is not null) info = File.ResolveLinkTarget(path, returnFinalTarget: true);
+        if (info is not FileInfo { Exists: true } file)
+            return $"'{path}', the playbook of run {run.RunId}, is gone: the run cannot be resumed without it";
+        // A playbook is never empty, and a device or a pipe reports no length: neither is read.
+        if (file.Length == 0 || file.Length > MaxPlaybookBytes)
+            return $"'{path}', the playbook of run {run.RunId}, is not a playbook file ({(file.Length == 0 ? "it is empty or not a regular file" : "it is too large")})";
+        try
+        {
+            if (Sha256Of(path) != run.Sha256)
+                return $"'{path}' changed since run {run.RunId} started (its sha256 is not the one journaled): resuming it with a different playbook is not safe";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"'{path}', the playbook of run {run.RunId}, cannot be read: {e.Message}";
+        }
+        return null;
+    }
+
+    // Far above what the loader accepts: only a file no run could have started from is refused here.
+    private const long MaxPlaybookBytes = 64L * 1024 * 1024;
 
     public static string Sha256Of(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 }

@@ -11,6 +11,9 @@ namespace Playbook.LiveRuns;
 public sealed record InFlightAttempt(string Flow, CompiledState State, int Attempt, bool Idempotent)
 {
     public string Key => Flow.Length == 0 ? State.Name : $"{Flow}/{State.Name}";
+
+    /// <summary>How --answer names it: the call steps down to it, then its name (<see cref="StateAddress"/>).</summary>
+    public string Address => StateAddress.Of(StateAddress.CallPathOf(Flow), State.Name);
 }
 
 /// <summary>Rebuilds where a stopped run stood by replaying its journal: for each flow (the main one,

@@ -30,7 +30,8 @@ public sealed class RunJournal : IDisposable
     /// <summary>The run's own events, as an observer of its main engine.</summary>
     public JournalScope Root => new(this, "");
 
-    public void RunStarted(string runId, CompiledPlaybook playbook, string sha256, IReadOnlyDictionary<string, string> inputs, int seed, DateTimeOffset startedAt) =>
+    public void RunStarted(string runId, CompiledPlaybook playbook, string sha256, IReadOnlyDictionary<string, string> inputs, int seed, DateTimeOffset startedAt,
+        RunSettings? settings = null) =>
         _writer.Append("run-started", w =>
         {
             w.WriteString("run", runId);
@@ -47,9 +48,11 @@ public sealed class RunJournal : IDisposable
             if (playbook.Rto is { } rto) w.WriteMillis("rto_ms", rto);
             w.WriteString("started_at", startedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             w.WriteNumber("pid", Environment.ProcessId);
+            settings?.Write(w);
         });
 
-    public void Resumed(JournalDamage? cut, IEnumerable<(string Flow, string State, int Attempt, InFlightChoice Choice)> decisions, IEnumerable<int> stopped) =>
+    public void Resumed(JournalDamage? cut, IEnumerable<(string Flow, string State, int Attempt, InFlightChoice Choice)> decisions, IEnumerable<int> stopped,
+        RunSettings? settings = null) =>
         _writer.Append("run-resumed", w =>
         {
             w.WriteNumber("pid", Environment.ProcessId);
@@ -68,6 +71,7 @@ public sealed class RunJournal : IDisposable
             w.WriteStartArray("stopped_process_groups");
             foreach (var g in stopped) w.WriteNumberValue(g);
             w.WriteEndArray();
+            settings?.Write(w);
         });
 
     public void RunEnded(RunResult result) =>
