@@ -39,10 +39,13 @@ public static class JournalSchema
     // A run is never longer than this: a larger time is not one the runner wrote (and would overflow a TimeSpan).
     private const double MaxMillis = 100.0 * 365 * 24 * 3600 * 1000;
 
+    // A runner's own "pid" is a Count, not a Group: it is only shown (never signalled), and it is 1 when the
+    // runner is a container's first process.
     private static readonly Dictionary<string, Field[]> Records = new(StringComparer.Ordinal)
     {
         ["run-started"] = [F("run", Kind.Name), F("playbook", Kind.Text), F("name", Kind.Name), F("sha256", Kind.Sha256), F("inputs", Kind.TextMap),
-            F("secrets", Kind.TextList), F("seed", Kind.Count), Opt("rto_ms", Kind.Millis), F("started_at", Kind.Time), F("pid", Kind.Group), Opt("options", Kind.Options)],
+            F("secrets", Kind.TextList), F("seed", Kind.Count), Opt("rto_ms", Kind.Millis), F("started_at", Kind.Time), F("pid", Kind.Count), Opt("options", Kind.Options),
+            Opt("callees", Kind.TextMap)],
         ["state-entered"] = [F("flow", Kind.Text), F("state", Kind.Name), F("at_ms", Kind.Millis)],
         ["attempt-started"] = [F("flow", Kind.Text), F("state", Kind.Name), F("attempt", Kind.Attempt), F("at_ms", Kind.Millis), F("idempotent", Kind.Bool)],
         ["process-started"] = [F("flow", Kind.Text), F("state", Kind.Name), F("attempt", Kind.Attempt), F("pgid", Kind.Group), Opt("boot_id", Kind.Text), Opt("start_ticks", Kind.Count)],
@@ -53,7 +56,7 @@ public static class JournalSchema
         ["branch-ended"] = [F("flow", Kind.Text), F("parallel", Kind.Name), F("branch", Kind.Name), F("outcome", Kind.Name), F("at_ms", Kind.Millis)],
         ["answered"] = [F("flow", Kind.Text), F("state", Kind.Name), F("answer", Kind.Name), Opt("who", Kind.Text), F("when", Kind.Time)],
         ["notified"] = [F("flow", Kind.Text), F("state", Kind.Name), F("message", Kind.Text), Opt("delivery", Kind.Text)],
-        ["run-resumed"] = [F("pid", Kind.Group), Opt("cut", Kind.Text), F("in_flight", Kind.Decisions), F("stopped_process_groups", Kind.GroupList), Opt("options", Kind.Options)],
+        ["run-resumed"] = [F("pid", Kind.Count), Opt("cut", Kind.Text), F("in_flight", Kind.Decisions), F("stopped_process_groups", Kind.GroupList), Opt("options", Kind.Options)],
         ["run-interrupted"] = [F("reason", Kind.Text)],
         ["run-ended"] = [Opt("end", Kind.Name), F("status", Kind.Name), F("elapsed_ms", Kind.Millis), Opt("reason", Kind.Text)],
     };

@@ -40,6 +40,8 @@ public sealed class JournaledRun
             if (s.TryGetProperty("secrets", out var secrets) && secrets.ValueKind == JsonValueKind.Array)
                 Secrets = secrets.EnumerateArray().Select(e => e.GetString() ?? "").ToList();
             Settings = RunSettings.Read(s) ?? Settings;
+            if (s.TryGetProperty("callees", out var callees) && callees.ValueKind == JsonValueKind.Object)
+                Callees = callees.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal);
         }
         foreach (var r in contents.Records)
         {
@@ -99,6 +101,10 @@ public sealed class JournaledRun
     public IReadOnlyDictionary<string, string> Inputs { get; } = new Dictionary<string, string>();
 
     public IReadOnlyList<string> Secrets { get; } = Array.Empty<string>();
+
+    /// <summary>The sha256 of every playbook the run can call, by absolute path, as they were when it
+    /// started; null for a journal written before they were journaled.</summary>
+    public IReadOnlyDictionary<string, string>? Callees { get; }
 
     /// <summary>What the operator said for the run (answers, report, …), as the last start or resume journaled it.</summary>
     public RunSettings Settings { get; } = new();

@@ -80,7 +80,8 @@ public static class LiveRun
         using var held = RunLock.TryAcquire(path);
         using var journal = new RunJournal(writer, redactor);
         var seed = Random.Shared.Next();
-        journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), EffectiveInputs(playbook, values), seed, now, options.Journaled);
+        journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), EffectiveInputs(playbook, values), seed, now, options.Journaled,
+            CalleeHashes(playbook, options.ResolveCallee));
         options.View.Started(runId, playbook, path, resumedAfter: null);
         var clock = new SystemRunClock(options.Time, now);
         return await DriveAsync(options, journal, runId, path, seed, redactor, clock, values, resume: null, cancellationToken).ConfigureAwait(false);
@@ -127,6 +128,8 @@ public static class LiveRun
         if (PlaybookMismatch(run) is { } mismatch) return LiveRunOutcome.Refused([mismatch]);
         if (Path.GetFullPath(playbook.Path) != run.PlaybookPath)
             return LiveRunOutcome.Refused([$"run {run.RunId} ran '{run.PlaybookPath}', not '{playbook.Path}'"]);
+        if (run.Callees is { } journaled && CalleeMismatch(run, journaled, CalleeHashes(playbook, options.ResolveCallee)) is { } changed)
+            return LiveRunOutcome.Refused([changed]);
         // Every record is checked against the playbook before anything acts on one: no process group is
         // signalled, no step run again and no answer taken from a record the run could not have written.
         if (JournalValidator.Check(run, playbook, options.ResolveCallee) is { } bad)
@@ -224,6 +227,42 @@ public static class LiveRun
     /// <summary>A damage reason without its "line N: " prefix, for a message that already says where.</summary>
     private static string WithoutLine(string reason) =>
         reason.StartsWith("line ", StringComparison.Ordinal) && reason.IndexOf(": ", StringComparison.Ordinal) is > 0 and var colon ? reason[(colon + 2)..] : reason;
+
+    /// <summary>The sha256 of every playbook <paramref name="playbook"/> can call, directly or not, by
+    /// absolute path: a resume runs the same callees as the run, or refuses.</summary>
+    private static SortedDictionary<string, string> CalleeHashes(CompiledPlaybook playbook, Func<CompiledPlaybook, string, CompiledPlaybook?> resolveCallee)
+    {
+        var hashes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var root = Path.GetFullPath(playbook.Path);
+        foreach (var (_, callee, _) in StateAddress.All(playbook, resolveCallee))
+        {
+            var path = Path.GetFullPath(callee.Path);
+            if (path == root || hashes.ContainsKey(path)) continue;
+            try
+            {
+                hashes[path] = Sha256Of(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                hashes[path] = "";
+            }
+        }
+        return hashes;
+    }
+
+    private static string? CalleeMismatch(JournaledRun run, IReadOnlyDictionary<string, string> journaled, IReadOnlyDictionary<string, string> now)
+    {
+        foreach (var (path, sha) in journaled)
+        {
+            if (!now.TryGetValue(path, out var current))
+                return $"'{path}', which run {run.RunId} could call, is no longer what it calls: resuming it with different playbooks is not safe";
+            if (current != sha)
+                return $"'{path}', which run {run.RunId} can call, changed since it started (its sha256 is not the one journaled): resuming it with a different playbook is not safe";
+        }
+        foreach (var path in now.Keys.Where(p => !journaled.ContainsKey(p)))
+            return $"'{path}' is called now, but was not when run {run.RunId} started: resuming it with different playbooks is not safe";
+        return null;
+    }
 
     /// <summary>Why the playbook file a journal names is not the one its run ran, or null when it is: the
     /// file must still be a regular file at that absolute path with the sha256 journaled at the start. Checked

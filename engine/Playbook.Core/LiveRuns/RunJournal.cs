@@ -31,7 +31,7 @@ public sealed class RunJournal : IDisposable
     public JournalScope Root => new(this, "");
 
     public void RunStarted(string runId, CompiledPlaybook playbook, string sha256, IReadOnlyDictionary<string, string> inputs, int seed, DateTimeOffset startedAt,
-        RunSettings? settings = null) =>
+        RunSettings? settings = null, IReadOnlyDictionary<string, string>? callees = null) =>
         _writer.Append("run-started", w =>
         {
             w.WriteString("run", runId);
@@ -49,6 +49,12 @@ public sealed class RunJournal : IDisposable
             w.WriteString("started_at", startedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             w.WriteNumber("pid", Environment.ProcessId);
             settings?.Write(w);
+            if (callees is not null)
+            {
+                w.WriteStartObject("callees");
+                foreach (var (path, sha) in callees) w.WriteString(path, sha);
+                w.WriteEndObject();
+            }
         });
 
     public void Resumed(JournalDamage? cut, IEnumerable<(string Flow, string State, int Attempt, InFlightChoice Choice)> decisions, IEnumerable<int> stopped,

@@ -150,4 +150,21 @@ public class ResumeKeepsOptionsTests
         Assert.True(answered.Exit == 0, answered.ToString());
         Assert.True(work.Exists("prepared.txt"));
     }
+
+    [Fact]
+    public void A_called_playbook_that_changed_since_the_run_started_is_refused()
+    {
+        using var work = new RunWorkspace("nested-caller", "nested-callee");
+        var journal = KilledWhile(work, "nested-caller", "migrate", "--answer", "restore/confirm=approve");
+        Assert.Contains(work.PathOf("nested-callee.playbook"), Records(journal)[0].GetProperty("callees").EnumerateObject().Select(p => p.Name));
+        var before = File.ReadAllBytes(journal);
+        File.AppendAllText(work.PathOf("nested-callee.playbook"), "# edited during the incident\n");
+
+        var refused = work.Resume("--answer", "restore/migrate=skip");
+
+        Assert.True(refused.Exit == 2, refused.ToString());
+        Assert.Contains($"'{work.PathOf("nested-callee.playbook")}', which run", refused.Err);
+        Assert.Contains("changed since it started", refused.Err);
+        Assert.Equal(before, File.ReadAllBytes(journal));
+    }
 }
