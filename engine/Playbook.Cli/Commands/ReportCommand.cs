@@ -42,6 +42,11 @@ internal sealed class ReportCommand
             return ExitCodes.Usage;
         }
         var run = JournaledRun.Read(path);
+        if (run.Problem is { } bad)
+        {
+            stderr.WriteLine($"playbook: {bad}: the journal is not as a run writes it, so it is not reported on");
+            return ExitCodes.Usage;
+        }
         if (!run.IsRun)
         {
             stderr.WriteLine($"playbook: {path} is not a run journal (it does not start with a run-started record)");

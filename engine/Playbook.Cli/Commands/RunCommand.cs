@@ -20,7 +20,8 @@ internal sealed record RunOptions(
     string? ReportFile,
     string? TemplateFile,
     bool Color = false,
-    bool Interactive = false);
+    bool Interactive = false,
+    bool NoWait = false);
 
 /// <summary><c>playbook run FILE</c> and <c>playbook resume [RUN_ID]</c>: a real run against real
 /// systems, journaled so that it can be resumed. The run id comes first. Exit codes: 0 the run ended in a
@@ -60,24 +61,30 @@ internal sealed class RunCommand
         HelpName = "FILE",
     };
 
+    private static Option<bool> NoWaitOption() => new("--no-wait")
+    {
+        Description = "With no terminal, refuse to start when a manual step has no --answer (instead of waiting for its timeout)",
+    };
+
     public Command CreateRunCommand(bool color)
     {
         var file = new Argument<string>("FILE") { Description = "The playbook to run" };
         var input = CommonOptions.Inputs();
-        var answer = AnswerOption("Answer a manual step in advance: --answer STEP=approve|reject (repeatable)");
+        var answer = AnswerOption("Answer a manual step in advance: --answer STEP=approve|reject, CALLSTEP/STEP for one in a called playbook (repeatable)");
         var journal = JournalOption();
         var report = ReportOption();
         var template = TemplateOption();
+        var noWait = NoWaitOption();
         var command = new Command("run", "Run a playbook for real, step by step, with a crash-safe journal")
         {
-            file, input, answer, journal, report, template,
+            file, input, answer, journal, report, template, noWait,
         };
         command.SetAction(parseResult =>
         {
             var invocation = parseResult.InvocationConfiguration;
             var options = new RunOptions(parseResult.GetValue(file), null, parseResult.GetValue(input) ?? [], parseResult.GetValue(answer) ?? [],
                 parseResult.GetValue(journal) ?? DefaultJournal, parseResult.GetValue(report), parseResult.GetValue(template), color,
-                IsTerminal(invocation.Output));
+                IsTerminal(invocation.Output), parseResult.GetValue(noWait));
             return Run(options, invocation.Output, invocation.Error);
         });
         return command;
@@ -86,20 +93,21 @@ internal sealed class RunCommand
     public Command CreateResumeCommand(bool color)
     {
         var runId = new Argument<string?>("RUN_ID") { Description = "The run to continue (default: the newest unfinished run)", Arity = ArgumentArity.ZeroOrOne };
-        var answer = AnswerOption("What to do with a step that was running when the run stopped: --answer STEP=rerun|skip|fail, and while its process still runs STEP=wait|kill; or answer a manual step: STEP=approve|reject (repeatable)");
+        var answer = AnswerOption("What to do with a step that was running when the run stopped: --answer STEP=rerun|skip|fail, and while its process still runs STEP=wait|kill; or answer a manual step: STEP=approve|reject; CALLSTEP/STEP for one in a called playbook (repeatable; the run's own answers, report and template are kept unless given again)");
         var journal = JournalOption();
         var report = ReportOption();
         var template = TemplateOption();
+        var noWait = NoWaitOption();
         var command = new Command("resume", "Continue a run that stopped (crashed, killed or interrupted) from its journal")
         {
-            runId, answer, journal, report, template,
+            runId, answer, journal, report, template, noWait,
         };
         command.SetAction(parseResult =>
         {
             var invocation = parseResult.InvocationConfiguration;
             var options = new RunOptions(null, parseResult.GetValue(runId), [], parseResult.GetValue(answer) ?? [],
                 parseResult.GetValue(journal) ?? DefaultJournal, parseResult.GetValue(report), parseResult.GetValue(template), color,
-                IsTerminal(invocation.Output));
+                IsTerminal(invocation.Output), parseResult.GetValue(noWait));
             return Run(options, invocation.Output, invocation.Error);
         });
         return command;
@@ -150,6 +158,9 @@ internal sealed class RunCommand
         {
             previous = FindRun(options.JournalDirectory, options.RunId, stderr);
             if (previous is null) return ExitCodes.Usage;
+            // Before the playbook is even read: a journal that is not what a run writes names nothing to trust.
+            if (previous.Problem is { } problem) return Usage(stderr, $"{problem}; the run cannot be resumed");
+            if (LiveRun.PlaybookMismatch(previous) is { } mismatch) return Usage(stderr, mismatch);
             file = previous.PlaybookPath;
         }
 
@@ -159,11 +170,39 @@ internal sealed class RunCommand
 
         var errors = new List<string>();
         var inputs = CommonOptions.ParseInputs(options.Inputs, errors);
-        var (answers, choices) = ParseAnswers(playbook, options.Answers, previous is not null, errors, out var orphanChoices);
+        var (answers, choices) = ParseAnswers(playbook, loaded.ResolveCallee, options.Answers, previous is not null, errors, out var orphanChoices);
         if (errors.Count > 0)
         {
             foreach (var e in errors) stderr.WriteLine($"playbook: {e}");
             return ExitCodes.Usage;
+        }
+
+        // A resume does what the run was told unless the operator says otherwise now.
+        var given = new RunSettings
+        {
+            Answers = answers,
+            Report = options.ReportFile is { } r ? Path.GetFullPath(r) : null,
+            Template = options.TemplateFile is { } t ? Path.GetFullPath(t) : null,
+            NoWait = options.NoWait,
+        };
+        var settings = previous is null ? given : previous.Settings.OverriddenBy(given.Answers, given.Report, given.Template, given.NoWait);
+        if (previous is not null)
+        {
+            if (settings.Template is { } kept && !File.Exists(kept))
+                return Usage(stderr, $"run {previous.RunId} was given --template {kept}, which no longer exists: give --template again");
+            if (settings.WorkingDirectory is { } cwd && !Directory.Exists(cwd))
+                return Usage(stderr, $"run {previous.RunId} ran its steps in {cwd}, which no longer exists: its steps cannot run where they did");
+        }
+
+        if (!options.Interactive && UnansweredManualSteps.Find(playbook, loaded.ResolveCallee, settings.Answers) is { Count: > 0 } unanswered)
+        {
+            if (settings.NoWait)
+            {
+                foreach (var u in unanswered) stderr.WriteLine($"playbook: {u.Describe()}");
+                stderr.WriteLine($"playbook: --no-wait: the run would wait for {(unanswered.Count == 1 ? "this answer" : "these answers")}, so it does not {(previous is null ? "start" : "continue")}; nothing was run");
+                return ExitCodes.Usage;
+            }
+            foreach (var u in unanswered) stderr.WriteLine($"playbook: warning: {u.Describe()} (or give --no-wait to stop instead of waiting)");
         }
 
         var view = CreateView(options, stdout);
@@ -174,14 +213,15 @@ internal sealed class RunCommand
             View = view,
             JournalDirectory = options.JournalDirectory,
             Inputs = inputs,
-            Answers = answers,
-            WorkingDirectory = Environment.CurrentDirectory,
+            Answers = settings.Answers,
+            Settings = settings,
+            WorkingDirectory = settings.WorkingDirectory ?? Environment.CurrentDirectory,
         };
         var outcome = previous is null
             ? await LiveRun.StartAsync(runOptions, cancellationToken).ConfigureAwait(false)
             : await LiveRun.ResumeAsync(previous, runOptions,
-                a => choices.TryGetValue(a.State.Name, out var c) ? c : options.Interactive ? AskInFlight(a) : null, cancellationToken,
-                a => orphanChoices.TryGetValue(a.State.Name, out var o) ? o : options.Interactive ? AskOrphan(a) : null).ConfigureAwait(false);
+                a => choices.TryGetValue(a.Address, out var c) ? c : options.Interactive ? AskInFlight(a) : null, cancellationToken,
+                a => orphanChoices.TryGetValue(a.Address, out var o) ? o : options.Interactive ? AskOrphan(a) : null).ConfigureAwait(false);
         if (outcome.Errors.Count > 0)
         {
             foreach (var e in outcome.Errors) stderr.WriteLine($"playbook: {e}");
@@ -192,15 +232,15 @@ internal sealed class RunCommand
             stderr.WriteLine($"playbook: run {outcome.RunId} stopped; continue it with: playbook resume {outcome.RunId}{JournalArgument(options.JournalDirectory)}");
             return Interrupted;
         }
-        if (options.ReportFile is { } target)
+        if (settings.Report is { } target)
         {
             var run = JournaledRun.Read(outcome.JournalPath!);
-            var text = RunReport.Render(run, ReportFormat(target)!, options.TemplateFile is { } t ? File.ReadAllText(t) : null, out var problem);
+            var text = RunReport.Render(run, ReportFormat(target)!, settings.Template is { } tf ? File.ReadAllText(tf) : null, out var problem);
             if (problem is not null) stderr.WriteLine($"playbook: the report was not written: {problem}");
             else
             {
                 File.WriteAllText(target, text);
-                stdout.WriteLine($"report: {target}");
+                stdout.WriteLine($"report: {Path.GetRelativePath(Environment.CurrentDirectory, target)}");
             }
         }
         return outcome.Result!.Status switch
@@ -279,9 +319,11 @@ internal sealed class RunCommand
         return newest;
     }
 
-    /// <summary>--answer for manual steps (approve, reject) and, on resume, for steps in flight (rerun, skip, fail).</summary>
+    /// <summary>--answer for manual steps (approve, reject) and, on resume, for steps in flight (rerun, skip, fail);
+    /// a state of a called playbook is named by its address, CALLSTEP/STATE (<see cref="StateAddress"/>).</summary>
     private static (Dictionary<string, string> Answers, Dictionary<string, InFlightChoice> Choices) ParseAnswers(
-        Compiling.CompiledPlaybook playbook, IReadOnlyList<string> specs, bool resuming, List<string> errors, out Dictionary<string, OrphanChoice> orphans)
+        Compiling.CompiledPlaybook playbook, Func<Compiling.CompiledPlaybook, string, Compiling.CompiledPlaybook?> resolveCallee,
+        IReadOnlyList<string> specs, bool resuming, List<string> errors, out Dictionary<string, OrphanChoice> orphans)
     {
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         var choices = new Dictionary<string, InFlightChoice>(StringComparer.Ordinal);
@@ -291,10 +333,9 @@ internal sealed class RunCommand
             var eq = spec.IndexOf('=');
             var name = eq < 0 ? spec : spec[..eq];
             var value = eq < 0 ? "" : spec[(eq + 1)..];
-            if (!playbook.ByName.TryGetValue(name, out var state))
+            if (StateAddress.Resolve(playbook, name, resolveCallee, out var unresolved) is not { } state)
             {
-                var hint = Text.Spelling.Suggest(name, playbook.ByName.Keys.ToList()) is { } s ? $" (did you mean '{s}'?)" : "";
-                errors.Add($"--answer {spec}: playbook '{playbook.Name}' has no state '{name}'{hint}");
+                errors.Add($"--answer {spec}: {unresolved}");
                 continue;
             }
             if (state.Kind == Semantics.StateKind.Manual)

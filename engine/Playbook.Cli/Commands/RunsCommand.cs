@@ -2,30 +2,44 @@ using System.CommandLine;
 using System.Text.Json;
 using Playbook.Cli.Output;
 using Playbook.LiveRuns;
+using Playbook.Reporting;
 using Playbook.Text;
 
 namespace Playbook.Cli.Commands;
 
-/// <summary><c>playbook runs [--journal DIR] [--format text|json]</c>: every run in the journal directory,
-/// oldest first, with its status. Exit 0 (also when there are none), 2 for usage errors.</summary>
+/// <summary><c>playbook runs [--journal DIR] [--format text|json] [--strict]</c>: every run in the journal
+/// directory, oldest first, with its status and how it did against its RTO. A journal that cannot be read,
+/// or whose records are not as a run writes them, does not hide the others: it is listed as
+/// <c>unreadable</c> and named with the reason on stderr. Exit 0 (also when there are none or some are
+/// unreadable: a listing is for people), 1 with <c>--strict</c> when a journal is unreadable or damaged
+/// before its end (for CI), 2 for usage errors.</summary>
 internal sealed class RunsCommand
 {
     public Command CreateCommand()
     {
         var journal = RunCommand.JournalOption();
         var format = CommonOptions.Format("Output format: text or json", "text", "json");
-        var command = new Command("runs", "List the runs in a journal directory with their status") { journal, format };
+        var strict = new Option<bool>("--strict") { Description = "Exit 1 when a journal cannot be read or is damaged before its end" };
+        var command = new Command("runs", "List the runs in a journal directory with their status") { journal, format, strict };
         command.SetAction(parseResult =>
         {
             var invocation = parseResult.InvocationConfiguration;
-            return Run(parseResult.GetValue(journal) ?? RunCommand.DefaultJournal, parseResult.GetValue(format) == "json", invocation.Output);
+            return Run(parseResult.GetValue(journal) ?? RunCommand.DefaultJournal, parseResult.GetValue(format) == "json", invocation.Output, invocation.Error,
+                parseResult.GetValue(strict));
         });
         return command;
     }
 
-    public int Run(string directory, bool json, TextWriter stdout)
+    private static string StatusOf(JournaledRun r) => r.Problem is not null ? "unreadable" : r.Running ? "running" : r.Status;
+
+    private static bool Untrusted(JournaledRun r) => r.Problem is not null || r.Contents.Damage is { AtTail: false };
+
+    public int Run(string directory, bool json, TextWriter stdout, TextWriter stderr, bool strict = false)
     {
         var runs = JournaledRun.ReadAll(directory);
+        foreach (var bad in runs.Where(r => r.Problem is not null))
+            stderr.WriteLine($"playbook: {bad.Problem}: the journal is not as a run writes it; listed as unreadable");
+        var exit = strict && runs.Any(Untrusted) ? ExitCodes.Failed : ExitCodes.Success;
         if (json)
         {
             using var stream = new MemoryStream();
@@ -36,13 +50,25 @@ internal sealed class RunsCommand
                 {
                     w.WriteStartObject();
                     w.WriteString("run", r.RunId);
+                    w.WriteString("status", StatusOf(r));
+                    w.WriteString("journal", r.JournalPath);
+                    if (r.Problem is not null)
+                    {
+                        w.WriteString("problem", r.Problem);
+                        w.WriteEndObject();
+                        continue;
+                    }
                     w.WriteString("playbook", r.PlaybookName);
                     w.WriteString("path", r.PlaybookPath);
-                    w.WriteString("status", r.Running ? "running" : r.Status);
                     if (r.End is not null) w.WriteString("end", r.End);
                     w.WriteString("started_at", r.StartedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
                     w.WriteString("elapsed", DurationText.Format(r.Elapsed));
                     w.WriteNumber("elapsed_ms", (long)r.Elapsed.TotalMilliseconds);
+                    if (r.Rto is { } rto)
+                    {
+                        w.WriteString("rto", DurationText.Format(rto));
+                        w.WriteBoolean("rto_met", RtoVerdict.Met(r) == true);
+                    }
                     w.WriteNumber("resumes", r.Resumes);
                     if (r.Contents.Damage is { } d) w.WriteString("damage", d.Reason);
                     var orphans = Orphans(r);
@@ -62,26 +88,30 @@ internal sealed class RunsCommand
                         }
                         w.WriteEndArray();
                     }
-                    w.WriteString("journal", r.JournalPath);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
             }
             stdout.Write(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
             stdout.Write('\n');
-            return ExitCodes.Success;
+            return exit;
         }
         if (runs.Count == 0)
         {
             stdout.WriteLine($"no runs in {directory}");
-            return ExitCodes.Success;
+            return exit;
         }
-        var table = new TextTable("run", "playbook", "started", "status", "end", "time").AlignRight(5);
+        var table = new TextTable("run", "playbook", "started", "status", "end", "time", "rto").AlignRight(5);
         foreach (var r in runs)
         {
-            var status = (r.Running ? "running" : r.Status) + (r.Resumes > 0 ? $" (resumed {r.Resumes}×)" : "") + (r.Contents.Damage is null ? "" : r.Contents.Damage.AtTail ? " (torn tail)" : " (damaged)");
+            if (r.Problem is not null)
+            {
+                table.Add(r.RunId, "", "", "unreadable", "", "", "");
+                continue;
+            }
+            var status = StatusOf(r) + (r.Resumes > 0 ? $" (resumed {r.Resumes}×)" : "") + (r.Contents.Damage is null ? "" : r.Contents.Damage.AtTail ? " (torn tail)" : " (damaged)");
             table.Add(r.RunId, r.PlaybookName, r.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + "Z",
-                status, r.End ?? "", DurationText.Format(r.Elapsed));
+                status, r.End ?? "", DurationText.Format(r.Elapsed), RtoVerdict.Short(r));
         }
         table.Write(stdout, "");
         // A crashed run's step may still be running with nobody watching it: say so, and how to deal with it.
@@ -96,7 +126,7 @@ internal sealed class RunsCommand
             }
         }
         stdout.Flush();
-        return ExitCodes.Success;
+        return exit;
     }
 
     /// <summary>Live processes of a run that stopped without ending (a running run supervises its own).</summary>

@@ -14,11 +14,16 @@ public sealed class JournaledRun
 {
     public const string Extension = ".journal";
 
-    private JournaledRun(string path, JournalContents contents)
+    private JournaledRun(string path, JournalContents contents, string? problem = null)
     {
         JournalPath = path;
         Contents = contents;
         RunId = System.IO.Path.GetFileNameWithoutExtension(path);
+        // A record that is not as the runner writes it is not read for its meaning at all: its fields could
+        // be anything, and nothing below may act on (or fail on) them.
+        if (problem is null && contents.Records.Count > 0 && JournalSchema.Check(contents) is { } bad) problem = $"{path}:{bad.Line}: {bad.Why}";
+        Problem = problem;
+        if (problem is not null) return;
         var start = contents.Records.Count > 0 && contents.Records[0].Type == "run-started" ? contents.Records[0].Body : (JsonElement?)null;
         if (start is { } s)
         {
@@ -34,6 +39,9 @@ public sealed class JournaledRun
                 Inputs = inputs.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal);
             if (s.TryGetProperty("secrets", out var secrets) && secrets.ValueKind == JsonValueKind.Array)
                 Secrets = secrets.EnumerateArray().Select(e => e.GetString() ?? "").ToList();
+            Settings = RunSettings.Read(s) ?? Settings;
+            if (s.TryGetProperty("callees", out var callees) && callees.ValueKind == JsonValueKind.Object)
+                Callees = callees.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal);
         }
         foreach (var r in contents.Records)
         {
@@ -53,10 +61,12 @@ public sealed class JournaledRun
                     Status = "unfinished";
                     Pid = (int)(r.Body.Long("pid") ?? Pid);
                     Resumes++;
+                    Settings = RunSettings.Read(r.Body) ?? Settings;
                     break;
             }
         }
-        if (Status == "unfinished" && !Finished) Elapsed = contents.Records.Count == 0 ? TimeSpan.Zero : contents.Records[^1].At - StartedAt;
+        // A run that has not ended (interrupted, killed, or running) has taken until its last record so far.
+        if (!Finished) Elapsed = contents.Records.Count == 0 ? TimeSpan.Zero : contents.Records[^1].At - StartedAt;
     }
 
     public string RunId { get; }
@@ -68,7 +78,11 @@ public sealed class JournaledRun
     public IReadOnlyList<JournalRecord> Records => Contents.Records;
 
     /// <summary>True when the file is a run's journal at all (its first record starts a run).</summary>
-    public bool IsRun => Records.Count > 0 && Records[0].Type == "run-started";
+    public bool IsRun => Problem is null && Records.Count > 0 && Records[0].Type == "run-started";
+
+    /// <summary>Why the journal cannot be trusted at all (it cannot be read, or a record is not as the runner
+    /// writes it), as "FILE:LINE: why"; null when it can. Such a run is listed, never reported on or resumed.</summary>
+    public string? Problem { get; }
 
     public string PlaybookPath { get; } = "";
 
@@ -88,6 +102,13 @@ public sealed class JournaledRun
 
     public IReadOnlyList<string> Secrets { get; } = Array.Empty<string>();
 
+    /// <summary>The sha256 of every playbook the run can call, by absolute path, as they were when it
+    /// started; null for a journal written before they were journaled.</summary>
+    public IReadOnlyDictionary<string, string>? Callees { get; }
+
+    /// <summary>What the operator said for the run (answers, report, …), as the last start or resume journaled it.</summary>
+    public RunSettings Settings { get; } = new();
+
     /// <summary><c>success</c>, <c>failure</c>, <c>aborted</c> once ended; <c>interrupted</c> when it was
     /// stopped; <c>unfinished</c> when it stopped without a word (it crashed, or is still running).</summary>
     public string Status { get; } = "unfinished";
@@ -105,16 +126,29 @@ public sealed class JournaledRun
 
     public string? Reason { get; }
 
-    public static JournaledRun Read(string path) => new(path, JournalReader.Read(path));
+    /// <summary>The run in the journal at <paramref name="path"/>; a file that cannot be read gives a run
+    /// with a <see cref="Problem"/>, never an exception.</summary>
+    public static JournaledRun Read(string path)
+    {
+        try
+        {
+            return new(path, JournalReader.Read(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new(path, new JournalContents(Array.Empty<JournalRecord>(), 0, null), $"{path}: cannot be read: {e.Message}");
+        }
+    }
 
-    /// <summary>Every run journal in <paramref name="directory"/>, oldest first (run ids sort by time).</summary>
+    /// <summary>Every run journal in <paramref name="directory"/>, oldest first (run ids sort by time), those
+    /// that cannot be trusted included (with their <see cref="Problem"/>).</summary>
     public static IReadOnlyList<JournaledRun> ReadAll(string directory)
     {
         if (!Directory.Exists(directory)) return Array.Empty<JournaledRun>();
         return Directory.EnumerateFiles(directory, "*" + Extension)
             .Order(StringComparer.Ordinal)
             .Select(Read)
-            .Where(r => r.IsRun)
+            .Where(r => r.IsRun || r.Problem is not null)
             .ToList();
     }
 

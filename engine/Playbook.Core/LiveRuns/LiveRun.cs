@@ -19,8 +19,20 @@ public sealed record LiveRunOptions
 
     public IReadOnlyDictionary<string, string> Inputs { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Manual steps answered in advance (approve or reject).</summary>
+    /// <summary>Manual steps answered in advance (approve or reject), by address (<see cref="StateAddress"/>).</summary>
     public IReadOnlyDictionary<string, string> Answers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The rest of what the operator said (report, template, --no-wait), journaled with
+    /// <see cref="Answers"/>, the journal and the working directory so that a resume does the same.</summary>
+    public RunSettings Settings { get; init; } = new();
+
+    /// <summary>The settings as the journal keeps them: these options' answers and directories, made absolute.</summary>
+    internal RunSettings Journaled => Settings with
+    {
+        Answers = Answers,
+        JournalDirectory = System.IO.Path.GetFullPath(JournalDirectory),
+        WorkingDirectory = System.IO.Path.GetFullPath(WorkingDirectory),
+    };
 
     /// <summary>Reads secret NAME; by default from the environment variable PLAYBOOK_SECRET_NAME.</summary>
     public Func<string, string?> Secret { get; init; } = EnvironmentSecret;
@@ -70,7 +82,8 @@ public static class LiveRun
         // Made before any step: its presence says the run's steps are gated, so a missing status file means "never ran".
         StepFiles.CreatePrivateDirectory(StepFiles.DirectoryFor(path));
         var seed = Random.Shared.Next();
-        journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), EffectiveInputs(playbook, values), seed, now);
+        journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), EffectiveInputs(playbook, values), seed, now, options.Journaled,
+            CalleeHashes(playbook, options.ResolveCallee));
         options.View.Started(runId, playbook, path, resumedAfter: null);
         var clock = new SystemRunClock(options.Time, now);
         return await DriveAsync(options, journal, runId, path, seed, redactor, clock, values, resume: null, null, cancellationToken).ConfigureAwait(false);
@@ -114,8 +127,17 @@ public static class LiveRun
             return LiveRunOutcome.Refused([$"{run.JournalPath}:{damage.Line}: the journal is damaged before its end ({WithoutLine(damage.Reason)}); the records after it cannot be trusted, so it cannot be resumed"]);
         if (run.Finished)
             return LiveRunOutcome.Refused([$"run {run.RunId} already ended ({run.Status}{(run.End is null ? "" : ", at '" + run.End + "'")}): nothing to resume"]);
-        if (!File.Exists(playbook.Path) || Sha256Of(playbook.Path) != run.Sha256)
-            return LiveRunOutcome.Refused([$"'{playbook.Path}' changed since run {run.RunId} started: resuming it with a different playbook is not safe"]);
+        if (run.Problem is { } problem)
+            return LiveRunOutcome.Refused([$"{problem}; the journal is not as a run writes it, so run {run.RunId} cannot be resumed"]);
+        if (PlaybookMismatch(run) is { } mismatch) return LiveRunOutcome.Refused([mismatch]);
+        if (Path.GetFullPath(playbook.Path) != run.PlaybookPath)
+            return LiveRunOutcome.Refused([$"run {run.RunId} ran '{run.PlaybookPath}', not '{playbook.Path}'"]);
+        if (run.Callees is { } journaled && CalleeMismatch(run, journaled, CalleeHashes(playbook, options.ResolveCallee)) is { } changed)
+            return LiveRunOutcome.Refused([changed]);
+        // Every record is checked against the playbook before anything acts on one: no process group is
+        // signalled, no step run again and no answer taken from a record the run could not have written.
+        if (JournalValidator.Check(run, playbook, options.ResolveCallee) is { } bad)
+            return LiveRunOutcome.Refused([$"{run.JournalPath}:{bad.Line}: {bad.Why}: playbook '{playbook.Name}' could not have written this record, so the journal cannot be trusted and run {run.RunId} is not resumed"]);
 
         var (values, errors) = RunParameters.Bind(playbook, run.Inputs, options.Secret);
         if (errors.Count > 0) return LiveRunOutcome.Refused(errors);
@@ -162,10 +184,10 @@ public static class LiveRun
                 return LiveRunOutcome.Refused(plan.Undecided.Select(a =>
                     $"step '{a.State.Name}'{(a.Flow.Length == 0 ? "" : $" (in {a.Flow})")} was running (attempt {a.Attempt}) when the run stopped, and it is not idempotent" +
                     (processes.OutcomeOf(a.Flow, a.State.Name, a.Attempt) == "killed" ? " (its process group was stopped)" : "") + ": " +
-                    $"say what to do with --answer {a.State.Name}=rerun (run it again), =skip (count it as done) or =fail (count it as failed)"));
+                    $"say what to do with --answer {a.Address}=rerun (run it again), =skip (count it as done) or =fail (count it as failed)"));
 
             Journal().Resumed(run.Contents.Damage, plan.Decisions.Select(d => (d.Attempt.Flow, d.Attempt.State.Name, d.Attempt.Attempt, d.Choice)), stopped,
-                processes.OutcomeOf);
+                processes.OutcomeOf, options.Journaled);
             options.View.Started(run.RunId, playbook, run.JournalPath, resumedAfter: plan.Resume!.Path);
             if (run.Contents.Damage is { } cut) options.View.Say($"cut a torn record at the end of the journal ({cut.Reason})");
             foreach (var group in stopped) options.View.Say($"stopped process group {group}, left running by the run that stopped");
@@ -185,7 +207,7 @@ public static class LiveRun
         var process = journaled.LastOrDefault(p => p.Flow == a.Flow && p.State == a.State.Name && p.Attempt == a.Attempt);
         var what = process is null ? "" : $" (pid {process.Group}{(process.Command is null ? "" : $", `{process.Command}`")}, since {process.Since.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z)";
         return $"step '{a.State.Name}'{(a.Flow.Length == 0 ? "" : $" (in {a.Flow})")} is still running from the run that stopped{what}, and it is not idempotent: " +
-               $"say what to do with --answer {a.State.Name}=wait (let it finish and take its outcome) or =kill (stop it; then rerun, skip or fail decides)";
+               $"say what to do with --answer {a.Address}=wait (let it finish and take its outcome) or =kill (stop it; then rerun, skip or fail decides)";
     }
 
     private static async Task<LiveRunOutcome> DriveAsync(LiveRunOptions options, RunJournal journal, string runId, string path, int seed, Redactor redactor,
@@ -273,6 +295,73 @@ public static class LiveRun
     /// <summary>A damage reason without its "line N: " prefix, for a message that already says where.</summary>
     private static string WithoutLine(string reason) =>
         reason.StartsWith("line ", StringComparison.Ordinal) && reason.IndexOf(": ", StringComparison.Ordinal) is > 0 and var colon ? reason[(colon + 2)..] : reason;
+
+    /// <summary>The sha256 of every playbook <paramref name="playbook"/> can call, directly or not, by
+    /// absolute path: a resume runs the same callees as the run, or refuses.</summary>
+    private static SortedDictionary<string, string> CalleeHashes(CompiledPlaybook playbook, Func<CompiledPlaybook, string, CompiledPlaybook?> resolveCallee)
+    {
+        var hashes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var root = Path.GetFullPath(playbook.Path);
+        foreach (var (_, callee, _) in StateAddress.All(playbook, resolveCallee))
+        {
+            var path = Path.GetFullPath(callee.Path);
+            if (path == root || hashes.ContainsKey(path)) continue;
+            try
+            {
+                hashes[path] = Sha256Of(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                hashes[path] = "";
+            }
+        }
+        return hashes;
+    }
+
+    private static string? CalleeMismatch(JournaledRun run, IReadOnlyDictionary<string, string> journaled, IReadOnlyDictionary<string, string> now)
+    {
+        foreach (var (path, sha) in journaled)
+        {
+            if (!now.TryGetValue(path, out var current))
+                return $"'{path}', which run {run.RunId} could call, is no longer what it calls: resuming it with different playbooks is not safe";
+            if (current != sha)
+                return $"'{path}', which run {run.RunId} can call, changed since it started (its sha256 is not the one journaled): resuming it with a different playbook is not safe";
+        }
+        foreach (var path in now.Keys.Where(p => !journaled.ContainsKey(p)))
+            return $"'{path}' is called now, but was not when run {run.RunId} started: resuming it with different playbooks is not safe";
+        return null;
+    }
+
+    /// <summary>Why the playbook file a journal names is not the one its run ran, or null when it is: the
+    /// file must still be a regular file at that absolute path with the sha256 journaled at the start. Checked
+    /// before the file is even read as a playbook, so a journal cannot point a resume at another file.</summary>
+    public static string? PlaybookMismatch(JournaledRun run)
+    {
+        var path = run.PlaybookPath;
+        if (!Path.IsPathFullyQualified(path))
+            return $"{run.JournalPath}:1: the journal names the playbook '{path}', which is not an absolute path: it is not as a run writes it";
+        // The file itself, not a link: a link may point anywhere (a device, a pipe that never ends).
+        FileSystemInfo? info = new FileInfo(path);
+        if (info.LinkTarget is not null) info = File.ResolveLinkTarget(path, returnFinalTarget: true);
+        if (info is not FileInfo { Exists: true } file)
+            return $"'{path}', the playbook of run {run.RunId}, is gone: the run cannot be resumed without it";
+        // A playbook is never empty, and a device or a pipe reports no length: neither is read.
+        if (file.Length == 0 || file.Length > MaxPlaybookBytes)
+            return $"'{path}', the playbook of run {run.RunId}, is not a playbook file ({(file.Length == 0 ? "it is empty or not a regular file" : "it is too large")})";
+        try
+        {
+            if (Sha256Of(path) != run.Sha256)
+                return $"'{path}' changed since run {run.RunId} started (its sha256 is not the one journaled): resuming it with a different playbook is not safe";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"'{path}', the playbook of run {run.RunId}, cannot be read: {e.Message}";
+        }
+        return null;
+    }
+
+    // Far above what the loader accepts: only a file no run could have started from is refused here.
+    private const long MaxPlaybookBytes = 64L * 1024 * 1024;
 
     public static string Sha256Of(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 }

@@ -24,7 +24,8 @@ public sealed class LiveContext
 
     public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
 
-    /// <summary>Answers given on the command line, by manual step name (approve or reject).</summary>
+    /// <summary>Answers given on the command line, by manual step address (approve or reject): its name,
+    /// or for a step of a called playbook the call steps down to it (<see cref="StateAddress"/>).</summary>
     public IReadOnlyDictionary<string, string> Answers { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Where notify also POSTs its message as JSON (PLAYBOOK_NOTIFY_URL), if anywhere.</summary>
@@ -48,11 +49,14 @@ public sealed class LiveRunner : IActionRunner
     private readonly LiveContext _context;
     private readonly JournalScope _journal;
     private readonly IReadOnlyDictionary<string, string> _secrets;
+    // The call steps that led to this playbook ("" for the run's own): how --answer addresses its states.
+    private readonly string _callPath;
 
-    public LiveRunner(LiveContext context, JournalScope journal, CompiledPlaybook playbook)
+    public LiveRunner(LiveContext context, JournalScope journal, CompiledPlaybook playbook, string callPath = "")
     {
         _context = context;
         _journal = journal;
+        _callPath = callPath;
         _secrets = playbook.Model.Secrets.Select(s => s.Name.Text)
             .ToDictionary(n => n, n => context.Secret(n) ?? "", StringComparer.Ordinal);
     }
@@ -192,7 +196,7 @@ public sealed class LiveRunner : IActionRunner
     {
         var state = request.State;
         var flow = request.Branch ?? "";
-        var answer = _context.Answers.TryGetValue(state.Name, out var given)
+        var answer = _context.Answers.TryGetValue(StateAddress.Of(_callPath, state.Name), out var given)
             ? new ManualAnswer(given, "--answer")
             : await WaitForAnswerAsync(request, cancellationToken).ConfigureAwait(false);
         _journal.Answered(flow, state, answer, request.Clock.Now);
@@ -202,7 +206,7 @@ public sealed class LiveRunner : IActionRunner
     /// <summary>Asks on the terminal, racing the step's timeout; with no terminal, waits for the timeout.</summary>
     private async Task<ManualAnswer> WaitForAnswerAsync(ManualRequest request, CancellationToken cancellationToken)
     {
-        var name = request.State.Name;
+        var name = StateAddress.Of(_callPath, request.State.Name);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var asking = _context.View.AskAsync(request, stop.Token);
         if (request.Timeout is not { } timeout)
@@ -237,7 +241,7 @@ public sealed class LiveRunner : IActionRunner
         if (errors.Count > 0) return Failed(Redact(string.Join("; ", errors)));
 
         var journal = _journal.Callee(request.Branch ?? "", state, request.Attempt);
-        var engine = new PlaybookEngine(callee, new LiveRunner(_context, journal, callee), new Random(request.Attempt))
+        var engine = new PlaybookEngine(callee, new LiveRunner(_context, journal, callee, StateAddress.Of(_callPath, state.Name)), new Random(request.Attempt))
         {
             Observer = new RunObservers(journal, new PrefixedView(_context.View, journal)),
         };

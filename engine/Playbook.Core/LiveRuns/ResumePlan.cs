@@ -14,6 +14,8 @@ public sealed record InFlightAttempt(string Flow, CompiledState State, int Attem
 
     /// <summary>The process groups the journal says this attempt started (the last one is the newest).</summary>
     public IReadOnlyList<(int Group, ProcessIdentity? Identity)> Processes { get; init; } = [];
+    /// <summary>How --answer names it: the call steps down to it, then its name (<see cref="StateAddress"/>).</summary>
+    public string Address => StateAddress.Of(StateAddress.CallPathOf(Flow), State.Name);
 }
 
 /// <summary>Rebuilds where a stopped run stood by replaying its journal: for each flow (the main one,

@@ -30,7 +30,8 @@ public sealed class RunJournal : IDisposable
     /// <summary>The run's own events, as an observer of its main engine.</summary>
     public JournalScope Root => new(this, "");
 
-    public void RunStarted(string runId, CompiledPlaybook playbook, string sha256, IReadOnlyDictionary<string, string> inputs, int seed, DateTimeOffset startedAt) =>
+    public void RunStarted(string runId, CompiledPlaybook playbook, string sha256, IReadOnlyDictionary<string, string> inputs, int seed, DateTimeOffset startedAt,
+        RunSettings? settings = null, IReadOnlyDictionary<string, string>? callees = null) =>
         _writer.Append("run-started", w =>
         {
             w.WriteString("run", runId);
@@ -47,11 +48,18 @@ public sealed class RunJournal : IDisposable
             if (playbook.Rto is { } rto) w.WriteMillis("rto_ms", rto);
             w.WriteString("started_at", startedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             w.WriteNumber("pid", Environment.ProcessId);
+            settings?.Write(w);
+            if (callees is not null)
+            {
+                w.WriteStartObject("callees");
+                foreach (var (path, sha) in callees) w.WriteString(path, sha);
+                w.WriteEndObject();
+            }
         });
 
     /// <param name="process">What the attempt's process had left (ended, never-started, waited, killed, unknown), if it ran one.</param>
     public void Resumed(JournalDamage? cut, IEnumerable<(string Flow, string State, int Attempt, InFlightChoice Choice)> decisions, IEnumerable<int> stopped,
-        Func<string, string, int, string?>? process = null) =>
+        Func<string, string, int, string?>? process = null, RunSettings? settings = null) =>
         _writer.Append("run-resumed", w =>
         {
             w.WriteNumber("pid", Environment.ProcessId);
@@ -71,6 +79,7 @@ public sealed class RunJournal : IDisposable
             w.WriteStartArray("stopped_process_groups");
             foreach (var g in stopped) w.WriteNumberValue(g);
             w.WriteEndArray();
+            settings?.Write(w);
         });
 
     /// <summary>A process group a resume stopped (identity checked) before it went on, or before it asked

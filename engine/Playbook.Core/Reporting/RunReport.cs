@@ -75,7 +75,9 @@ public static class RunReport
             ["elapsed_ms"] = (long)run.Elapsed.TotalMilliseconds,
             ["rto"] = run.Rto is { } rto ? DurationText.Format(rto) : null,
             ["rto_ms"] = run.Rto is { } r ? (long?)r.TotalMilliseconds : null,
-            ["within_rto"] = run.Rto is { } limit ? run.Elapsed <= limit : null,
+            // Met only by a success in time: a failure is not "within the RTO", however fast it failed.
+            ["within_rto"] = RtoVerdict.Met(run),
+            ["rto_verdict"] = RtoVerdict.Describe(run),
             ["resumes"] = run.Resumes,
             ["secrets"] = new ScriptArray(run.Secrets),
         };

@@ -69,6 +69,8 @@ public sealed class ResumeFromEveryRecordTests : IDisposable
                 Assert.True(Equals(full.Result.Captures[name], result.Captures[name]), $"{what}: capture {name} is {result.Captures[name]}, not {full.Result.Captures[name]}");
             var after = JournalReader.Read(path);
             Assert.Null(after.Damage);
+            // The journal the resume left is one the playbook could have written: the validator refuses none of it.
+            Assert.Null(JournalValidator.Check(JournaledRun.Read(path), playbook, Resolve));
             Assert.Equal("run-ended", after.Records[^1].Type);
             Assert.Equal("run-resumed", after.Records[k].Type);
         }
