@@ -183,11 +183,14 @@ public static class LiveRun
             .ToDictionary(i => i.Name.Text, i => values[i.Name.Text] is TimeSpan t ? Text.DurationText.Format(t) : RunScope.Display(values[i.Name.Text]), StringComparer.Ordinal);
 
     /// <summary>Every secret's value is redacted wherever the run writes or shows anything, including the
-    /// secrets of the playbooks it calls: those read their own from the environment, and their records go
-    /// into this run's journal.</summary>
+    /// secrets of the playbooks it calls (those read their own, and their records go into this run's
+    /// journal) and every <c>PLAYBOOK_SECRET_*</c> variable of this process, declared or not: a step that
+    /// prints its environment must not print a secret meant for another playbook.</summary>
     private static Redactor RedactorFor(CompiledPlaybook playbook, IReadOnlyDictionary<string, object?> values, LiveRunOptions options)
     {
-        var secrets = playbook.Model.Secrets.Select(s => values.TryGetValue(s.Name.Text, out var v) ? v as string : null).OfType<string>().ToList();
+        var secrets = playbook.Model.Secrets
+            .Select(s => KeyValuePair.Create(ShellScript.SecretVariable(s.Name.Text), values.TryGetValue(s.Name.Text, out var v) ? v as string : null))
+            .Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, p.Value!)).ToList();
         var seen = new HashSet<string>(StringComparer.Ordinal) { Path.GetFullPath(playbook.Path) };
         var callers = new Queue<CompiledPlaybook>([playbook]);
         while (callers.TryDequeue(out var caller))
@@ -195,10 +198,12 @@ public static class LiveRun
             foreach (var target in caller.ByName.Values.Select(s => s.Action?.CallTarget).OfType<string>())
             {
                 if (options.ResolveCallee(caller, target) is not { } callee || !seen.Add(Path.GetFullPath(callee.Path))) continue;
-                secrets.AddRange(callee.Model.Secrets.Select(s => options.Secret(s.Name.Text)).OfType<string>());
+                foreach (var s in callee.Model.Secrets)
+                    if (options.Secret(s.Name.Text) is { } value) secrets.Add(KeyValuePair.Create(ShellScript.SecretVariable(s.Name.Text), value));
                 callers.Enqueue(callee);
             }
         }
+        secrets.AddRange(ChildEnvironment.InheritedSecrets());
         return new Redactor(secrets);
     }
 

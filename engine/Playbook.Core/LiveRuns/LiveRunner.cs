@@ -84,7 +84,7 @@ public sealed class LiveRunner : IActionRunner
         var script = ShellScript.Render(action.Command!, request.Scope, null, _secrets);
         var flow = request.Branch ?? "";
         var result = await ShellRunner.RunAsync(script, _context.WorkingDirectory, request.Limit,
-            group => _journal.ProcessStarted(flow, request.State, request.Attempt, group), ct).ConfigureAwait(false);
+            group => _journal.ProcessStarted(flow, request.State, request.Attempt, group), ct, _context.Redactor).ConfigureAwait(false);
         var outputs = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["stdout"] = result.Stdout,
@@ -94,7 +94,7 @@ public sealed class LiveRunner : IActionRunner
         if (result.TimedOut) return new AttemptResult("timeout", outputs, Message: "timed out: its process group was stopped");
         if (result.ExitCode == 0) return new AttemptResult("ok", outputs, Message: result.OutputTruncated ? "output cut at 1 MiB" : null);
         var firstLine = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        return new AttemptResult("fail", outputs, Message: Redact(firstLine is null ? $"exit code {result.ExitCode}" : $"exit code {result.ExitCode}: {Shorten(firstLine)}"));
+        return new AttemptResult("fail", outputs, Message: firstLine is null ? $"exit code {result.ExitCode}" : $"exit code {result.ExitCode}: {_context.Redactor.RedactAndCut(firstLine, NoteLength)}");
     }
 
     private async Task<AttemptResult> HttpAsync(AttemptRequest request, ActionSpec action, Syntax.HttpActionSyntax syntax, CancellationToken ct)
@@ -103,7 +103,7 @@ public sealed class LiveRunner : IActionRunner
         var url = scope.Render(action.Url);
         var body = action.Body is null ? null : scope.Render(action.Body);
         var headers = action.Headers.Select(h => scope.Render(h)).ToList();
-        var result = await new HttpAction(_context.Http).SendAsync(syntax.Method.Text.ToUpperInvariant(), url, body, headers, request.Limit, ct).ConfigureAwait(false);
+        var result = await new HttpAction(_context.Http, _context.Redactor).SendAsync(syntax.Method.Text.ToUpperInvariant(), url, body, headers, request.Limit, ct).ConfigureAwait(false);
         if (result.TimedOut) return new AttemptResult("timeout", result.ToOutputs(), Message: "timed out");
         if (result.Error is not null) return new AttemptResult("fail", Message: Redact(result.Error));
         var outputs = result.ToOutputs();
@@ -137,7 +137,8 @@ public sealed class LiveRunner : IActionRunner
         return delivery is null ? AttemptResult.Ok : new AttemptResult("fail", Message: Redact("the notification was not delivered: " + delivery));
     }
 
-    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+    /// <summary>The most of a command's stderr a note shows (after redaction).</summary>
+    private const int NoteLength = 200;
 
     public async ValueTask<ManualAnswer> AskAsync(ManualRequest request, CancellationToken cancellationToken)
     {

@@ -70,4 +70,36 @@ public class RunSecretTests
         foreach (var (place, text) in new[] { ("output", result.Out + result.Err), ("journal", File.ReadAllText(journal)), ("report", work.Read("report.md")) })
             Assert.False(text.Contains(Secret, StringComparison.Ordinal), $"the callee's secret is in the {place}:\n{text}");
     }
+
+    [Fact]
+    public void A_step_gets_only_the_declared_secret_and_no_form_of_any_secret_is_written_or_shown()
+    {
+        const string other = "other-team-9c0ffee1";
+        using var work = new RunWorkspace("secret-forms");
+        work.Environment["PLAYBOOK_SECRET_API_TOKEN"] = Secret;
+        work.Environment["PLAYBOOK_SECRET_OTHER_TEAM"] = other;
+
+        var result = work.Run("secret-forms", "--input", "echo=" + other, "--report", "report.md");
+
+        Assert.True(result.Exit == 1, result.ToString());
+        var journal = work.JournalPath(RunIdOf(result));
+        var records = Records(journal);
+        string Capture(string name) => Str(records.Single(r => Type(r) == "captured" && Str(r, "name") == name), "value")!;
+        // One PLAYBOOK_SECRET_ variable in the step (its own), not the other team's; and the other team's
+        // value, which reached the step as an input, is redacted although this playbook never declared it.
+        Assert.Equal("1\nother-unset\necho=***", Capture("seen"));
+        Assert.Equal("***\n***\n***", Capture("shown"));
+        // Redacted, then cut: the note is short enough once the token is ***, and no start of it is left.
+        var note = Str(records.Single(r => Type(r) == "attempt-ended" && Str(r, "state") == "long-error"), "note");
+        Assert.Equal("exit code 1: " + new string('0', 190) + " ***", note);
+
+        var bytes = Encoding.UTF8.GetBytes(Secret);
+        var forms = new[]
+        {
+            Secret, Secret.ToUpperInvariant(), Convert.ToBase64String(bytes), Convert.ToHexStringLower(bytes), other, Secret[..6],
+        };
+        foreach (var (place, text) in new[] { ("output", result.Out + result.Err), ("journal", File.ReadAllText(journal)), ("report", work.Read("report.md")) })
+            foreach (var form in forms)
+                Assert.False(text.Contains(form, StringComparison.Ordinal), $"'{form}' is in the {place}:\n{text}");
+    }
 }

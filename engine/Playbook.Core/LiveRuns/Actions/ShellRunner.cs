@@ -20,7 +20,7 @@ public static class ShellRunner
     private static readonly TimeSpan GroupWait = TimeSpan.FromSeconds(2);
 
     public static async Task<ShellResult> RunAsync(ShellScript script, string workingDirectory, TimeSpan? limit,
-        Action<int>? onStarted, CancellationToken cancellationToken)
+        Action<int>? onStarted, CancellationToken cancellationToken, Redactor? redactor = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();
@@ -29,8 +29,9 @@ public static class ShellRunner
         using var timer = limit is { } l ? new CancellationTokenSource(l) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
 
-        var stdout = new CappedOutput(MaxOutputBytes);
-        var stderr = new CappedOutput(MaxOutputBytes);
+        // Redacted as it is read, before the cap cuts it: no secret survives in part at the cut.
+        var stdout = new CappedOutput(MaxOutputBytes, redactor);
+        var stderr = new CappedOutput(MaxOutputBytes, redactor);
         var reading = Task.WhenAll(stdout.ReadAsync(process.StandardOutput.BaseStream), stderr.ReadAsync(process.StandardError.BaseStream));
 
         var pgid = process.Id;
