@@ -101,6 +101,9 @@ public static class LiveRun
         CancellationToken cancellationToken = default)
     {
         var playbook = options.Playbook;
+        // Before the lock: taking it creates a file in the directory.
+        if (PrivateFiles.Problem(Path.GetDirectoryName(Path.GetFullPath(run.JournalPath))!, run.JournalPath, RunLock.PathFor(run.JournalPath)) is { } unsafeFiles)
+            return LiveRunOutcome.Refused([$"run {run.RunId} cannot be resumed: {unsafeFiles}"]);
         using var held = RunLock.TryAcquire(run.JournalPath);
         if (held is null)
             return LiveRunOutcome.Refused([$"run {run.RunId} is running in another process right now: it cannot be resumed until that process stops"]);
