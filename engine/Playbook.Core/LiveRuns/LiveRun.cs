@@ -22,7 +22,8 @@ public sealed record LiveRunOptions
     /// <summary>Manual steps answered in advance (approve or reject).</summary>
     public IReadOnlyDictionary<string, string> Answers { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Reads secret NAME; by default from the environment variable PLAYBOOK_SECRET_NAME.</summary>
+    /// <summary>Reads secret NAME from the environment variable PLAYBOOK_SECRET_NAME (by default); it overrides a
+    /// secret's <c>from file</c>/<c>from command</c>, which <see cref="RunSecrets"/> reads otherwise.</summary>
     public Func<string, string?> Secret { get; init; } = EnvironmentSecret;
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
@@ -49,10 +50,14 @@ public static class LiveRun
     public static async Task<LiveRunOutcome> StartAsync(LiveRunOptions options, CancellationToken cancellationToken = default)
     {
         var playbook = options.Playbook;
-        var (values, errors) = RunParameters.Bind(playbook, options.Inputs, options.Secret);
+        var (secrets, unread) = await RunSecrets.ReadAsync(playbook, options.ResolveCallee, options.Secret, cancellationToken).ConfigureAwait(false);
+        // A secret that could not be read would also be "not set": say only why it could not be read.
+        if (unread.Count > 0) return LiveRunOutcome.Refused(unread);
+        var (values, errors) = RunParameters.Bind(playbook, options.Inputs, name => secrets.Get(playbook, name));
         if (errors.Count > 0) return LiveRunOutcome.Refused(errors);
 
-        var redactor = RedactorFor(playbook, values, options);
+        var redactor = RedactorFor(secrets);
+        options = options with { View = new RedactingRunView(options.View, redactor) };
         var now = options.Time.GetUtcNow();
         string runId, path;
         JournalWriter writer;
@@ -71,7 +76,7 @@ public static class LiveRun
         journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), EffectiveInputs(playbook, values), seed, now);
         options.View.Started(runId, playbook, path, resumedAfter: null);
         var clock = new SystemRunClock(options.Time, now);
-        return await DriveAsync(options, journal, runId, path, seed, redactor, clock, values, resume: null, cancellationToken).ConfigureAwait(false);
+        return await DriveAsync(options, journal, runId, path, seed, redactor, secrets, clock, values, resume: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A new journal under a new run id. Ids are made of the second and a random suffix, so two
@@ -116,7 +121,11 @@ public static class LiveRun
         if (!File.Exists(playbook.Path) || Sha256Of(playbook.Path) != run.Sha256)
             return LiveRunOutcome.Refused([$"'{playbook.Path}' changed since run {run.RunId} started: resuming it with a different playbook is not safe"]);
 
-        var (values, errors) = RunParameters.Bind(playbook, run.Inputs, options.Secret);
+        // Read again: a secret is never journaled, and may have been rotated since (then it is the new one).
+        var (secrets, unread) = await RunSecrets.ReadAsync(playbook, options.ResolveCallee, options.Secret, cancellationToken).ConfigureAwait(false);
+        // A secret that could not be read would also be "not set": say only why it could not be read.
+        if (unread.Count > 0) return LiveRunOutcome.Refused(unread);
+        var (values, errors) = RunParameters.Bind(playbook, run.Inputs, name => secrets.Get(playbook, name));
         if (errors.Count > 0) return LiveRunOutcome.Refused(errors);
         var plan = ResumePlan.Build(run, playbook, options.ResolveCallee, choose);
         if (plan.Problem is not null) return LiveRunOutcome.Refused([$"run {run.RunId} cannot be resumed: {plan.Problem}"]);
@@ -127,18 +136,19 @@ public static class LiveRun
 
         // Only a group that can still be the one the run started (same boot, same leader) is stopped.
         var stopped = plan.ProcessGroups.Where(g => ProcessIdentity.StillOurs(g.Group, g.Identity)).Select(g => g.Group).Where(ShellRunner.KillGroup).ToList();
-        var redactor = RedactorFor(playbook, values, options);
+        var redactor = RedactorFor(secrets);
+        options = options with { View = new RedactingRunView(options.View, redactor) };
         using var journal = new RunJournal(JournalWriter.Continue(run.JournalPath, run.Contents.ValidLength, run.Contents.NextSeq, options.Time), redactor);
         journal.Resumed(run.Contents.Damage, plan.Decisions.Select(d => (d.Attempt.Flow, d.Attempt.State.Name, d.Attempt.Attempt, d.Choice)), stopped);
         options.View.Started(run.RunId, playbook, run.JournalPath, resumedAfter: plan.Resume!.Path);
         if (run.Contents.Damage is { } cut) options.View.Say($"cut a torn record at the end of the journal ({cut.Reason})");
         foreach (var group in stopped) options.View.Say($"stopped process group {group}, left running by the run that stopped");
         var clock = new SystemRunClock(options.Time, run.StartedAt);
-        return await DriveAsync(options, journal, run.RunId, run.JournalPath, run.Seed, redactor, clock, values, plan.Resume, cancellationToken).ConfigureAwait(false);
+        return await DriveAsync(options, journal, run.RunId, run.JournalPath, run.Seed, redactor, secrets, clock, values, plan.Resume, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<LiveRunOutcome> DriveAsync(LiveRunOptions options, RunJournal journal, string runId, string path, int seed, Redactor redactor,
-        SystemRunClock clock, Dictionary<string, object?> values, RunResume? resume, CancellationToken cancellationToken)
+        RunSecrets secrets, SystemRunClock clock, Dictionary<string, object?> values, RunResume? resume, CancellationToken cancellationToken)
     {
         var playbook = options.Playbook;
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
@@ -149,7 +159,7 @@ public static class LiveRun
             Redactor = redactor,
             Http = http,
             ResolveCallee = options.ResolveCallee,
-            Secret = options.Secret,
+            Secret = secrets.Get,
             Time = options.Time,
             WorkingDirectory = options.WorkingDirectory,
             Answers = options.Answers,
@@ -185,30 +195,11 @@ public static class LiveRun
             .Where(i => values.ContainsKey(i.Name.Text))
             .ToDictionary(i => i.Name.Text, i => values[i.Name.Text] is TimeSpan t ? Text.DurationText.Format(t) : RunScope.Display(values[i.Name.Text]), StringComparer.Ordinal);
 
-    /// <summary>Every secret's value is redacted wherever the run writes or shows anything, including the
-    /// secrets of the playbooks it calls (those read their own, and their records go into this run's
-    /// journal) and every <c>PLAYBOOK_SECRET_*</c> variable of this process, declared or not: a step that
-    /// prints its environment must not print a secret meant for another playbook.</summary>
-    private static Redactor RedactorFor(CompiledPlaybook playbook, IReadOnlyDictionary<string, object?> values, LiveRunOptions options)
-    {
-        var secrets = playbook.Model.Secrets
-            .Select(s => KeyValuePair.Create(ShellScript.SecretVariable(s.Name.Text), values.TryGetValue(s.Name.Text, out var v) ? v as string : null))
-            .Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, p.Value!)).ToList();
-        var seen = new HashSet<string>(StringComparer.Ordinal) { Path.GetFullPath(playbook.Path) };
-        var callers = new Queue<CompiledPlaybook>([playbook]);
-        while (callers.TryDequeue(out var caller))
-        {
-            foreach (var target in caller.ByName.Values.Select(s => s.Action?.CallTarget).OfType<string>())
-            {
-                if (options.ResolveCallee(caller, target) is not { } callee || !seen.Add(Path.GetFullPath(callee.Path))) continue;
-                foreach (var s in callee.Model.Secrets)
-                    if (options.Secret(s.Name.Text) is { } value) secrets.Add(KeyValuePair.Create(ShellScript.SecretVariable(s.Name.Text), value));
-                callers.Enqueue(callee);
-            }
-        }
-        secrets.AddRange(ChildEnvironment.InheritedSecrets());
-        return new Redactor(secrets);
-    }
+    /// <summary>Every secret's value is redacted wherever the run writes or shows anything: the secrets of
+    /// the playbook and of the playbooks it calls (their records go into this run's journal), and every
+    /// <c>PLAYBOOK_SECRET_*</c> variable of this process, declared or not: a step that prints what it was
+    /// given must not print a secret meant for another playbook.</summary>
+    private static Redactor RedactorFor(RunSecrets secrets) => new(secrets.Named.Concat(ChildEnvironment.InheritedSecrets()));
 
     /// <summary>A damage reason without its "line N: " prefix, for a message that already says where.</summary>
     private static string WithoutLine(string reason) =>

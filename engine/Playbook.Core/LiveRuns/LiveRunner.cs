@@ -17,8 +17,8 @@ public sealed class LiveContext
 
     public required Func<CompiledPlaybook, string, CompiledPlaybook?> ResolveCallee { get; init; }
 
-    /// <summary>Reads secret NAME (from PLAYBOOK_SECRET_NAME); null when it is not set.</summary>
-    public required Func<string, string?> Secret { get; init; }
+    /// <summary>The value of a playbook's secret (read once when the run started: <see cref="RunSecrets"/>); null when it has none.</summary>
+    public required Func<CompiledPlaybook, string, string?> Secret { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -47,7 +47,7 @@ public sealed class LiveRunner : IActionRunner
         _context = context;
         _journal = journal;
         _secrets = playbook.Model.Secrets.Select(s => s.Name.Text)
-            .ToDictionary(n => n, n => context.Secret(n) ?? "", StringComparer.Ordinal);
+            .ToDictionary(n => n, n => context.Secret(playbook, n) ?? "", StringComparer.Ordinal);
     }
 
     public async ValueTask<AttemptResult> RunAsync(AttemptRequest request, CancellationToken cancellationToken)
@@ -185,7 +185,7 @@ public sealed class LiveRunner : IActionRunner
         if (callee is null)
             return Failed($"playbook '{state.Action.CallTarget}' cannot be run: it is missing or has errors");
         var arguments = request.Scope.CallArguments(state.Action);
-        var (values, errors) = RunParameters.BindObjects(callee, arguments, _context.Secret);
+        var (values, errors) = RunParameters.BindObjects(callee, arguments, name => _context.Secret(callee, name));
         if (errors.Count > 0) return Failed(Redact(string.Join("; ", errors)));
 
         var journal = _journal.Callee(request.Branch ?? "", state, request.Attempt);

@@ -25,7 +25,8 @@ public sealed class Redactor
     {
         foreach (var (name, value) in namedSecrets)
         {
-            if (value.Length == 0 || !_values.TryAdd(name, value)) continue;
+            if (value.Length == 0) continue;
+            _values.TryAdd(name, value);
             foreach (var form in SecretForms.Of(value))
             {
                 if (!_owners.TryGetValue(form, out var owners)) _owners[form] = owners = new SortedSet<string>(StringComparer.Ordinal);
