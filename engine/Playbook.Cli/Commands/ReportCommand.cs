@@ -58,7 +58,7 @@ internal sealed class ReportCommand
             stderr.WriteLine($"playbook: {(templateFile ?? "the report template")}: {problem}");
             return ExitCodes.Usage;
         }
-        if (outputFile is not null) File.WriteAllText(outputFile, text);
+        if (outputFile is not null) Journal.PrivateFiles.WriteAllText(outputFile, text);
         else stdout.Write(text);
         stdout.Flush();
         return ExitCodes.Success;

@@ -239,7 +239,7 @@ internal sealed class RunCommand
             if (problem is not null) stderr.WriteLine($"playbook: the report was not written: {problem}");
             else
             {
-                File.WriteAllText(target, text);
+                Journal.PrivateFiles.WriteAllText(target, text);
                 stdout.WriteLine($"report: {Path.GetRelativePath(Environment.CurrentDirectory, target)}");
             }
         }

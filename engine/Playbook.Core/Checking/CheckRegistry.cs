@@ -18,6 +18,7 @@ public static class CheckRegistry
         new ManualCheck(),
         new EmptyContainerCheck(),
         new InputTypeCheck(),
+        new SecretSourceCheck(),
         new ExpressionCheck(),
         new CallCheck(),
         new ReachabilityCheck(),

@@ -75,6 +75,12 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor NotKebabCase =
         Warning("PB1014", "Playbook name is not kebab-case", "playbook name '{0}' should be kebab-case (lowercase words joined by '-'), as in '{1}'");
 
+    // PB1101–PB1119: secrets.
+    public static readonly DiagnosticDescriptor EmptySecretSource =
+        Error("PB1101", "Empty secret source", "secret '{0}' is read from an empty {1}: give the {2}");
+    public static readonly DiagnosticDescriptor SecretSourceWithHole =
+        Error("PB1102", "Secret source with ${…}", "secret '{0}' is read before the run starts, when no value exists yet: its {1} cannot hold ${{…}}");
+
     // ---- PB2xxx: flow -------------------------------------------------------------------------
     public static readonly DiagnosticDescriptor UnreachableState =
         Warning("PB2001", "Unreachable state", "{0} '{1}' can never be reached from the start '{2}'");

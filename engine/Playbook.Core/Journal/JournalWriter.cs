@@ -62,14 +62,16 @@ public sealed class JournalWriter : IDisposable
         _json = new Utf8JsonWriter(_line, JsonOptions);
     }
 
-    /// <summary>Creates a new journal file (<see cref="IOException"/> if it already exists), creating its
-    /// parent directory if needed.</summary>
+    /// <summary>Creates a new journal file, 0600 (<see cref="IOException"/> if it already exists), creating its
+    /// parent directory (0700) if needed: see <see cref="PrivateFiles"/>.</summary>
     public static JournalWriter Create(string path, TimeProvider? time = null)
     {
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        // FileShare.Read: status commands may read the journal while a run writes it.
-        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        if (!string.IsNullOrEmpty(directory)) PrivateFiles.CreateDirectory(directory);
+        // Created (0600, and only if new) first, then opened for positional writes. FileShare.Read: status
+        // commands may read the journal while a run writes it.
+        PrivateFiles.Open(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read).Dispose();
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.Read);
         // The file's name must survive a power loss too, not only its records.
         if (!string.IsNullOrEmpty(directory)) DirectorySync.Flush(directory);
         return new JournalWriter(path, handle, 0, 1, time ?? TimeProvider.System);

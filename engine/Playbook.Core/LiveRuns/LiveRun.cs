@@ -35,6 +35,7 @@ public sealed record LiveRunOptions
     };
 
     /// <summary>Reads secret NAME; by default from the environment variable PLAYBOOK_SECRET_NAME.</summary>
+    /// <remarks>It overrides a secret's <c>from file</c>/<c>from command</c>, which <see cref="RunSecrets"/> reads otherwise.</remarks>
     public Func<string, string?> Secret { get; init; } = EnvironmentSecret;
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
@@ -61,10 +62,14 @@ public static class LiveRun
     public static async Task<LiveRunOutcome> StartAsync(LiveRunOptions options, CancellationToken cancellationToken = default)
     {
         var playbook = options.Playbook;
-        var (values, errors) = RunParameters.Bind(playbook, options.Inputs, options.Secret);
+        var (secrets, unread) = await RunSecrets.ReadAsync(playbook, options.ResolveCallee, options.Secret, cancellationToken).ConfigureAwait(false);
+        // A secret that could not be read would also be "not set": say only why it could not be read.
+        if (unread.Count > 0) return LiveRunOutcome.Refused(unread);
+        var (values, errors) = RunParameters.Bind(playbook, options.Inputs, name => secrets.Get(playbook, name));
         if (errors.Count > 0) return LiveRunOutcome.Refused(errors);
 
-        var redactor = RedactorFor(playbook, values, options);
+        var redactor = RedactorFor(secrets);
+        options = options with { View = new RedactingRunView(options.View, redactor) };
         var now = options.Time.GetUtcNow();
         string runId, path;
         JournalWriter writer;
@@ -86,7 +91,7 @@ public static class LiveRun
             CalleeHashes(playbook, options.ResolveCallee));
         options.View.Started(runId, playbook, path, resumedAfter: null);
         var clock = new SystemRunClock(options.Time, now);
-        return await DriveAsync(options, journal, runId, path, seed, redactor, clock, values, resume: null, null, cancellationToken).ConfigureAwait(false);
+        return await DriveAsync(options, journal, runId, path, seed, redactor, secrets, clock, values, resume: null, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A new journal under a new run id. Ids are made of the second and a random suffix, so two
@@ -118,6 +123,9 @@ public static class LiveRun
         CancellationToken cancellationToken = default, Func<InFlightAttempt, OrphanChoice?>? chooseOrphan = null)
     {
         var playbook = options.Playbook;
+        // Before the lock: taking it creates a file in the directory.
+        if (PrivateFiles.Problem(Path.GetDirectoryName(Path.GetFullPath(run.JournalPath))!, run.JournalPath, RunLock.PathFor(run.JournalPath)) is { } unsafeFiles)
+            return LiveRunOutcome.Refused([$"run {run.RunId} cannot be resumed: {unsafeFiles}"]);
         using var held = RunLock.TryAcquire(run.JournalPath);
         if (held is null)
             return LiveRunOutcome.Refused([$"run {run.RunId} is running in another process right now: it cannot be resumed until that process stops"]);
@@ -139,9 +147,14 @@ public static class LiveRun
         if (JournalValidator.Check(run, playbook, options.ResolveCallee) is { } bad)
             return LiveRunOutcome.Refused([$"{run.JournalPath}:{bad.Line}: {bad.Why}: playbook '{playbook.Name}' could not have written this record, so the journal cannot be trusted and run {run.RunId} is not resumed"]);
 
-        var (values, errors) = RunParameters.Bind(playbook, run.Inputs, options.Secret);
+        // Read again: a secret is never journaled, and may have been rotated since (then it is the new one).
+        var (secrets, unread) = await RunSecrets.ReadAsync(playbook, options.ResolveCallee, options.Secret, cancellationToken).ConfigureAwait(false);
+        // A secret that could not be read would also be "not set": say only why it could not be read.
+        if (unread.Count > 0) return LiveRunOutcome.Refused(unread);
+        var (values, errors) = RunParameters.Bind(playbook, run.Inputs, name => secrets.Get(playbook, name));
         if (errors.Count > 0) return LiveRunOutcome.Refused(errors);
-        var redactor = RedactorFor(playbook, values, options);
+        var redactor = RedactorFor(secrets);
+        options = options with { View = new RedactingRunView(options.View, redactor) };
 
         // First pass: which processes the stopped run left still run, and what the operator wants done with them.
         var stepsDirectory = StepFiles.DirectoryFor(run.JournalPath);
@@ -193,7 +206,7 @@ public static class LiveRun
             foreach (var group in stopped) options.View.Say($"stopped process group {group}, left running by the run that stopped");
             StepFiles.CreatePrivateDirectory(stepsDirectory);
             var clock = new SystemRunClock(options.Time, run.StartedAt);
-            return await DriveAsync(options, Journal(), run.RunId, run.JournalPath, run.Seed, redactor, clock, values, plan.Resume, processes.Adopted, cancellationToken).ConfigureAwait(false);
+            return await DriveAsync(options, Journal(), run.RunId, run.JournalPath, run.Seed, redactor, secrets, clock, values, plan.Resume, processes.Adopted, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -211,7 +224,7 @@ public static class LiveRun
     }
 
     private static async Task<LiveRunOutcome> DriveAsync(LiveRunOptions options, RunJournal journal, string runId, string path, int seed, Redactor redactor,
-        SystemRunClock clock, Dictionary<string, object?> values, RunResume? resume,
+        RunSecrets secrets, SystemRunClock clock, Dictionary<string, object?> values, RunResume? resume,
         System.Collections.Concurrent.ConcurrentDictionary<string, AdoptedProcess>? adopted, CancellationToken cancellationToken)
     {
         var playbook = options.Playbook;
@@ -223,7 +236,7 @@ public static class LiveRun
             Redactor = redactor,
             Http = http,
             ResolveCallee = options.ResolveCallee,
-            Secret = options.Secret,
+            Secret = secrets.Get,
             Time = options.Time,
             WorkingDirectory = options.WorkingDirectory,
             Answers = options.Answers,
@@ -272,25 +285,11 @@ public static class LiveRun
             .Where(i => values.ContainsKey(i.Name.Text))
             .ToDictionary(i => i.Name.Text, i => values[i.Name.Text] is TimeSpan t ? Text.DurationText.Format(t) : RunScope.Display(values[i.Name.Text]), StringComparer.Ordinal);
 
-    /// <summary>Every secret's value is redacted wherever the run writes or shows anything, including the
-    /// secrets of the playbooks it calls: those read their own from the environment, and their records go
-    /// into this run's journal.</summary>
-    private static Redactor RedactorFor(CompiledPlaybook playbook, IReadOnlyDictionary<string, object?> values, LiveRunOptions options)
-    {
-        var secrets = playbook.Model.Secrets.Select(s => values.TryGetValue(s.Name.Text, out var v) ? v as string : null).OfType<string>().ToList();
-        var seen = new HashSet<string>(StringComparer.Ordinal) { Path.GetFullPath(playbook.Path) };
-        var callers = new Queue<CompiledPlaybook>([playbook]);
-        while (callers.TryDequeue(out var caller))
-        {
-            foreach (var target in caller.ByName.Values.Select(s => s.Action?.CallTarget).OfType<string>())
-            {
-                if (options.ResolveCallee(caller, target) is not { } callee || !seen.Add(Path.GetFullPath(callee.Path))) continue;
-                secrets.AddRange(callee.Model.Secrets.Select(s => options.Secret(s.Name.Text)).OfType<string>());
-                callers.Enqueue(callee);
-            }
-        }
-        return new Redactor(secrets);
-    }
+    /// <summary>Every secret's value is redacted wherever the run writes or shows anything: the secrets of
+    /// the playbook and of the playbooks it calls (their records go into this run's journal), and every
+    /// <c>PLAYBOOK_SECRET_*</c> variable of this process, declared or not: a step that prints what it was
+    /// given must not print a secret meant for another playbook.</summary>
+    private static Redactor RedactorFor(RunSecrets secrets) => new(secrets.Named.Concat(ChildEnvironment.InheritedSecrets()));
 
     /// <summary>A damage reason without its "line N: " prefix, for a message that already says where.</summary>
     private static string WithoutLine(string reason) =>

@@ -17,8 +17,8 @@ public sealed class LiveContext
 
     public required Func<CompiledPlaybook, string, CompiledPlaybook?> ResolveCallee { get; init; }
 
-    /// <summary>Reads secret NAME (from PLAYBOOK_SECRET_NAME); null when it is not set.</summary>
-    public required Func<string, string?> Secret { get; init; }
+    /// <summary>The value of a playbook's secret (read once when the run started: <see cref="RunSecrets"/>); null when it has none.</summary>
+    public required Func<CompiledPlaybook, string, string?> Secret { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -58,7 +58,7 @@ public sealed class LiveRunner : IActionRunner
         _journal = journal;
         _callPath = callPath;
         _secrets = playbook.Model.Secrets.Select(s => s.Name.Text)
-            .ToDictionary(n => n, n => context.Secret(n) ?? "", StringComparer.Ordinal);
+            .ToDictionary(n => n, n => context.Secret(playbook, n) ?? "", StringComparer.Ordinal);
     }
 
     public async ValueTask<AttemptResult> RunAsync(AttemptRequest request, CancellationToken cancellationToken)
@@ -103,7 +103,7 @@ public sealed class LiveRunner : IActionRunner
             // The stopped run's process did (or is doing) this attempt: its outcome is the attempt's, not a second go.
             if (adopted.Group > 0)
                 _context.View.Say($"'{request.State.Name}' is still running from the run that stopped (process group {adopted.Group}): waiting for it to finish");
-            var taken = await ShellRunner.AdoptAsync(files, adopted.Group, adopted.Identity, request.Limit, ct).ConfigureAwait(false);
+            var taken = await ShellRunner.AdoptAsync(files, adopted.Group, adopted.Identity, request.Limit, ct, _context.Redactor).ConfigureAwait(false);
             result = taken.Result;
             adoptedNote = taken.Exited
                 ? (adopted.Group > 0 ? "the process the stopped run left was waited for on resume" : "the process the stopped run left had ended on its own")
@@ -115,14 +115,14 @@ public sealed class LiveRunner : IActionRunner
         {
             var script = ShellScript.Render(action.Command!, request.Scope, null, _secrets);
             result = await ShellRunner.RunAsync(script, _context.WorkingDirectory, request.Limit,
-                group => _journal.ProcessStarted(flow, request.State, request.Attempt, group, AsWritten(action.Command!)), ct, files).ConfigureAwait(false);
+                group => _journal.ProcessStarted(flow, request.State, request.Attempt, group, AsWritten(action.Command!)), ct, files, _context.Redactor).ConfigureAwait(false);
         }
         var outputs = Outputs(result);
         if (result.TimedOut) return new AttemptResult("timeout", outputs, Message: "timed out: its process group was stopped");
         if (adoptedNote is not null && result.ExitCode == 0) return new AttemptResult("ok", outputs, Message: adoptedNote);
         if (result.ExitCode == 0) return new AttemptResult("ok", outputs, Message: result.OutputTruncated ? "output cut at 1 MiB" : null);
         var firstLine = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        return new AttemptResult("fail", outputs, Message: Redact(firstLine is null ? $"exit code {result.ExitCode}" : $"exit code {result.ExitCode}: {Shorten(firstLine)}"));
+        return new AttemptResult("fail", outputs, Message: firstLine is null ? $"exit code {result.ExitCode}" : $"exit code {result.ExitCode}: {_context.Redactor.RedactAndCut(firstLine, NoteLength)}");
     }
 
     private static Dictionary<string, object?> Outputs(ShellResult result) => new(StringComparer.Ordinal)
@@ -143,7 +143,7 @@ public sealed class LiveRunner : IActionRunner
         var url = scope.Render(action.Url);
         var body = action.Body is null ? null : scope.Render(action.Body);
         var headers = action.Headers.Select(h => scope.Render(h)).ToList();
-        var result = await new HttpAction(_context.Http).SendAsync(syntax.Method.Text.ToUpperInvariant(), url, body, headers, request.Limit, ct).ConfigureAwait(false);
+        var result = await new HttpAction(_context.Http, _context.Redactor).SendAsync(syntax.Method.Text.ToUpperInvariant(), url, body, headers, request.Limit, ct).ConfigureAwait(false);
         if (result.TimedOut) return new AttemptResult("timeout", result.ToOutputs(), Message: "timed out");
         if (result.Error is not null) return new AttemptResult("fail", Message: Redact(result.Error));
         var outputs = result.ToOutputs();
@@ -190,7 +190,8 @@ public sealed class LiveRunner : IActionRunner
         return delivery is null ? AttemptResult.Ok : new AttemptResult("fail", Message: Redact("the notification was not delivered: " + delivery));
     }
 
-    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+    /// <summary>The most of a command's stderr a note shows (after redaction).</summary>
+    private const int NoteLength = 200;
 
     public async ValueTask<ManualAnswer> AskAsync(ManualRequest request, CancellationToken cancellationToken)
     {
@@ -237,7 +238,7 @@ public sealed class LiveRunner : IActionRunner
         if (callee is null)
             return Failed($"playbook '{state.Action.CallTarget}' cannot be run: it is missing or has errors");
         var arguments = request.Scope.CallArguments(state.Action);
-        var (values, errors) = RunParameters.BindObjects(callee, arguments, _context.Secret);
+        var (values, errors) = RunParameters.BindObjects(callee, arguments, name => _context.Secret(callee, name));
         if (errors.Count > 0) return Failed(Redact(string.Join("; ", errors)));
 
         var journal = _journal.Callee(request.Branch ?? "", state, request.Attempt);

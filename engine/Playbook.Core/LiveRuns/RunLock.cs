@@ -17,9 +17,9 @@ public sealed class RunLock : IDisposable
     {
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(journalPath))!);
+            Journal.PrivateFiles.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(journalPath))!);
             // FileShare.None is an exclusive flock on Unix, released by the kernel when the holder exits.
-            return new RunLock(new FileStream(PathFor(journalPath), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            return new RunLock(Journal.PrivateFiles.Open(PathFor(journalPath), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
         catch (IOException)
         {

@@ -87,7 +87,15 @@ internal sealed partial class PlaybookParser
     private Parser<ClauseSyntax> Secret => _secret ??=
         from k in Keyword("secret")
         from name in NameOf("the secret's name")
-        select (ClauseSyntax)new SecretSyntax(name, Cover(k, name));
+        from source in SecretSource.XOptional()
+        select (ClauseSyntax)new SecretSyntax(name, Cover(k, name, source.GetOrDefault()), source.GetOrDefault());
+
+    private Parser<SecretSourceSyntax>? _secretSource;
+    private Parser<SecretSourceSyntax> SecretSource => _secretSource ??=
+        from f in Keyword("from")
+        from kind in OneOf("file or command", "file", "command")
+        from value in String
+        select new SecretSourceSyntax(kind, value, Cover(f, value));
 
     private Parser<ClauseSyntax> Let => ParseLet;
 

@@ -20,7 +20,15 @@ public sealed record ExpressionsSyntax(NameSyntax Language, ExpressionLanguage? 
 
 public sealed record InputSyntax(NameSyntax Name, NameSyntax Type, ValueSyntax? Default, TextSpan Span) : ClauseSyntax(Span);
 
-public sealed record SecretSyntax(NameSyntax Name, TextSpan Span) : ClauseSyntax(Span);
+/// <summary><c>secret NAME</c>, read from PLAYBOOK_SECRET_NAME, or <c>secret NAME from file "…"</c> /
+/// <c>from command "…"</c> (<see cref="Source"/>).</summary>
+public sealed record SecretSyntax(NameSyntax Name, TextSpan Span, SecretSourceSyntax? Source = null) : ClauseSyntax(Span);
+
+/// <summary><c>from file "path"</c> or <c>from command "…"</c>: <see cref="Kind"/> is the word file or command.</summary>
+public sealed record SecretSourceSyntax(NameSyntax Kind, StringSyntax Value, TextSpan Span) : SyntaxNode(Span)
+{
+    public bool IsFile => Kind.Text == "file";
+}
 
 public sealed record LetSyntax(NameSyntax Name, ValueSyntax Value, TextSpan Span) : ClauseSyntax(Span);
 

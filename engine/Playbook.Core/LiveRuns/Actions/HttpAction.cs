@@ -5,8 +5,9 @@ using System.Text;
 namespace Playbook.LiveRuns.Actions;
 
 /// <summary>Sends the request of an <c>http METHOD "url"</c> step. Whatever the far end does (refuses, stalls,
-/// answers 500) comes back as an <see cref="HttpResult"/>; only cancelling the run throws.</summary>
-public sealed class HttpAction(HttpClient client)
+/// answers 500) comes back as an <see cref="HttpResult"/>; only cancelling the run throws. The body is
+/// redacted as it arrives (see <see cref="CappedOutput"/>).</summary>
+public sealed class HttpAction(HttpClient client, Redactor? redactor = null)
 {
     /// <param name="headers">Rendered <c>header "Name: value"</c> lines.</param>
     public async Task<HttpResult> SendAsync(string method, string url, string? body, IReadOnlyList<string> headers, TimeSpan? limit, CancellationToken ct)
@@ -22,7 +23,7 @@ public sealed class HttpAction(HttpClient client)
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop.Token).ConfigureAwait(false);
-            var content = new CappedOutput(ShellRunner.MaxOutputBytes);
+            var content = new CappedOutput(ShellRunner.MaxOutputBytes, redactor);
             await using (var stream = await response.Content.ReadAsStreamAsync(stop.Token).ConfigureAwait(false))
             {
                 var buffer = new byte[81920];

@@ -50,9 +50,7 @@ internal static class ShellLauncher
         };
         foreach (var arg in prefix) info.ArgumentList.Add(arg);
         foreach (var arg in LeaderCommandLine(script, files)) info.ArgumentList.Add(arg);
-        // BASH_ENV names a file bash would run before every step, even with --norc: not what the playbook says.
-        info.Environment.Remove("BASH_ENV");
-        foreach (var (name, value) in script.Environment) info.Environment[name] = value;
+        ChildEnvironment.Apply(info.Environment, script.Environment);
         return info;
     }
 

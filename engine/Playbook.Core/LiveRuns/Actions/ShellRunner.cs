@@ -27,7 +27,7 @@ public static class ShellRunner
     /// <param name="files">Where the output and status go (the run's step files); a temporary directory,
     /// removed afterwards, when null.</param>
     public static async Task<ShellResult> RunAsync(ShellScript script, string workingDirectory, TimeSpan? limit,
-        Action<int>? onStarted, CancellationToken cancellationToken, StepFiles? files = null)
+        Action<int>? onStarted, CancellationToken cancellationToken, StepFiles? files = null, Redactor? redactor = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var temporary = files is null;
@@ -45,10 +45,10 @@ public static class ShellRunner
                 await WaitAtGateAsync(process, ProcessIdentity.Encode(ShellLauncher.LeaderCommandLine(script, files))).ConfigureAwait(false);
                 onStarted?.Invoke(pgid);
                 Release(process);
-                var waited = await WaitAsync(process, pgid, files, limit, cancellationToken).ConfigureAwait(false);
+                var waited = await WaitAsync(process, pgid, files, limit, cancellationToken, redactor).ConfigureAwait(false);
                 stopped = !waited;
-                var (stdout, stdoutCut) = StepFiles.Read(files.Stdout, MaxOutputBytes);
-                var (stderr, stderrCut) = StepFiles.Read(files.Stderr, MaxOutputBytes);
+                var (stdout, stdoutCut) = StepFiles.Read(files.Stdout, MaxOutputBytes, redactor);
+                var (stderr, stderrCut) = StepFiles.Read(files.Stderr, MaxOutputBytes, redactor);
                 return new ShellResult(stopped ? -1 : process.ExitCode, stdout, stderr, TimedOut: stopped, stdoutCut || stderrCut, clock.Elapsed);
             }
             catch when (!stopped)
@@ -69,7 +69,7 @@ public static class ShellRunner
 
     /// <summary>Waits for the leader to exit, keeping the output files capped. False when the limit ran out
     /// (the group was stopped); throws when the run was cancelled (the group was stopped too).</summary>
-    private static async Task<bool> WaitAsync(Process process, int pgid, StepFiles files, TimeSpan? limit, CancellationToken cancellationToken)
+    private static async Task<bool> WaitAsync(Process process, int pgid, StepFiles files, TimeSpan? limit, CancellationToken cancellationToken, Redactor? redactor)
     {
         using var timer = limit is { } l ? new CancellationTokenSource(l) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
@@ -78,8 +78,8 @@ public static class ShellRunner
         {
             while (await Task.WhenAny(exit, Task.Delay(CapPoll, CancellationToken.None)).ConfigureAwait(false) != exit)
             {
-                StepFiles.Cap(files.Stdout, MaxOutputBytes);
-                StepFiles.Cap(files.Stderr, MaxOutputBytes);
+                StepFiles.Cap(files.Stdout, MaxOutputBytes, redactor);
+                StepFiles.Cap(files.Stderr, MaxOutputBytes, redactor);
             }
             await exit.ConfigureAwait(false);
             return true;
@@ -98,7 +98,8 @@ public static class ShellRunner
     /// for), then reads its outcome from its files. The step's limit counts from now; when it runs out, or the
     /// run is cancelled, the group is stopped as a step's would be. <see cref="AdoptedResult.Exited"/> is false
     /// when the group ended without an exit code (stopped from outside).</summary>
-    public static async Task<AdoptedResult> AdoptAsync(StepFiles files, int group, ProcessIdentity? identity, TimeSpan? limit, CancellationToken cancellationToken)
+    public static async Task<AdoptedResult> AdoptAsync(StepFiles files, int group, ProcessIdentity? identity, TimeSpan? limit, CancellationToken cancellationToken,
+        Redactor? redactor = null)
     {
         var clock = Stopwatch.StartNew();
         using var timer = limit is { } l ? new CancellationTokenSource(l) : new CancellationTokenSource();
@@ -106,8 +107,8 @@ public static class ShellRunner
         var timedOut = false;
         while (files.ReadStatus().Kind != StepStatusKind.Exited && group > 1 && ProcessIdentity.StillOurs(group, identity) && ProcessGroups.IsAlive(group))
         {
-            StepFiles.Cap(files.Stdout, MaxOutputBytes);
-            StepFiles.Cap(files.Stderr, MaxOutputBytes);
+            StepFiles.Cap(files.Stdout, MaxOutputBytes, redactor);
+            StepFiles.Cap(files.Stderr, MaxOutputBytes, redactor);
             try
             {
                 await Task.Delay(CapPoll, stop.Token).ConfigureAwait(false);
@@ -121,8 +122,8 @@ public static class ShellRunner
             }
         }
         var status = files.ReadStatus();
-        var (stdout, stdoutCut) = StepFiles.Read(files.Stdout, MaxOutputBytes);
-        var (stderr, stderrCut) = StepFiles.Read(files.Stderr, MaxOutputBytes);
+        var (stdout, stdoutCut) = StepFiles.Read(files.Stdout, MaxOutputBytes, redactor);
+        var (stderr, stderrCut) = StepFiles.Read(files.Stderr, MaxOutputBytes, redactor);
         var exited = status.Kind == StepStatusKind.Exited && !timedOut;
         return new AdoptedResult(new ShellResult(exited ? status.ExitCode : -1, stdout, stderr, timedOut, stdoutCut || stderrCut, clock.Elapsed), exited);
     }

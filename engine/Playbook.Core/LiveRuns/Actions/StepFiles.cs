@@ -97,30 +97,38 @@ public sealed class StepFiles
     /// <summary>Keeps an output file at most one byte over <paramref name="max"/> while its process runs: the
     /// wrapper appends (O_APPEND), so after a cut its next write lands at the new end. The first
     /// <paramref name="max"/> bytes are what the step shows; the byte over says it was cut.</summary>
-    internal static void Cap(string path, int max)
+    /// <summary>Bytes kept past <c>max</c> so that a secret the cut would split is still whole when
+    /// <see cref="Read"/> redacts it (redact first, then cut): every form of the longest secret, at up to 4
+    /// UTF-8 bytes a character.</summary>
+    private static long Slack(Redactor? redactor) => 1 + 4L * (redactor?.LongestForm ?? 0);
+
+    internal static void Cap(string path, int max, Redactor? redactor = null)
     {
         try
         {
+            var keep = max + Slack(redactor);
             var info = new FileInfo(path);
-            if (!info.Exists || info.Length <= max + 1L) return;
+            if (!info.Exists || info.Length <= keep) return;
             using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-            file.SetLength(max + 1L);
+            file.SetLength(keep);
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }
 
-    /// <summary>The first <paramref name="max"/> bytes of an output file as text (see <see cref="CappedOutput"/>).</summary>
-    internal static (string Text, bool Truncated) Read(string path, int max)
+    /// <summary>The first <paramref name="max"/> bytes of an output file as text, redacted before the cut
+    /// (see <see cref="CappedOutput"/>).</summary>
+    internal static (string Text, bool Truncated) Read(string path, int max, Redactor? redactor = null)
     {
-        var kept = new CappedOutput(max);
+        var kept = new CappedOutput(max, redactor);
+        var limit = max + Slack(redactor);
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var buffer = new byte[81920];
             int read;
             long total = 0;
-            while (total <= max && (read = file.Read(buffer)) > 0)
+            while (total <= limit && (read = file.Read(buffer)) > 0)
             {
                 kept.Keep(buffer.AsSpan(0, read));
                 total += read;
