@@ -32,7 +32,7 @@ public sealed class LiveContext
 }
 
 /// <summary>The action runner of a real run: <c>shell</c> through bash (every hole quoted, secrets in the
-/// environment, the process group journaled and killed on timeout), <c>http</c> through HttpClient,
+/// environment, the process group journaled and killed on timeout), <c>exec</c> the same without a shell, <c>http</c> through HttpClient,
 /// <c>script</c> by evaluating it, <c>notify</c> to the terminal, the journal and a webhook, <c>call</c>
 /// by running the called playbook in the same journal. Manual steps are answered from --answer, then
 /// on the terminal, else they wait for their timeout.</summary>
@@ -59,6 +59,7 @@ public sealed class LiveRunner : IActionRunner
             {
                 null => AttemptResult.Ok,
                 Syntax.ShellActionSyntax => await ShellAsync(request, action, cancellationToken).ConfigureAwait(false),
+                Syntax.ExecActionSyntax => await ExecAsync(request, action, cancellationToken).ConfigureAwait(false),
                 Syntax.HttpActionSyntax http => await HttpAsync(request, action, http, cancellationToken).ConfigureAwait(false),
                 Syntax.ScriptActionSyntax => Script(request, action),
                 Syntax.NotifyActionSyntax => await NotifyAsync(request, action, cancellationToken).ConfigureAwait(false),
@@ -68,6 +69,10 @@ public sealed class LiveRunner : IActionRunner
         catch (ExpressionFailedException e)
         {
             return new AttemptResult("fail", Message: Redact($"{Where(request.Playbook, e.Expression)}: `{e.Expression.Code}` failed: {e.Message}"));
+        }
+        catch (ShellValueRefusedException e)
+        {
+            return new AttemptResult("fail", Message: Redact($"{Where(request.Playbook, e.Hole)}: {e.Message}"));
         }
     }
 
@@ -85,6 +90,24 @@ public sealed class LiveRunner : IActionRunner
         var flow = request.Branch ?? "";
         var result = await ShellRunner.RunAsync(script, _context.WorkingDirectory, request.Limit,
             group => _journal.ProcessStarted(flow, request.State, request.Attempt, group), ct).ConfigureAwait(false);
+        return Finished(result);
+    }
+
+    /// <summary><c>exec</c>: each element rendered as plain text is one argument; no shell parses anything.
+    /// Secrets reach the program as PLAYBOOK_SECRET_NAME in its environment, as for <c>shell</c>.</summary>
+    private async Task<AttemptResult> ExecAsync(AttemptRequest request, ActionSpec action, CancellationToken ct)
+    {
+        var argv = action.Arguments.Select(a => request.Scope.Render(a)).ToList();
+        var environment = _secrets.ToDictionary(s => ShellScript.SecretVariable(s.Key), s => s.Value, StringComparer.Ordinal);
+        var flow = request.Branch ?? "";
+        var result = await ShellRunner.RunAsync(argv, environment, _context.WorkingDirectory, request.Limit,
+            group => _journal.ProcessStarted(flow, request.State, request.Attempt, group), ct).ConfigureAwait(false);
+        return Finished(result);
+    }
+
+    /// <summary>The outcome and result of a process step (shell or exec).</summary>
+    private AttemptResult Finished(ShellResult result)
+    {
         var outputs = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["stdout"] = result.Stdout,

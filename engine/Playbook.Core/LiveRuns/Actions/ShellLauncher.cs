@@ -2,9 +2,10 @@ using System.Diagnostics;
 
 namespace Playbook.LiveRuns.Actions;
 
-/// <summary>Builds the command line that starts bash as the leader of a new session and process group
-/// (pid == pgid, so the whole group can be signalled) with stdin from /dev/null (a step must never wait
-/// on, or read, the terminal of whoever runs the playbook).</summary>
+/// <summary>Builds the command line that starts a step's program — bash for <c>shell</c>, the program itself
+/// for <c>exec</c> — as the leader of a new session and process group (pid == pgid, so the whole group can
+/// be signalled) with stdin from /dev/null (a step must never wait on, or read, the terminal of whoever
+/// runs the playbook).</summary>
 internal static class ShellLauncher
 {
     // util-linux setsid (essential on Debian) execs straight into its command when the caller is not a group
@@ -17,7 +18,12 @@ internal static class ShellLauncher
 
     private static readonly Lazy<(string Program, string[] Prefix)> Launcher = new(Find);
 
-    public static ProcessStartInfo StartInfo(ShellScript script, string workingDirectory)
+    public static ProcessStartInfo StartInfo(ShellScript script, string workingDirectory) =>
+        StartInfo(new[] { "bash", "--noprofile", "--norc", "-c", script.Script }, script.Environment, workingDirectory);
+
+    /// <summary>Starts <paramref name="argv"/> (program first, looked up on PATH) with no shell in between:
+    /// each element reaches the program as exactly one argument.</summary>
+    public static ProcessStartInfo StartInfo(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment, string workingDirectory)
     {
         var (program, prefix) = Launcher.Value;
         var info = new ProcessStartInfo(program)
@@ -28,10 +34,10 @@ internal static class ShellLauncher
             RedirectStandardError = true,
         };
         foreach (var arg in prefix) info.ArgumentList.Add(arg);
-        foreach (var arg in new[] { "bash", "--noprofile", "--norc", "-c", script.Script }) info.ArgumentList.Add(arg);
+        foreach (var arg in argv) info.ArgumentList.Add(arg);
         // BASH_ENV names a file bash would run before every step, even with --norc: not what the playbook says.
         info.Environment.Remove("BASH_ENV");
-        foreach (var (name, value) in script.Environment) info.Environment[name] = value;
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         return info;
     }
 

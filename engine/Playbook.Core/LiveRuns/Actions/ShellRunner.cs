@@ -19,12 +19,20 @@ public static class ShellRunner
     /// <summary>How long the new process may take to become its own group leader (setsid runs right after exec).</summary>
     private static readonly TimeSpan GroupWait = TimeSpan.FromSeconds(2);
 
-    public static async Task<ShellResult> RunAsync(ShellScript script, string workingDirectory, TimeSpan? limit,
-        Action<int>? onStarted, CancellationToken cancellationToken)
+    public static Task<ShellResult> RunAsync(ShellScript script, string workingDirectory, TimeSpan? limit,
+        Action<int>? onStarted, CancellationToken cancellationToken) =>
+        RunAsync(ShellLauncher.StartInfo(script, workingDirectory), limit, onStarted, cancellationToken);
+
+    /// <summary>Runs a program with its argv and no shell (<c>exec</c>): the same process group, limits and output caps as a script.</summary>
+    public static Task<ShellResult> RunAsync(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment, string workingDirectory,
+        TimeSpan? limit, Action<int>? onStarted, CancellationToken cancellationToken) =>
+        RunAsync(ShellLauncher.StartInfo(argv, environment, workingDirectory), limit, onStarted, cancellationToken);
+
+    private static async Task<ShellResult> RunAsync(ProcessStartInfo startInfo, TimeSpan? limit, Action<int>? onStarted, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();
-        using var process = new Process { StartInfo = ShellLauncher.StartInfo(script, workingDirectory) };
+        using var process = new Process { StartInfo = startInfo };
         process.Start();
         using var timer = limit is { } l ? new CancellationTokenSource(l) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
