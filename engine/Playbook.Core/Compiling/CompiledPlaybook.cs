@@ -59,7 +59,8 @@ public sealed record CompiledTemplate(IReadOnlyList<object> Parts)
     public static CompiledTemplate Empty { get; } = new(Array.Empty<object>());
 }
 
-public sealed record CompiledCapture(string Name, CompiledExpression Value);
+/// <summary>A capture; <see cref="Type"/> (string, int, number, bool, duration or list) is null when untyped.</summary>
+public sealed record CompiledCapture(string Name, CompiledExpression Value, string? Type = null);
 
 /// <summary>A transition: its guard (null = always) and target. <see cref="Target"/> is the state the run
 /// enters (a phase's first state), or null for "end of branch" inside a parallel branch.</summary>
@@ -75,6 +76,9 @@ public sealed record ActionSpec(ActionSyntax Syntax, CompiledTemplate? Command, 
     IReadOnlyList<(string Name, object Value)> CallArguments, CompiledTemplate? Message)
 {
     public string Kind => Syntax.Keyword.Text;
+
+    /// <summary>For <c>exec</c>: the program and its arguments, one template each.</summary>
+    public IReadOnlyList<CompiledTemplate> Arguments { get; init; } = Array.Empty<CompiledTemplate>();
 }
 
 public enum JoinMode

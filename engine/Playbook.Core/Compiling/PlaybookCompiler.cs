@@ -38,7 +38,7 @@ public static class PlaybookCompiler
             state.Phase = state.Symbol.Phase is { } p ? bySymbol[p] : null;
             state.Timeout = syntax.Find<TimeoutSyntax>()?.Duration.Value;
             state.Retry = RetryPolicy.From(syntax.Find<RetrySyntax>());
-            state.Captures = syntax.Body.OfType<CaptureSyntax>().Select(c => new CompiledCapture(c.Name.Text, Expr(c.Value))).ToList();
+            state.Captures = syntax.Body.OfType<CaptureSyntax>().Select(c => new CompiledCapture(c.Name.Text, Expr(c.Value), c.Type?.Text)).ToList();
             state.Expect = syntax.Find<ExpectSyntax>() is { } ex ? Expr(ex.Condition) : null;
             state.Idempotent = syntax.Find<IdempotentSyntax>() is not null;
             if (syntax.Find<SimulateSyntax>() is { } sim)
@@ -130,6 +130,10 @@ public static class PlaybookCompiler
     private static ActionSpec Action(ActionSyntax action, Func<ExpressionSyntax, CompiledExpression> expr, Func<StringSyntax?, CompiledTemplate?> template) => action switch
     {
         ShellActionSyntax s => new ActionSpec(s, template(s.Command), null, null, Array.Empty<CompiledTemplate>(), null, null, Array.Empty<(string, object)>(), null),
+        ExecActionSyntax x => new ActionSpec(x, null, null, null, Array.Empty<CompiledTemplate>(), null, null, Array.Empty<(string, object)>(), null)
+        {
+            Arguments = x.Arguments.Select(a => template(a)!).ToList(),
+        },
         HttpActionSyntax h => new ActionSpec(h, null, template(h.Url), template(h.Body), h.Headers.Select(x => template(x.Value)!).ToList(), null, null, Array.Empty<(string, object)>(), null),
         ScriptActionSyntax s => new ActionSpec(s, null, null, null, Array.Empty<CompiledTemplate>(), expr(s.Script), null, Array.Empty<(string, object)>(), null),
         CallActionSyntax c => new ActionSpec(c, null, null, null, Array.Empty<CompiledTemplate>(), null, c.Playbook.Text,

@@ -135,6 +135,24 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidValue =
         Error("PB3006", "Invalid value", "{0}");
 
+    // ---- PB31xx: values that reach a command -------------------------------------------------
+    public static readonly DiagnosticDescriptor ArithmeticHole =
+        Error("PB3101", "Value evaluated as arithmetic", "${{{0}}} stands in {1}, where bash evaluates a value as an expression: {2} could run a command there (a value like a[$(cmd)] runs cmd)");
+    public static readonly DiagnosticDescriptor NestedShellHole =
+        Error("PB3102", "Value parsed again by a nested shell", "${{{0}}} is part of {1}, which parses it again as code: {2} could run a command there (a value like 'x; touch pwned')");
+    public static readonly DiagnosticDescriptor HereDocHole =
+        Error("PB3103", "Value in a here-document", "${{{0}}} is in {1}, text that the program it feeds reads again: {2} could become code there");
+    public static readonly DiagnosticDescriptor BackquoteHole =
+        Error("PB3104", "Value in backquotes", "${{{0}}} is inside {1}, whose text bash parses a second time: {2} could become code there");
+    public static readonly DiagnosticDescriptor SecretInExec =
+        Error("PB3105", "Secret in a program argument", "secret '{0}' would be an argument of the program, which every local user can read (ps, /proc)");
+    public static readonly DiagnosticDescriptor UnknownCaptureType =
+        Error("PB3106", "Unknown capture type", "'{0}' is not a capture type: use string, int, number, bool, duration or list");
+    public static readonly DiagnosticDescriptor CommandLineAsOneWord =
+        Warning("PB3107", "Command line used as one word", "${{{0}}} is the command of this shell line, and its value \"{1}\" is a whole command line: it is passed as ONE word, so bash looks for a program named \"{1}\" and fails with exit 127");
+    public static readonly DiagnosticDescriptor EmptyExec =
+        Error("PB3108", "exec without a program", "exec needs at least the program: exec [\"prog\", \"arg\", …]");
+
     // ---- PB3201–PB3219: what expressions may reach at run time ---------------------------------
     public static readonly DiagnosticDescriptor JavaScriptCodeFromString =
         Error("PB3201", "JavaScript reaches code from strings or shared prototypes", "JavaScript expressions cannot use '{0}': {1}");

@@ -110,7 +110,10 @@ public sealed partial class PlaybookEngine
         {
             try
             {
-                Capture(state, branch, capture.Name, _scope.Evaluate(capture.Value, outputs));
+                var value = _scope.Evaluate(capture.Value, outputs);
+                // A value not of the capture's type is never kept, not even from a failed attempt.
+                if (capture.Type is { } type && !CaptureTypes.TryConvert(type, value, out value)) continue;
+                Capture(state, branch, capture.Name, value);
             }
             catch (ExpressionFailedException)
             {
@@ -133,7 +136,11 @@ public sealed partial class PlaybookEngine
             foreach (var capture in state.Captures)
             {
                 if (result.Captures?.ContainsKey(capture.Name) == true) continue;
-                Capture(state, branch, capture.Name, _scope.Evaluate(capture.Value, result.Outputs));
+                var raw = _scope.Evaluate(capture.Value, result.Outputs);
+                var value = raw;
+                if (capture.Type is { } type && !CaptureTypes.TryConvert(type, raw, out value))
+                    return ("fail", CaptureTypes.Mismatch(capture, raw));
+                Capture(state, branch, capture.Name, value);
             }
             if (state.Expect is { } expect && !_scope.Test(expect, result.Outputs))
                 return ("fail", $"expect `{expect.Code}` is false");

@@ -40,7 +40,7 @@ public sealed class LiveContext
 }
 
 /// <summary>The action runner of a real run: <c>shell</c> through bash (every hole quoted, secrets in the
-/// environment, the process group journaled and killed on timeout), <c>http</c> through HttpClient,
+/// environment, the process group journaled and killed on timeout), <c>exec</c> the same without a shell, <c>http</c> through HttpClient,
 /// <c>script</c> by evaluating it, <c>notify</c> to the terminal, the journal and a webhook, <c>call</c>
 /// by running the called playbook in the same journal. Manual steps are answered from --answer, then
 /// on the terminal, else they wait for their timeout.</summary>
@@ -70,6 +70,7 @@ public sealed class LiveRunner : IActionRunner
             {
                 null => AttemptResult.Ok,
                 Syntax.ShellActionSyntax => await ShellAsync(request, action, cancellationToken).ConfigureAwait(false),
+                Syntax.ExecActionSyntax => await ExecAsync(request, action, cancellationToken).ConfigureAwait(false),
                 Syntax.HttpActionSyntax http => await HttpAsync(request, action, http, cancellationToken).ConfigureAwait(false),
                 Syntax.ScriptActionSyntax => Script(request, action, cancellationToken),
                 Syntax.NotifyActionSyntax => await NotifyAsync(request, action, cancellationToken).ConfigureAwait(false),
@@ -79,6 +80,10 @@ public sealed class LiveRunner : IActionRunner
         catch (ExpressionFailedException e)
         {
             return new AttemptResult("fail", Message: Redact($"{Where(request.Playbook, e.Expression)}: `{e.Expression.Code}` failed: {e.Message}"));
+        }
+        catch (ShellValueRefusedException e)
+        {
+            return new AttemptResult("fail", Message: Redact($"{Where(request.Playbook, e.Hole)}: {e.Message}"));
         }
     }
 
@@ -90,7 +95,28 @@ public sealed class LiveRunner : IActionRunner
         return $"{playbook.Path}:{p.Line}:{p.Column}";
     }
 
-    private async Task<AttemptResult> ShellAsync(AttemptRequest request, ActionSpec action, CancellationToken ct)
+    private Task<AttemptResult> ShellAsync(AttemptRequest request, ActionSpec action, CancellationToken ct) =>
+        ProcessAsync(request, AsWritten(action.Command!), () =>
+        {
+            var script = ShellScript.Render(action.Command!, request.Scope, null, _secrets);
+            return (ShellLauncher.BashArgv(script), script.Environment);
+        }, ct);
+
+    /// <summary><c>exec</c>: each element rendered as plain text is one argument; no shell parses anything.
+    /// Secrets reach the program as PLAYBOOK_SECRET_NAME in its environment, as for <c>shell</c>.</summary>
+    private Task<AttemptResult> ExecAsync(AttemptRequest request, ActionSpec action, CancellationToken ct) =>
+        ProcessAsync(request, "[" + string.Join(", ", action.Arguments.Select(a => "\"" + AsWritten(a) + "\"")) + "]", () =>
+        {
+            IReadOnlyList<string> argv = action.Arguments.Select(a => request.Scope.Render(a)).ToList();
+            IReadOnlyDictionary<string, string> environment = _secrets.ToDictionary(s => ShellScript.SecretVariable(s.Key), s => s.Value, StringComparer.Ordinal);
+            return (argv, environment);
+        }, ct);
+
+    /// <summary>A process step (shell or exec): started gated and journaled with <paramref name="written"/> (the
+    /// command as the playbook writes it), or — on resume — taken over from the process the stopped run left.
+    /// <paramref name="prepare"/> renders the argv and environment only when a new process is started.</summary>
+    private async Task<AttemptResult> ProcessAsync(AttemptRequest request, string written,
+        Func<(IReadOnlyList<string> Argv, IReadOnlyDictionary<string, string> Environment)> prepare, CancellationToken ct)
     {
         var flow = request.Branch ?? "";
         var files = _context.StepFilesDirectory is { } directory
@@ -113,9 +139,9 @@ public sealed class LiveRunner : IActionRunner
         }
         else
         {
-            var script = ShellScript.Render(action.Command!, request.Scope, null, _secrets);
-            result = await ShellRunner.RunAsync(script, _context.WorkingDirectory, request.Limit,
-                group => _journal.ProcessStarted(flow, request.State, request.Attempt, group, AsWritten(action.Command!)), ct, files, _context.Redactor).ConfigureAwait(false);
+            var (argv, environment) = prepare();
+            result = await ShellRunner.RunAsync(argv, environment, _context.WorkingDirectory, request.Limit,
+                group => _journal.ProcessStarted(flow, request.State, request.Attempt, group, written), ct, files, _context.Redactor).ConfigureAwait(false);
         }
         var outputs = Outputs(result);
         if (result.TimedOut) return new AttemptResult("timeout", outputs, Message: "timed out: its process group was stopped");

@@ -65,7 +65,7 @@ internal sealed partial class PlaybookParser
         };
         _tables[Blocks.Step] = new()
         {
-            ["shell"] = Shell, ["http"] = Http, ["script"] = Script, ["call"] = Call, ["notify"] = Notify,
+            ["shell"] = Shell, ["exec"] = Exec, ["http"] = Http, ["script"] = Script, ["call"] = Call, ["notify"] = Notify,
             ["timeout"] = Timeout, ["retry"] = Retry, ["expect"] = Expect, ["capture"] = Capture, ["idempotent"] = Idempotent,
             ["on"] = On, ["->"] = Arrow, ["simulate"] = Simulate, ["description"] = Description,
         };

@@ -154,9 +154,11 @@ internal sealed partial class PlaybookParser
     private IResult<ClauseSyntax> ParseCapture(IInput input)
     {
         var q = new Sequence(input);
-        if (!q.Next(Keyword("capture"), out var k) || !q.Next(NameOf("the capture's name"), out var name)
-            || !q.Next(Symbol("="), out _) || !q.Next(Expression, out var e)) return q.Fail<ClauseSyntax>();
-        return q.Done<ClauseSyntax>(new CaptureSyntax(name, e, Cover(k, e)));
+        if (!q.Next(Keyword("capture"), out var k) || !q.Next(NameOf("the capture's name"), out var name)) return q.Fail<ClauseSyntax>();
+        NameSyntax? type = null;
+        if (q.Optional(Symbol(":"), out _, out _) && !q.Next(NameOf("a type (string, int, number, bool, duration or list)"), out type)) return q.Fail<ClauseSyntax>();
+        if (!q.Next(Symbol("="), out _) || !q.Next(Expression, out var e)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new CaptureSyntax(name, e, Cover(k, e), type));
     }
 
     private Parser<ClauseSyntax> Idempotent => ParseIdempotent;
@@ -220,6 +222,23 @@ internal sealed partial class PlaybookParser
         var q = new Sequence(input);
         if (!q.Next(Keyword("shell"), out var k) || !q.Next(String, out var command)) return q.Fail<ClauseSyntax>();
         return q.Done<ClauseSyntax>(new ShellActionSyntax(k, command, Cover(k, command)));
+    }
+
+    private Parser<ClauseSyntax> Exec => ParseExec;
+
+    /// <summary><c>exec [ "prog", "arg", … ]</c>: the list parser, then every item must be a string.</summary>
+    private IResult<ClauseSyntax> ParseExec(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("exec"), out var k) || !q.Next(List, out var list)) return q.Fail<ClauseSyntax>();
+        var arguments = ImmutableArray.CreateBuilder<StringSyntax>(list.Items.Length);
+        foreach (var item in list.Items)
+        {
+            if (item is StringSyntax s) arguments.Add(s);
+            else if (item is not MissingValueSyntax)
+                _bag.Report(Diagnostics.DiagnosticCatalog.InvalidValue, item.Span, "each exec argument is a string in quotes, like \"--port\" or \"${port}\"");
+        }
+        return q.Done<ClauseSyntax>(new ExecActionSyntax(k, arguments.ToImmutable(), list.Items.IsEmpty, Cover(k, list)));
     }
 
     private Parser<ClauseSyntax> Http => ParseHttp;
@@ -289,7 +308,7 @@ internal sealed partial class PlaybookParser
     private Parser<ClauseSyntax>? _probe;
     private Parser<ClauseSyntax> Probe => _probe ??=
         from k in Keyword("probe")
-        from action in Shell.XOr(Http).XOr(Script).XOr(Call)
+        from action in Shell.XOr(Exec).XOr(Http).XOr(Script).XOr(Call)
         select (ClauseSyntax)new ProbeSyntax((ActionSyntax)action, Cover(k, action));
 
     // ---- decide, wait, manual, parallel ------------------------------------------------------------

@@ -8,6 +8,10 @@ public abstract record ActionSyntax(NameSyntax Keyword, TextSpan Span) : ClauseS
 
 public sealed record ShellActionSyntax(NameSyntax Keyword, StringSyntax Command, TextSpan Span) : ActionSyntax(Keyword, Span);
 
+/// <summary><c>exec ["prog", "arg", "${x}"]</c>: a program and its arguments, no shell; each string is one argument.
+/// <see cref="IsEmpty"/> is true for <c>exec []</c> (and not when only items that are not strings were dropped).</summary>
+public sealed record ExecActionSyntax(NameSyntax Keyword, ImmutableArray<StringSyntax> Arguments, bool IsEmpty, TextSpan Span) : ActionSyntax(Keyword, Span);
+
 public sealed record HttpHeaderSyntax(StringSyntax Value, TextSpan Span) : SyntaxNode(Span);
 
 public sealed record HttpActionSyntax(NameSyntax Keyword, NameSyntax Method, StringSyntax Url, StringSyntax? Body, ImmutableArray<HttpHeaderSyntax> Headers, TextSpan Span)

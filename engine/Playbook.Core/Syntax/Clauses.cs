@@ -19,7 +19,8 @@ public sealed record RetrySyntax(NumberSyntax Count, DurationSyntax? Backoff, Nu
 
 public sealed record ExpectSyntax(ExpressionSyntax Condition, TextSpan Span) : ClauseSyntax(Span);
 
-public sealed record CaptureSyntax(NameSyntax Name, ExpressionSyntax Value, TextSpan Span) : ClauseSyntax(Span);
+/// <summary><c>capture NAME [: TYPE] = `expr`</c>; a typed capture's value must be of its type, or the step fails.</summary>
+public sealed record CaptureSyntax(NameSyntax Name, ExpressionSyntax Value, TextSpan Span, NameSyntax? Type = null) : ClauseSyntax(Span);
 
 public sealed record IdempotentSyntax(TextSpan Span) : ClauseSyntax(Span);
 

@@ -112,4 +112,28 @@ public sealed class ShellScriptTests
         var result = await ShellRunner.RunAsync(script, Path.GetTempPath(), TimeSpan.FromSeconds(10), null, CancellationToken.None);
         Assert.Equal("t0k3n", result.Stdout);
     }
+
+    /// <summary>Defence in depth: even a value the checker was not asked about (rendered directly here)
+    /// never reaches arithmetic, a nested shell, a here-document or backquotes unless it is plain.</summary>
+    [Theory]
+    [InlineData(new[] { "echo $(( ", "{v}", " + 1 ))" }, "a[$(touch pwned)]")]
+    [InlineData(new[] { "echo $(( ", "{v}", " + 1 ))" }, "true")]
+    [InlineData(new[] { "bash -c 'echo ", "{v}", "'" }, "x; touch pwned")]
+    [InlineData(new[] { "cat <<EOF\n", "{v}", "\nEOF" }, "\"db1\"")]
+    [InlineData(new[] { "cat <<'EOF'\n", "{v}", "\nEOF" }, "x\nEOF\ntouch pwned")]
+    [InlineData(new[] { "echo `echo ", "{v}", "`" }, "*")]
+    public void A_value_that_is_not_plain_is_refused_where_bash_reads_it_again(string[] parts, string value)
+    {
+        var refused = Assert.Throws<ShellValueRefusedException>(() => ShellScript.Render(Template(parts), Scope(("v", value)), null, NoSecrets));
+        Assert.Contains("the command was not run", refused.Message);
+    }
+
+    [Theory]
+    [InlineData(new[] { "echo $(( ", "{v}", " + 1 ))" }, 41L, "echo $(( \"$PLAYBOOK_ARG_1\" + 1 ))")]
+    [InlineData(new[] { "cat <<EOF\nn=", "{v}", "\nEOF" }, 3L, "cat <<EOF\nn=${PLAYBOOK_ARG_1}\nEOF")]
+    [InlineData(new[] { "cat <<'EOF'\nn=", "{v}", "\nEOF" }, 3L, "cat <<'EOF'\nn=3\nEOF")]
+    public void A_plain_value_is_referred_to_as_its_context_needs(string[] parts, object value, string expected)
+    {
+        Assert.Equal(expected, ShellScript.Render(Template(parts), Scope(("v", value)), null, NoSecrets).Script);
+    }
 }

@@ -65,7 +65,7 @@ public sealed class StepGateTests
         try
         {
             files.Prepare();
-            using var process = Process.Start(ShellLauncher.StartInfo(Bash("touch ran"), dir, files))!;
+            using var process = Process.Start(ShellLauncher.StartInfo(ShellLauncher.BashArgv(Bash("touch ran")), Bash("touch ran").Environment, dir, files))!;
             await Task.Delay(200);
             Assert.False(process.HasExited, "the process did not wait at its gate");
             process.StandardInput.Close();

@@ -18,6 +18,27 @@ public class ConstructTests
     private static T Only<T>(PlaybookSyntax p) => Assert.Single(p.Members.OfType<T>());
 
     [Fact]
+    public void Exec_and_typed_captures_parse()
+    {
+        var p = Parse("""
+            step pend {
+              exec ["redis-cli", "-p", "${port}", "XPENDING", "${stream}"]
+              capture pending : int = `stdout.trim()`
+              capture raw = `stdout`
+              -> done
+            }
+            wait w { until `n > 0` every 1s  probe exec ["true"]  timeout 5s  -> done }
+            """);
+        var step = Assert.IsType<StepSyntax>(p.States.First());
+        var exec = Assert.IsType<ExecActionSyntax>(step.Action);
+        Assert.Equal(new[] { "redis-cli", "-p", "${port}", "XPENDING", "${stream}" }, exec.Arguments.Select(a => a.Template));
+        var captures = step.Body.OfType<CaptureSyntax>().ToList();
+        Assert.Equal(("pending", "int"), (captures[0].Name.Text, captures[0].Type!.Text));
+        Assert.Null(captures[1].Type);
+        Assert.IsType<ExecActionSyntax>(p.States.Last().Find<ProbeSyntax>()!.Action);
+    }
+
+    [Fact]
     public void Metadata_and_objectives()
     {
         var p = Parse("""

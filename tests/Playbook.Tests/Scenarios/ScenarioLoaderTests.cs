@@ -40,6 +40,15 @@ public class ScenarioLoaderTests
     }
 
     [Fact]
+    public void A_typed_capture_scripted_with_a_value_of_another_type_is_refused()
+    {
+        var d = Assert.Single(Load("pb9004-typed-capture.scenarios.yaml"));
+        Assert.Equal(("PB9004", 5, 37), (d.Id, d.Start.Line, d.Start.Column));
+        Assert.Equal("capture 'pending' of step 'count' is typed int: script a whole number, like 42", d.Message);
+        Assert.Empty(new ScenarioSession().Load(Path.Combine(DataDirectory, "typed.scenarios.yaml")).Diagnostics);
+    }
+
+    [Fact]
     public void Every_scenario_diagnostic_has_a_position_test()
     {
         var tested = typeof(ScenarioLoaderTests).GetMethod(nameof(Reports_the_diagnostic_at_its_position))!

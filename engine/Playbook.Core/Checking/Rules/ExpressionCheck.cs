@@ -213,6 +213,7 @@ public sealed class ExpressionCheck : IPlaybookCheck
             switch (clause)
             {
                 case ShellActionSyntax a: Add(a.Command, state, false); break;
+                case ExecActionSyntax x: foreach (var arg in x.Arguments) Add(arg, state, false); break;
                 case HttpActionSyntax h:
                     Add(h.Url, state, false);
                     Add(h.Body, state, false);

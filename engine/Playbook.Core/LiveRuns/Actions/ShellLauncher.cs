@@ -2,7 +2,8 @@ using System.Diagnostics;
 
 namespace Playbook.LiveRuns.Actions;
 
-/// <summary>Builds the command line that starts a step's process as the leader of a new session and process
+/// <summary>Builds the command line that starts a step's program — bash for <c>shell</c>, the program
+/// itself for <c>exec</c> — as the leader of a new session and process
 /// group (pid == pgid, so the whole group can be signalled), gated: the leader is a small sh wrapper that
 /// first blocks reading one line from its stdin, a pipe only the runner holds. The runner journals the group
 /// (and fsyncs) before it writes that line, so nothing a step runs can start unjournaled; if the runner dies
@@ -39,7 +40,12 @@ internal static class ShellLauncher
 
     private static readonly Lazy<(string Program, string[] Prefix)> Launcher = new(Find);
 
-    public static ProcessStartInfo StartInfo(ShellScript script, string workingDirectory, StepFiles files)
+    /// <summary>A script as the argv that runs it: bash without profile or rc files.</summary>
+    public static IReadOnlyList<string> BashArgv(ShellScript script) => ["bash", "--noprofile", "--norc", "-c", script.Script];
+
+    /// <summary>Starts <paramref name="argv"/> (program first, looked up on PATH) behind the gate, with no shell
+    /// in between: each element reaches the program as exactly one argument.</summary>
+    public static ProcessStartInfo StartInfo(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment, string workingDirectory, StepFiles files)
     {
         var (program, prefix) = Launcher.Value;
         var info = new ProcessStartInfo(program)
@@ -49,16 +55,15 @@ internal static class ShellLauncher
             RedirectStandardInput = true,
         };
         foreach (var arg in prefix) info.ArgumentList.Add(arg);
-        foreach (var arg in LeaderCommandLine(script, files)) info.ArgumentList.Add(arg);
-        ChildEnvironment.Apply(info.Environment, script.Environment);
+        foreach (var arg in LeaderCommandLine(argv, files)) info.ArgumentList.Add(arg);
+        ChildEnvironment.Apply(info.Environment, environment);
         return info;
     }
 
     /// <summary>The leader's command line once the launcher has exec'd into the wrapper: what /proc shows
     /// for it, and part of the identity a resume checks before it signals the group.</summary>
-    public static IReadOnlyList<string> LeaderCommandLine(ShellScript script, StepFiles files) =>
-        ["/bin/sh", "-c", Wrapper, "playbook-step", files.Stdout, files.Stderr, files.Status,
-         "bash", "--noprofile", "--norc", "-c", script.Script];
+    public static IReadOnlyList<string> LeaderCommandLine(IReadOnlyList<string> argv, StepFiles files) =>
+        ["/bin/sh", "-c", Wrapper, "playbook-step", files.Stdout, files.Stderr, files.Status, .. argv];
 
     private static (string, string[]) Find()
     {

@@ -26,8 +26,14 @@ public static class ShellRunner
     /// (journal it, and fsync) happens before the script runs. If it throws, the script never runs.</param>
     /// <param name="files">Where the output and status go (the run's step files); a temporary directory,
     /// removed afterwards, when null.</param>
-    public static async Task<ShellResult> RunAsync(ShellScript script, string workingDirectory, TimeSpan? limit,
-        Action<int>? onStarted, CancellationToken cancellationToken, StepFiles? files = null, Redactor? redactor = null)
+    public static Task<ShellResult> RunAsync(ShellScript script, string workingDirectory, TimeSpan? limit,
+        Action<int>? onStarted, CancellationToken cancellationToken, StepFiles? files = null, Redactor? redactor = null) =>
+        RunAsync(ShellLauncher.BashArgv(script), script.Environment, workingDirectory, limit, onStarted, cancellationToken, files, redactor);
+
+    /// <summary>Runs a program with its argv and no shell (<c>exec</c>): the same gate, process group, limits
+    /// and output caps as a script (a script is the argv <c>bash -c SCRIPT</c>).</summary>
+    public static async Task<ShellResult> RunAsync(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment, string workingDirectory,
+        TimeSpan? limit, Action<int>? onStarted, CancellationToken cancellationToken, StepFiles? files = null, Redactor? redactor = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var temporary = files is null;
@@ -36,13 +42,13 @@ public static class ShellRunner
         {
             files.Prepare();
             var clock = Stopwatch.StartNew();
-            using var process = new Process { StartInfo = ShellLauncher.StartInfo(script, workingDirectory, files) };
+            using var process = new Process { StartInfo = ShellLauncher.StartInfo(argv, environment, workingDirectory, files) };
             process.Start();
             var pgid = process.Id;
             var stopped = false;
             try
             {
-                await WaitAtGateAsync(process, ProcessIdentity.Encode(ShellLauncher.LeaderCommandLine(script, files))).ConfigureAwait(false);
+                await WaitAtGateAsync(process, ProcessIdentity.Encode(ShellLauncher.LeaderCommandLine(argv, files))).ConfigureAwait(false);
                 onStarted?.Invoke(pgid);
                 Release(process);
                 var waited = await WaitAsync(process, pgid, files, limit, cancellationToken, redactor).ConfigureAwait(false);

@@ -428,7 +428,8 @@ internal sealed partial class ScenarioLoader
         var map = Map(node, "captures", null);
         if (map is null) return null;
         var result = new Dictionary<string, object?>(StringComparer.Ordinal);
-        var own = state is null ? null : _playbook!.ByName[state.Name].Captures.Select(x => x.Name).ToList();
+        var declared = state is null ? null : _playbook!.ByName[state.Name].Captures;
+        var own = declared?.Select(x => x.Name).ToList();
         foreach (var (name, (keyNode, value)) in map)
         {
             if (own is not null && !own.Contains(name))
@@ -437,10 +438,24 @@ internal sealed partial class ScenarioLoader
                 _bag.ReportWithHint(DiagnosticCatalog.ScenarioUnknownCapture, SpanOf(keyNode), Suggestion(name, own, "captures"),
                     $"{state!.KindName} '{state.Name}' has no capture '{name}' ({what}): script only the state's own captures");
             }
-            result[name] = Value(value);
+            var scripted = Value(value);
+            // A typed capture holds only values of its type in a dry run too, as the engine guarantees in a real one.
+            if (declared?.FirstOrDefault(c => c.Name == name) is { Type: { } type } && !CaptureTypes.TryConvert(type, scripted, out scripted))
+                Invalid(value, $"capture '{name}' of {state!.KindName} '{state.Name}' is typed {type}: script {CaptureTypes.Expected(type)}, like {Example(type)}");
+            result[name] = scripted;
         }
         return result;
     }
+
+    private static string Example(string type) => type switch
+    {
+        "int" => "42",
+        "number" => "0.5",
+        "bool" => "true",
+        "duration" => "30s",
+        "list" => "[a, b]",
+        _ => "\"text\"",
+    };
 
     private Dictionary<string, object?>? LoadOutputs(YamlNode node)
     {
