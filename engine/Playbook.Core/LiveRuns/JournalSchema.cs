@@ -28,6 +28,8 @@ public static class JournalSchema
         Value,
         Options,
         Decisions,
+        Sealed,
+        SecretNames,
     }
 
     private sealed record Field(string Name, Kind Kind, bool Required = true);
@@ -52,8 +54,10 @@ public static class JournalSchema
             Opt("cmdline_sha256", Kind.Sha256), Opt("command", Kind.Text)],
         ["process-stopped"] = [F("flow", Kind.Text), F("state", Kind.Name), F("attempt", Kind.Attempt), F("pgid", Kind.Group)],
         ["attempt-ended"] = [F("flow", Kind.Text), F("state", Kind.Name), F("attempt", Kind.Attempt), F("outcome", Kind.Name), F("at_ms", Kind.Millis),
-            F("duration_ms", Kind.Millis), Opt("note", Kind.Text), Opt("outputs", Kind.Value)],
-        ["captured"] = [F("flow", Kind.Text), F("state", Kind.Name), F("name", Kind.Name), F("value", Kind.Value)],
+            F("duration_ms", Kind.Millis), Opt("note", Kind.Text), Opt("outputs", Kind.Value),
+            Opt("sealed", Kind.Sealed), Opt("sealed_with", Kind.SecretNames)],
+        ["captured"] = [F("flow", Kind.Text), F("state", Kind.Name), F("name", Kind.Name), F("value", Kind.Value), Opt("sealed", Kind.Sealed),
+            Opt("sealed_with", Kind.SecretNames)],
         ["moved"] = [F("flow", Kind.Text), F("from", Kind.Name), F("index", Kind.Count), F("to", Kind.Name), F("at_ms", Kind.Millis)],
         ["branch-ended"] = [F("flow", Kind.Text), F("parallel", Kind.Name), F("branch", Kind.Name), F("outcome", Kind.Name), F("at_ms", Kind.Millis)],
         ["answered"] = [F("flow", Kind.Text), F("state", Kind.Name), F("answer", Kind.Name), Opt("who", Kind.Text), F("when", Kind.Time)],
@@ -90,6 +94,9 @@ public static class JournalSchema
             }
             if (Problem(field.Kind, value) is { } why) return $"'{record.Type}': field '{field.Name}' {why}";
         }
+        // A sealed value is opened with the secrets it names: one without the other is not what the runner writes.
+        if (record.Body.TryGetProperty("sealed", out _) != record.Body.TryGetProperty("sealed_with", out _))
+            return $"'{record.Type}' has one of 'sealed' and 'sealed_with' without the other";
         return null;
     }
 
@@ -141,6 +148,16 @@ public static class JournalSchema
                     if (WholeNumber(item, 2, int.MaxValue) is { } why) return $"holds a process group that {why}";
                 return null;
             case Kind.Value:
+                return null;
+            case Kind.Sealed:
+                // Nonce (12 bytes) and tag (16 bytes) at least; whether it opens is for the resume to find out.
+                return value.ValueKind == JsonValueKind.String && value.GetString() is { Length: >= 40 } b64
+                    && Convert.TryFromBase64String(b64, new byte[b64.Length], out var n) && n >= 28
+                    ? null : $"is {Shown(value)}: it must be base64 text of a sealed value";
+            case Kind.SecretNames:
+                if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0) return $"is {Shown(value)}: it must be a non-empty list of secret names";
+                foreach (var item in value.EnumerateArray())
+                    if (item.ValueKind != JsonValueKind.String || item.GetString() is not { Length: > 0 }) return $"holds {Shown(item)}, which is not a secret name";
                 return null;
             case Kind.Options:
                 return Options(value);

@@ -83,7 +83,7 @@ public static class LiveRun
             return LiveRunOutcome.Refused([$"cannot create a journal in '{options.JournalDirectory}': {e.Message}"]);
         }
         using var held = RunLock.TryAcquire(path);
-        using var journal = new RunJournal(writer, redactor);
+        using var journal = new RunJournal(writer, redactor, runId);
         // Made before any step: its presence says the run's steps are gated, so a missing status file means "never ran".
         StepFiles.CreatePrivateDirectory(StepFiles.DirectoryFor(path));
         var seed = Random.Shared.Next();
@@ -159,7 +159,7 @@ public static class LiveRun
         // First pass: which processes the stopped run left still run, and what the operator wants done with them.
         var stepsDirectory = StepFiles.DirectoryFor(run.JournalPath);
         var processes = new InFlightProcesses(stepsDirectory, Directory.Exists(stepsDirectory), chooseOrphan ?? (_ => null));
-        var plan = ResumePlan.Build(run, playbook, options.ResolveCallee, _ => null, processes.Settle);
+        var plan = ResumePlan.Build(run, playbook, options.ResolveCallee, _ => null, processes.Settle, redactor.Secrets);
         if (plan.Problem is not null) return LiveRunOutcome.Refused([$"run {run.RunId} cannot be resumed: {plan.Problem}"]);
         if (processes.Undecided.Count > 0)
         {
@@ -170,7 +170,7 @@ public static class LiveRun
         // Every group an in-flight attempt started that can still be the one the run started (same boot, same
         // leader, same command line) is stopped, unless the resume waits for it; then what each left is read again.
         RunJournal? journal = null;
-        RunJournal Journal() => journal ??= new RunJournal(JournalWriter.Continue(run.JournalPath, run.Contents.ValidLength, run.Contents.NextSeq, options.Time), redactor);
+        RunJournal Journal() => journal ??= new RunJournal(JournalWriter.Continue(run.JournalPath, run.Contents.ValidLength, run.Contents.NextSeq, options.Time), redactor, run.RunId);
         var stopped = new List<int>();
         try
         {
@@ -191,7 +191,7 @@ public static class LiveRun
             }
 
             processes.NewPass();
-            plan = ResumePlan.Build(run, playbook, options.ResolveCallee, choose, processes.Settle);
+            plan = ResumePlan.Build(run, playbook, options.ResolveCallee, choose, processes.Settle, redactor.Secrets);
             if (plan.Problem is not null) return LiveRunOutcome.Refused([$"run {run.RunId} cannot be resumed: {plan.Problem}"]);
             if (plan.Undecided.Count > 0)
                 return LiveRunOutcome.Refused(plan.Undecided.Select(a =>

@@ -31,11 +31,13 @@ public sealed class ResumePlan
     private readonly List<(InFlightAttempt Attempt, InFlightChoice Choice)> _decisions = new();
     private readonly List<(int Group, ProcessIdentity? Identity)> _processGroups = new();
     private readonly List<InFlightAttempt> _undecided = new();
+    private readonly IReadOnlyDictionary<string, string> _secrets;
 
     private ResumePlan(JournaledRun run, Func<CompiledPlaybook, string, CompiledPlaybook?> resolveCallee, Func<InFlightAttempt, InFlightChoice?> choose,
-        Func<InFlightAttempt, InFlightChoice?>? settle)
+        Func<InFlightAttempt, InFlightChoice?>? settle, IReadOnlyDictionary<string, string>? secrets)
     {
         _run = run;
+        _secrets = secrets ?? new Dictionary<string, string>();
         _resolveCallee = resolveCallee;
         _choose = choose;
         _settle = settle;
@@ -60,10 +62,13 @@ public sealed class ResumePlan
     /// <param name="settle">Asked first for every step attempt in flight, idempotent or not: a choice that what
     /// the attempt's process left behind already settles (it never ran; it ended and its outcome is known),
     /// so nobody is asked; null when it does not.</param>
+    /// <param name="secrets">The secrets the resume has now, by the names the journal's <c>sealed_with</c> uses
+    /// (<see cref="Redactor.Secrets"/>): a sealed capture or output is opened with them, and one that cannot be
+    /// opened makes the plan a <see cref="Problem"/> (a run never continues with <c>***</c> as a value).</param>
     public static ResumePlan Build(JournaledRun run, CompiledPlaybook playbook, Func<CompiledPlaybook, string, CompiledPlaybook?> resolveCallee,
-        Func<InFlightAttempt, InFlightChoice?> choose, Func<InFlightAttempt, InFlightChoice?>? settle = null)
+        Func<InFlightAttempt, InFlightChoice?> choose, Func<InFlightAttempt, InFlightChoice?>? settle = null, IReadOnlyDictionary<string, string>? secrets = null)
     {
-        var plan = new ResumePlan(run, resolveCallee, choose, settle);
+        var plan = new ResumePlan(run, resolveCallee, choose, settle, secrets);
         try
         {
             // A run that stopped before it entered its first state (while it set its lets up, say) has done
@@ -106,7 +111,7 @@ public sealed class ResumePlan
             switch (r.Type)
             {
                 case "captured":
-                    captures[r.Body.String("name") ?? ""] = r.Body.TryGetProperty("value", out var v) ? JournalValues.Read(v) : null;
+                    captures[r.Body.String("name") ?? ""] = ValueOf(r, "value", r.Body.String("name") ?? "");
                     break;
                 case "state-entered":
                     path.Add(r.Body.String("state") ?? "");
@@ -136,6 +141,31 @@ public sealed class ResumePlan
             Taken = taken,
             StartedAt = startedAt,
         };
+    }
+
+    /// <summary>The value of <paramref name="field"/> as the run had it: the sealed value when the record has
+    /// one (it held a secret, so <paramref name="field"/> itself is redacted), opened with the secrets the resume
+    /// has; refused when they cannot open it.</summary>
+    private object? ValueOf(JournalRecord r, string field, string name)
+    {
+        var flow = r.Body.String("flow") ?? "";
+        var state = r.Body.String("state") ?? "";
+        if (r.Body.String("sealed") is not { } sealedText)
+            return r.Body.TryGetProperty(field, out var plain) ? JournalValues.Read(plain) : null;
+        var names = r.Body.TryGetProperty("sealed_with", out var with) && with.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? with.EnumerateArray().Select(e => e.GetString() ?? "").ToList()
+            : [];
+        var (opened, value, missing) = SealedValues.Open(sealedText, names, _secrets, _run.RunId, SealedValues.Context(r.Type, flow, state, name));
+        if (opened) return value;
+        var what = r.Type == "captured" ? $"capture '{name}' of state '{state}'" : $"the outputs of state '{state}' (attempt {name})";
+        var where = flow.Length == 0 ? "" : $" (in {flow})";
+        var secrets = string.Join(", ", names);
+        var why = missing.Count > 0
+            ? $"{string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} not set now"
+            : $"it cannot be opened with the value{(names.Count == 1 ? "" : "s")} {secrets} {(names.Count == 1 ? "has" : "have")} now (rotated since the run started, or the journal's sealed value was altered)";
+        throw new JournalMismatchException(
+            $"line {r.Line}: {what}{where} holds the secret{(names.Count == 1 ? "" : "s")} {secrets} and is sealed in the journal, but {why}; " +
+            $"export {secrets} with the value{(names.Count == 1 ? "" : "s")} it had when the run started and resume again (the run never continues with '{Redactor.Mask}' in place of a value)");
     }
 
     private CompiledState StateOf(CompiledPlaybook playbook, JournalRecord r, string field)
@@ -191,7 +221,7 @@ public sealed class ResumePlan
                     attempt = (int)(r.Body.Long("attempt") ?? 1);
                     outcome = r.Body.String("outcome");
                     endedAt = r.Body.Millis("at_ms") + r.Body.Millis("duration_ms");
-                    outputs = r.Body.TryGetProperty("outputs", out var o) ? JournalValues.Read(o) as IReadOnlyDictionary<string, object?> : null;
+                    outputs = ValueOf(r, "outputs", JournalValues.Invariant(attempt)) as IReadOnlyDictionary<string, object?>;
                     break;
                 case "process-started":
                     var boot = r.Body.String("boot_id");

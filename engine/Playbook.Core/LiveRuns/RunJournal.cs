@@ -17,11 +17,15 @@ public sealed class RunJournal : IDisposable
 {
     private readonly JournalWriter _writer;
 
-    public RunJournal(JournalWriter writer, Redactor redactor)
+    /// <param name="runId">What sealed values are bound to (<see cref="SealedValues"/>); by default the journal's file name.</param>
+    public RunJournal(JournalWriter writer, Redactor redactor, string? runId = null)
     {
         _writer = writer;
         Redactor = redactor;
+        RunId = runId ?? System.IO.Path.GetFileNameWithoutExtension(writer.Path);
     }
+
+    public string RunId { get; }
 
     public string Path => _writer.Path;
 
@@ -106,6 +110,21 @@ public sealed class RunJournal : IDisposable
     public void Interrupted(string why) =>
         _writer.Append("run-interrupted", w => w.WriteString("reason", why));
 
+    /// <summary>Writes <paramref name="value"/> redacted as <paramref name="field"/>; when it holds a secret, also
+    /// <c>sealed</c> (its real value, encrypted under those secrets: <see cref="SealedValues"/>) and
+    /// <c>sealed_with</c> (their names), so that a resume continues with the real value.</summary>
+    internal void WriteSealable(Utf8JsonWriter w, string field, object? value, string context)
+    {
+        w.WritePropertyName(field);
+        JournalValues.Write(w, Redactor.Redact(value));
+        var names = Redactor.NamesIn(value);
+        if (names.Count == 0) return;
+        w.WriteString("sealed", SealedValues.Seal(value, names, Redactor.Secrets, RunId, context));
+        w.WriteStartArray("sealed_with");
+        foreach (var name in names) w.WriteStringValue(name);
+        w.WriteEndArray();
+    }
+
     internal void Append(string type, Action<Utf8JsonWriter> fields, bool flush = true) => _writer.Append(type, fields, flush);
 
     public void Dispose() => _writer.Dispose();
@@ -174,10 +193,7 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             w.WriteMillis("duration_ms", entry.Duration);
             if (entry.Note is not null) w.WriteString("note", Redactor.Redact(entry.Note));
             if (outputs is not null)
-            {
-                w.WritePropertyName("outputs");
-                JournalValues.Write(w, Redactor.Redact(outputs));
-            }
+                journal.WriteSealable(w, "outputs", outputs, SealedValues.Context("attempt-ended", Flow(flow), entry.State, JournalValues.Invariant(entry.Attempt)));
         });
 
     public void Captured(string flow, CompiledState state, string name, object? value) =>
@@ -186,8 +202,7 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             w.WriteString("flow", Flow(flow));
             w.WriteString("state", state.Name);
             w.WriteString("name", name);
-            w.WritePropertyName("value");
-            JournalValues.Write(w, Redactor.Redact(value));
+            journal.WriteSealable(w, "value", value, SealedValues.Context("captured", Flow(flow), state.Name, name));
         }, flush: false);
 
     public void Moved(string flow, CompiledState from, CompiledTransition transition, TimeSpan at) =>
