@@ -49,6 +49,27 @@ internal static class CommonOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    /// <summary><c>--input-file FILE</c>: a YAML or JSON map of input values.</summary>
+    public static Option<string?> InputFile() => new("--input-file")
+    {
+        Description = "Set inputs from a YAML or JSON map (name: value; a list input takes a list); --input wins over it",
+        HelpName = "FILE",
+    };
+
+    /// <summary>The --input-file values written as --input specs ahead of the --input ones, so an --input
+    /// given as well overrides the file; null (after writing the problem) when the file cannot be used.</summary>
+    public static IReadOnlyList<string>? WithInputFile(string? file, IReadOnlyList<string> specs, TextWriter stderr)
+    {
+        if (file is null) return specs;
+        var (values, problem) = EngineCore.InputFile.Read(file);
+        if (values is null)
+        {
+            stderr.WriteLine($"playbook: {problem}");
+            return null;
+        }
+        return values.Select(v => $"{v.Key}={v.Value}").Concat(specs).ToList();
+    }
+
     /// <summary>The --input values by name; a spec without '=' or without a name becomes an error.</summary>
     public static Dictionary<string, string> ParseInputs(IReadOnlyList<string> specs, List<string> errors)
     {

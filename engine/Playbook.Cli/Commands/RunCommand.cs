@@ -70,6 +70,7 @@ internal sealed class RunCommand
     {
         var file = new Argument<string>("FILE") { Description = "The playbook to run" };
         var input = CommonOptions.Inputs();
+        var inputFile = CommonOptions.InputFile();
         var answer = AnswerOption("Answer a manual step in advance: --answer STEP=approve|reject, CALLSTEP/STEP for one in a called playbook (repeatable)");
         var journal = JournalOption();
         var report = ReportOption();
@@ -77,12 +78,14 @@ internal sealed class RunCommand
         var noWait = NoWaitOption();
         var command = new Command("run", "Run a playbook for real, step by step, with a crash-safe journal")
         {
-            file, input, answer, journal, report, template, noWait,
+            file, input, inputFile, answer, journal, report, template, noWait,
         };
         command.SetAction(parseResult =>
         {
             var invocation = parseResult.InvocationConfiguration;
-            var options = new RunOptions(parseResult.GetValue(file), null, parseResult.GetValue(input) ?? [], parseResult.GetValue(answer) ?? [],
+            var inputs = CommonOptions.WithInputFile(parseResult.GetValue(inputFile), parseResult.GetValue(input) ?? [], invocation.Error);
+            if (inputs is null) return ExitCodes.Usage;
+            var options = new RunOptions(parseResult.GetValue(file), null, inputs, parseResult.GetValue(answer) ?? [],
                 parseResult.GetValue(journal) ?? DefaultJournal, parseResult.GetValue(report), parseResult.GetValue(template), color,
                 IsTerminal(invocation.Output), parseResult.GetValue(noWait));
             return Run(options, invocation.Output, invocation.Error);

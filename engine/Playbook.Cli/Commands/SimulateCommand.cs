@@ -41,6 +41,7 @@ internal sealed class SimulateCommand
     {
         var file = new Argument<string>("FILE") { Description = "The playbook to simulate" };
         var input = CommonOptions.Inputs();
+        var inputFile = CommonOptions.InputFile();
         var fail = new Option<string[]>("--fail")
         {
             Description = "Make a step fail: --fail STEP (every attempt) or --fail STEP=N (the first N attempts) (repeatable)",
@@ -79,21 +80,23 @@ internal sealed class SimulateCommand
 
         var command = new Command("simulate", "Dry-run a playbook on a virtual clock: one run, its worst case, or many seeded runs")
         {
-            file, input, fail, answer, seed, runs, worstCase, format,
+            file, input, inputFile, fail, answer, seed, runs, worstCase, format,
         };
         command.Validators.Add(result =>
         {
             if (result.GetValue(worstCase) && result.GetValue(runs) is not null)
                 result.AddError("--worst-case and --runs cannot be used together");
-            if (result.GetValue(worstCase) && ((result.GetValue(fail)?.Length ?? 0) > 0 || (result.GetValue(answer)?.Length ?? 0) > 0 || (result.GetValue(input)?.Length ?? 0) > 0))
+            if (result.GetValue(worstCase) && ((result.GetValue(fail)?.Length ?? 0) > 0 || (result.GetValue(answer)?.Length ?? 0) > 0 || (result.GetValue(input)?.Length ?? 0) > 0 || result.GetValue(inputFile) is not null))
                 result.AddError("--worst-case takes no --input, --fail or --answer: it covers every path");
         });
         command.SetAction(parseResult =>
         {
             var invocation = parseResult.InvocationConfiguration;
+            var inputs = CommonOptions.WithInputFile(parseResult.GetValue(inputFile), parseResult.GetValue(input) ?? [], invocation.Error);
+            if (inputs is null) return ExitCodes.Usage;
             var options = new SimulateOptions(
                 parseResult.GetValue(file) ?? "",
-                parseResult.GetValue(input) ?? [],
+                inputs,
                 parseResult.GetValue(fail) ?? [],
                 parseResult.GetValue(answer) ?? [],
                 parseResult.GetValue(seed),

@@ -33,6 +33,7 @@ public static partial class ValueTypes
                 NumberSyntax n => n.IsInteger ? "int" : "number",
                 BoolSyntax => "bool",
                 DurationSyntax => "duration",
+                ListSyntax => "list",
                 _ => null,
             };
         }

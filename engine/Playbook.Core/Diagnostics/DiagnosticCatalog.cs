@@ -131,7 +131,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor DefaultTypeMismatch =
         Error("PB3004", "Default does not match type", "the default of input '{0}' must be {1}, not {2}");
     public static readonly DiagnosticDescriptor UnknownType =
-        Error("PB3005", "Unknown input type", "'{0}' is not an input type: use string, int, number, bool or duration");
+        Error("PB3005", "Unknown input type", "'{0}' is not an input type: use string, int, number, bool, duration or list");
     public static readonly DiagnosticDescriptor InvalidValue =
         Error("PB3006", "Invalid value", "{0}");
 

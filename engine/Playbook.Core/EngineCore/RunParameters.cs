@@ -63,7 +63,7 @@ public static class RunParameters
     /// <summary>Typed values given as plain objects (a scenario's YAML, a caller's 'with'), converted the same way.</summary>
     public static (Dictionary<string, object?> Values, List<string> Errors) BindObjects(
         CompiledPlaybook playbook, IReadOnlyDictionary<string, object?> given, Func<string, string?> secret) =>
-        Bind(playbook, given.ToDictionary(g => g.Key, g => RunScope.Display(g.Value), StringComparer.Ordinal), secret);
+        Bind(playbook, given.ToDictionary(g => g.Key, g => g.Value is System.Collections.IList list ? ListValues.Format(list) : RunScope.Display(g.Value), StringComparer.Ordinal), secret);
 
     public static bool TryConvert(string type, string text, out object? value)
     {
@@ -86,6 +86,10 @@ public static class RunParameters
                 if (!DurationText.TryParse(text, out var t)) return false;
                 value = t;
                 return true;
+            case "list":
+                if (!ListValues.TryParse(text, out var items, out _)) return false;
+                value = items;
+                return true;
             default:
                 value = text;
                 return true;
@@ -99,6 +103,7 @@ public static class RunParameters
         "number" => "a number",
         "bool" => "true or false",
         "duration" => "a duration like 30s or 5m",
+        "list" => "a list like a,b,c or [\"a\", \"b\"] (strings and numbers)",
         _ => "text",
     };
 }

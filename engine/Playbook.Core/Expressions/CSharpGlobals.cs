@@ -27,6 +27,7 @@ public static class CSharpGlobals
                 "number" => "double",
                 "bool" => "bool",
                 "duration" => "System.TimeSpan",
+                "list" => "dynamic",
                 _ => "string",
             };
         }

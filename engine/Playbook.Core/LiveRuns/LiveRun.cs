@@ -283,7 +283,12 @@ public static class LiveRun
     private static Dictionary<string, string> EffectiveInputs(CompiledPlaybook playbook, IReadOnlyDictionary<string, object?> values) =>
         playbook.Model.Inputs
             .Where(i => values.ContainsKey(i.Name.Text))
-            .ToDictionary(i => i.Name.Text, i => values[i.Name.Text] is TimeSpan t ? Text.DurationText.Format(t) : RunScope.Display(values[i.Name.Text]), StringComparer.Ordinal);
+            .ToDictionary(i => i.Name.Text, i => values[i.Name.Text] switch
+            {
+                TimeSpan t => Text.DurationText.Format(t),
+                System.Collections.IList list => ListValues.Format(list),
+                var v => RunScope.Display(v),
+            }, StringComparer.Ordinal);
 
     /// <summary>Every secret's value is redacted wherever the run writes or shows anything: the secrets of
     /// the playbook and of the playbooks it calls (their records go into this run's journal), and every

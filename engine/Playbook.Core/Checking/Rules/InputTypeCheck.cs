@@ -6,7 +6,7 @@ namespace Playbook.Checking.Rules;
 /// <summary>PB3004, PB3005: inputs have a known type and a default of that type.</summary>
 public sealed class InputTypeCheck : IPlaybookCheck
 {
-    public static readonly string[] Types = { "string", "int", "number", "bool", "duration" };
+    public static readonly string[] Types = { "string", "int", "number", "bool", "duration", "list" };
 
     public IReadOnlyList<string> Reports { get; } = new[] { "PB3004", "PB3005" };
 
@@ -28,6 +28,7 @@ public sealed class InputTypeCheck : IPlaybookCheck
                 ("number", NumberSyntax) => true,
                 ("bool", BoolSyntax) => true,
                 ("duration", DurationSyntax) => true,
+                ("list", ListSyntax l) => l.Items.All(item => item is StringSyntax { IsConstant: true } or NumberSyntax),
                 _ => false,
             };
             if (!fits)
@@ -41,6 +42,7 @@ public sealed class InputTypeCheck : IPlaybookCheck
         "int" => "a whole number (like 3)",
         "number" => "a number (like 0.5)",
         "bool" => "true or false",
+        "list" => "a list of fixed strings and numbers (like [\"a\", \"b\"])",
         _ => "a duration (like 30s)",
     };
 
@@ -55,6 +57,7 @@ public sealed class InputTypeCheck : IPlaybookCheck
         ExpressionSyntax => "an expression",
         WordSyntax w => $"the word {w.Text} (put text in quotes)",
         MapSyntax => "a map",
+        ListSyntax l when l.Items.FirstOrDefault(item => item is not (StringSyntax { IsConstant: true } or NumberSyntax)) is { } odd => $"a list holding {Describe(odd)}",
         ListSyntax => "a list",
         _ => "a value",
     };

@@ -287,14 +287,25 @@ internal sealed partial class ScenarioLoader
         {
             foreach (var (key, (keyNode, valueNode)) in map)
             {
-                var value = ScalarValue(valueNode, $"input '{key}' must be a single value (text, a number, true/false or a duration)");
+                var input = Model?.Inputs.FirstOrDefault(x => x.Name.Text == key);
+                // A list input takes a YAML sequence; every other input one scalar.
+                var value = input?.Type.Text == "list" && valueNode is YamlSequenceNode ? Value(valueNode)
+                    : ScalarValue(valueNode, $"input '{key}' must be a single value (text, a number, true/false or a duration{(input?.Type.Text == "list" ? ", or a list like [a, b]" : "")})");
                 if (Model is null) continue;
-                var input = Model.Inputs.FirstOrDefault(x => x.Name.Text == key);
                 if (input is null)
                 {
                     var known = Model.Inputs.Select(x => x.Name.Text).ToList();
                     _bag.ReportWithHint(DiagnosticCatalog.ScenarioInvalidInput, SpanOf(keyNode), Suggestion(key, known, "inputs"),
                         $"playbook '{Model.Name}' has no input '{key}': remove it or use one the playbook declares");
+                    continue;
+                }
+                if (valueNode is YamlSequenceNode && value is System.Collections.IList items)
+                {
+                    var odd = items.Cast<object?>().Where(item => item is not (string or long or double)).Select(item => new { item }).FirstOrDefault();
+                    if (odd is not null)
+                        _bag.Report(DiagnosticCatalog.ScenarioInvalidInput, SpanOf(valueNode),
+                            $"input '{key}' is list: its items must be strings or numbers, not '{ScenarioValues.Display(odd.item)}'");
+                    else given[key] = value;
                     continue;
                 }
                 if (valueNode is not YamlScalarNode) continue;
