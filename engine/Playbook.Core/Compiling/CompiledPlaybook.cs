@@ -90,6 +90,10 @@ public enum JoinMode
 
 public sealed record CompiledBranch(string Name, CompiledState Entry, IReadOnlyList<CompiledState> States);
 
+/// <summary>What a foreach walks: the item's name, the list expression, how many items at once, and the
+/// longest list accepted (null: no bound written).</summary>
+public sealed record ForeachSpec(string Item, CompiledExpression List, int Parallel, int? Max, string ResultsName);
+
 /// <summary>One state of the compiled machine.</summary>
 public sealed class CompiledState
 {
@@ -134,6 +138,9 @@ public sealed class CompiledState
     // parallel
     public IReadOnlyList<CompiledBranch> Branches { get; internal set; } = Array.Empty<CompiledBranch>();
     public JoinMode Join { get; internal set; } = JoinMode.All;
+
+    /// <summary>Set on a foreach; its body is <see cref="Branches"/>[0].</summary>
+    public ForeachSpec? Foreach { get; internal set; }
     public int JoinCount { get; internal set; }
 
     // phase

@@ -64,6 +64,16 @@ public static class PlaybookCompiler
                 state.Success = end.IsSuccess;
                 state.Message = Template(end.Message);
             }
+            if (syntax is ForeachSyntax loop && loop.Each is { } each)
+            {
+                state.Branches = state.Symbol.Branches
+                    .Where(b => b.Entry is not null)
+                    .Select(b => new CompiledBranch(b.Name, bySymbol[b.Entry!], b.States.Select(s => bySymbol[s]).ToList()))
+                    .ToList();
+                state.Foreach = new ForeachSpec(each.Variable.Text, Expr(each.List),
+                    loop.Parallelism is { } k ? (int)k.Value.Value : 1, loop.Max is { } m ? (int)m.Value.Value : null,
+                    Semantics.ForeachScope.ResultsName(loop.Name.Text));
+            }
             if (syntax is ParallelSyntax parallel)
             {
                 state.Branches = state.Symbol.Branches

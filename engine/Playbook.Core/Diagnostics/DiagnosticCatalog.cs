@@ -201,6 +201,20 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ScenarioUnknownCapture =
         Error("PB9014", "Unknown capture in scenario", "{0}");
 
+    // ---- foreach (issue 11) ----------------------------------------------------------------
+    public static readonly DiagnosticDescriptor ForeachWithoutEach =
+        Error("PB2501", "Foreach without each", "foreach '{0}' has no 'each': add 'each ID in `list`' to say what it walks");
+    public static readonly DiagnosticDescriptor InvalidForeachSetting =
+        Error("PB2502", "Invalid foreach setting", "'{0} {1}' must be a whole number of at least 1");
+    public static readonly DiagnosticDescriptor EmptyForeach =
+        Error("PB2503", "Foreach without states", "foreach '{0}' has no states: add 'step NAME {{ … }}' for what runs per item");
+    public static readonly DiagnosticDescriptor ForeachNotAList =
+        Error("PB3501", "Foreach over something not a list", "'each' walks {0}, which is not a list: use a list input, a let holding [ … ] or a capture typed ': list'");
+    public static readonly DiagnosticDescriptor ForeachNeedsMax =
+        Error("PB3502", "Foreach without max", "foreach '{0}' walks {1}, whose length is known only when the run gets there: add 'max N' (a longer list fails the foreach)");
+    public static readonly DiagnosticDescriptor ForeachItemShadows =
+        Error("PB3503", "Item name already taken", "the item '{0}' would hide {1} of that name: name the item something else");
+
     /// <summary>All descriptors, found by reflection so a new one can never be forgotten.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = typeof(DiagnosticCatalog)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

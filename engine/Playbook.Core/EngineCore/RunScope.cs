@@ -59,6 +59,20 @@ public sealed class RunScope
         Version++;
     }
 
+    /// <summary>Drops a name: a foreach's item after the loop, and its body's captures before each item,
+    /// so one item never reads what another captured.</summary>
+    internal void Forget(string name)
+    {
+        if (Sync is null) ForgetUnlocked(name);
+        else lock (Sync) ForgetUnlocked(name);
+    }
+
+    private void ForgetUnlocked(string name)
+    {
+        if (_values.Remove(name)) Version++;
+        _captures.Remove(name);
+    }
+
     public void Capture(string name, object? value)
     {
         if (Sync is null)

@@ -46,6 +46,13 @@ public static class CSharpGlobals
         }
         foreach (var state in model.States)
             foreach (var c in state.Syntax.Body.OfType<CaptureSyntax>()) globals.TryAdd(c.Name.Text, "dynamic");
+        // A foreach's item and its results: dynamic like captures (the checker says where each is readable).
+        foreach (var state in model.States)
+        {
+            if (state.Syntax is not ForeachSyntax loop) continue;
+            if (loop.Each is { } each) globals.TryAdd(each.Variable.Text, "dynamic");
+            globals.TryAdd(ForeachScope.ResultsName(state.Name), "dynamic");
+        }
         foreach (var (name, type) in ResultNames) globals.TryAdd(name, type);
         return globals.Where(g => !g.Key.Contains('-')).Select(g => new CSharpGlobal(g.Key, g.Value)).ToList();
     }

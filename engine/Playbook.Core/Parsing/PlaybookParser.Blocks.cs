@@ -17,6 +17,7 @@ internal enum Blocks
     Branch,
     Phase,
     Simulate,
+    Foreach,
 }
 
 internal sealed partial class PlaybookParser
@@ -26,7 +27,7 @@ internal sealed partial class PlaybookParser
     private static readonly HashSet<string> DeclarationWords = new(StringComparer.Ordinal)
     {
         "playbook", "title", "version", "owner", "tags", "rto", "rpo", "expressions", "input", "secret", "let", "start",
-        "step", "decide", "wait", "manual", "parallel", "branch", "phase", "end", "join",
+        "step", "decide", "wait", "manual", "parallel", "branch", "phase", "end", "join", "foreach",
     };
 
     private static readonly Dictionary<Blocks, string> BlockNames = new()
@@ -40,6 +41,7 @@ internal sealed partial class PlaybookParser
         [Blocks.Branch] = "in a branch",
         [Blocks.Phase] = "in a phase",
         [Blocks.Simulate] = "in simulate { }",
+        [Blocks.Foreach] = "in a foreach",
     };
 
     private readonly Dictionary<Blocks, Dictionary<string, Parser<ClauseSyntax>>> _tables = new();
@@ -53,6 +55,7 @@ internal sealed partial class PlaybookParser
         var manual = State("manual", Blocks.Manual, (k, n, t, b, s) => new ManualSyntax(k, n, t, b, s));
         var parallel = State("parallel", Blocks.Parallel, (k, n, t, b, s) => new ParallelSyntax(k, n, t, b, s));
         var branch = State("branch", Blocks.Branch, (k, n, t, b, s) => new BranchSyntax(k, n, t, b, s));
+        var foreachState = State("foreach", Blocks.Foreach, (k, n, t, b, s) => new ForeachSyntax(k, n, t, b, s));
 
         _tables[Blocks.Playbook] = new()
         {
@@ -61,7 +64,7 @@ internal sealed partial class PlaybookParser
             ["rto"] = Objective("rto"), ["rpo"] = Objective("rpo"), ["expressions"] = ExpressionsSetting,
             ["input"] = Input, ["secret"] = Secret, ["let"] = Let, ["start"] = Start,
             ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual, ["parallel"] = parallel,
-            ["phase"] = Phase, ["end"] = End,
+            ["phase"] = Phase, ["end"] = End, ["foreach"] = foreachState,
         };
         _tables[Blocks.Step] = new()
         {
@@ -90,6 +93,14 @@ internal sealed partial class PlaybookParser
         _tables[Blocks.Phase] = new()
         {
             ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual, ["parallel"] = parallel,
+            ["on"] = On, ["->"] = Arrow, ["description"] = Description, ["foreach"] = foreachState,
+        };
+        // A foreach's body holds what a branch holds, after its own settings.
+        _tables[Blocks.Foreach] = new()
+        {
+            ["each"] = Each, ["parallel"] = ForeachSetting("parallel", "how many items run at once"),
+            ["max"] = ForeachSetting("max", "the most items the list may hold"),
+            ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual,
             ["on"] = On, ["->"] = Arrow, ["description"] = Description,
         };
         _tables[Blocks.Simulate] = new() { ["duration"] = SimDuration, ["fail"] = SimFail, ["outputs"] = SimOutputs };

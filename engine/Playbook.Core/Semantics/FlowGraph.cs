@@ -85,7 +85,7 @@ public sealed class FlowGraph
             if (state.Branch is not null && s.Branch != state.Branch) continue;
             yield return s;
         }
-        if (state.Kind == StateKind.Parallel)
+        if (state.Kind is StateKind.Parallel or StateKind.Foreach)
         {
             foreach (var b in state.Branches)
             {

@@ -81,6 +81,14 @@ public sealed class PlaybookModel
                     phase?.Members.Add(symbol);
                     branch?.States.Add(symbol);
                     if (state is PhaseSyntax p) Declare(p.Body, symbol, branch);
+                    if (state is ForeachSyntax loop)
+                    {
+                        // The body is the foreach's one branch: kept out of Branches (it has no name of its own to
+                        // clash with) but its states belong to it, so leaving the body is leaving a branch.
+                        var body = new BranchSymbol(loop.AsBody(), symbol);
+                        symbol.Branches.Add(body);
+                        Declare(loop.Body, phase: null, body);
+                    }
                     if (state is ParallelSyntax parallel)
                     {
                         foreach (var b in parallel.Branches)
@@ -105,6 +113,7 @@ public sealed class PlaybookModel
         ManualSyntax => StateKind.Manual,
         ParallelSyntax => StateKind.Parallel,
         PhaseSyntax => StateKind.Phase,
+        ForeachSyntax => StateKind.Foreach,
         _ => StateKind.End,
     };
 
@@ -158,6 +167,7 @@ public sealed class PlaybookModel
             : state.Syntax.Find<TimeoutSyntax>() is null ? OkOnly : OkTimeout,
         StateKind.Manual => state.Syntax.Find<TimeoutSyntax>() is null ? Answers : AnswersOrTimeout,
         StateKind.Parallel => state.Syntax.Find<TimeoutSyntax>() is null ? OkFail : StepOutcomes,
+        StateKind.Foreach => OkFail,
         StateKind.Phase => ((PhaseSyntax)state.Syntax).Within is null ? Array.Empty<string>() : TimeoutOnly,
         _ => Array.Empty<string>(),
     };

@@ -11,6 +11,7 @@ public enum StateKind
     Parallel,
     Phase,
     End,
+    Foreach,
 }
 
 /// <summary>A named state of the playbook (or a phase, which groups states), with where it sits
@@ -60,6 +61,7 @@ public sealed class StateSymbol
         StateKind.Manual => "manual",
         StateKind.Parallel => "parallel",
         StateKind.Phase => "phase",
+        StateKind.Foreach => "foreach",
         _ => "end",
     };
 

@@ -27,7 +27,9 @@ public sealed class SimulationRunner : IActionRunner
     public async ValueTask<AttemptResult> RunAsync(AttemptRequest request, CancellationToken cancellationToken)
     {
         var state = request.State;
-        var script = _script.For(state.Name, request.Attempt);
+        // A foreach item's states may be scripted on their own ("dead-letter[2]/move") before the state as a whole.
+        var script = (request.Branch is { } item && item.EndsWith(']') ? _script.For(item + "/" + state.Name, request.Attempt) : null)
+            ?? _script.For(state.Name, request.Attempt);
         var hint = state.Simulate;
 
         var outcome = script?.Outcome ?? Forced(state.Name, request.Attempt) ?? Drawn(hint) ?? "ok";
@@ -78,7 +80,9 @@ public sealed class SimulationRunner : IActionRunner
     public async ValueTask<RunResult> CallAsync(AttemptRequest request, CancellationToken cancellationToken)
     {
         var state = request.State;
-        var script = _script.For(state.Name, request.Attempt);
+        // A foreach item's states may be scripted on their own ("dead-letter[2]/move") before the state as a whole.
+        var script = (request.Branch is { } item && item.EndsWith(']') ? _script.For(item + "/" + state.Name, request.Attempt) : null)
+            ?? _script.For(state.Name, request.Attempt);
         if (script is not null || Forced(state.Name, request.Attempt) is not null)
         {
             // The scenario says how the call went: no need to run the callee. The time it took tells the

@@ -60,3 +60,24 @@ public sealed record EndSyntax(NameSyntax Keyword, NameSyntax Name, NameSyntax S
 {
     public bool IsSuccess => Status.Text == "success";
 }
+
+/// <summary><c>foreach NAME "title" { each ID in `list`; parallel K; max M; states; on ok|fail -> T }</c>:
+/// its states (the body) run once per item of the list, at most K items at once.</summary>
+public sealed record ForeachSyntax(NameSyntax Keyword, NameSyntax Name, StringSyntax? Title, ImmutableArray<ClauseSyntax> Body, TextSpan Span)
+    : StateSyntax(Keyword, Name, Title, Body, Span)
+{
+    public EachSyntax? Each => Find<EachSyntax>();
+
+    public ForeachSettingSyntax? Parallelism => Body.IsDefault ? null : Body.OfType<ForeachSettingSyntax>().FirstOrDefault(s => s.Keyword.Text == "parallel");
+
+    public ForeachSettingSyntax? Max => Body.IsDefault ? null : Body.OfType<ForeachSettingSyntax>().FirstOrDefault(s => s.Keyword.Text == "max");
+
+    /// <summary>The body as a branch, so the rules that keep a branch's states inside it hold for the body too.</summary>
+    public BranchSyntax AsBody() => new(Keyword, Name, Title, Body, Span);
+}
+
+/// <summary><c>each ID in `expr`</c> inside a foreach: the item variable and the list it walks.</summary>
+public sealed record EachSyntax(NameSyntax Variable, ExpressionSyntax List, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>parallel K</c> or <c>max M</c> inside a foreach (<see cref="Keyword"/> says which).</summary>
+public sealed record ForeachSettingSyntax(NameSyntax Keyword, NumberSyntax Value, TextSpan Span) : ClauseSyntax(Span);

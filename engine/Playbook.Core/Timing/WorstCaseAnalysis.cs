@@ -73,9 +73,26 @@ public static class WorstCaseAnalysis
                 }
                 return timeout is { } pt ? worst.Min(pt) : worst;
             }
+            case StateKind.Foreach:
+                return ForeachCost(state, state.Branches.Count > 0 ? branchWorst?.Invoke(state.Branches[0]) ?? TimeBound.Zero : TimeBound.Zero);
             default:
                 return TimeBound.Zero;
         }
+    }
+
+    /// <summary>A foreach runs its items in rounds of <c>parallel</c>: ceil(max / parallel) rounds, each as
+    /// long as the body's worst case (its retries included). Without <c>max</c> the list can be any length.</summary>
+    private static TimeBound ForeachCost(StateSymbol state, TimeBound body)
+    {
+        var loop = (ForeachSyntax)state.Syntax;
+        if (loop.Max?.Value is not { IsInteger: true, Value: >= 1 } max)
+            return TimeBound.Unbounded($"foreach '{state.Name}' has no max: its list can be any length");
+        var parallel = loop.Parallelism?.Value is { IsInteger: true, Value: >= 1 } p ? p.Value : 1;
+        var rounds = (long)Math.Ceiling(max.Value / Math.Min(parallel, max.Value));
+        if (body.IsUnbounded) return body;
+        if (body.Value.Ticks > 0 && rounds > TimeSpan.MaxValue.Ticks / body.Value.Ticks)
+            return TimeBound.Unbounded($"foreach '{state.Name}' would take longer than any clock can count");
+        return TimeBound.Of(TimeSpan.FromTicks(body.Value.Ticks * rounds));
     }
 
     internal sealed class Node

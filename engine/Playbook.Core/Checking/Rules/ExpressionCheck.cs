@@ -69,6 +69,8 @@ public sealed class ExpressionCheck : IPlaybookCheck
         private readonly Dictionary<string, int> _lets = new(StringComparer.Ordinal);
         private readonly Dictionary<string, HashSet<StateSymbol>> _capturers = new(StringComparer.Ordinal);
         private readonly Dictionary<StateSymbol, HashSet<string>> _own = new();
+        // 'dead_letter' (the results of foreach dead-letter) for every foreach, by that name.
+        private readonly Dictionary<string, HashSet<StateSymbol>> _results = new(StringComparer.Ordinal);
 
         public Scope(CheckContext context)
         {
@@ -79,6 +81,12 @@ public sealed class ExpressionCheck : IPlaybookCheck
             for (var i = 0; i < lets.Count; i++) _lets.TryAdd(lets[i].Name.Text, i);
             foreach (var state in context.Model.States)
             {
+                if (state.Kind == StateKind.Foreach)
+                {
+                    var results = ForeachScope.ResultsName(state.Name);
+                    if (!_results.TryGetValue(results, out var loops)) _results[results] = loops = new HashSet<StateSymbol>();
+                    loops.Add(state);
+                }
                 foreach (var clause in state.Syntax.Body)
                 {
                     if (clause is not CaptureSyntax c) continue;
@@ -96,6 +104,8 @@ public sealed class ExpressionCheck : IPlaybookCheck
             if (use.LetIndex is { } index) return _lets.TryGetValue(name, out var declared) && declared < index;
             if (_lets.ContainsKey(name)) return true;
             if (use.State is not { } state) return false;
+            if (ForeachScope.ItemVisibleIn(state, name)) return true;
+            if (_results.TryGetValue(name, out var loops) && _context.Flow.AnyPrecedes(loops, state)) return true;
             if (use.ReadsResult && (ResultNames.ContainsKey(name) || _own.TryGetValue(state, out var own) && own.Contains(name))) return true;
             // Walking back from here stops at the nearest state that captures the name: usually a step or two.
             return _capturers.TryGetValue(name, out var capturers) && _context.Flow.AnyPrecedes(capturers, state);
@@ -103,7 +113,7 @@ public sealed class ExpressionCheck : IPlaybookCheck
 
         /// <summary>Names worth suggesting for a typo: everything readable somewhere.</summary>
         public IEnumerable<string> Candidates(Use use) =>
-            _parameters.Concat(use.LetIndex is { } index ? _lets.Where(l => l.Value < index).Select(l => l.Key) : _lets.Keys).Concat(use.State is null ? Array.Empty<string>() : _capturers.Keys)
+            _parameters.Concat(_results.Keys).Concat(use.LetIndex is { } index ? _lets.Where(l => l.Value < index).Select(l => l.Key) : _lets.Keys).Concat(use.State is null ? Array.Empty<string>() : _capturers.Keys)
                 .Concat(use.ReadsResult ? ResultNames.Keys : Array.Empty<string>());
     }
 
@@ -231,6 +241,7 @@ public sealed class ExpressionCheck : IPlaybookCheck
                 case ExpectSyntax e: Add(e.Condition, state, true); break;
                 case UntilSyntax u: Add(u.Condition, state, true); break;
                 case TransitionSyntax t: Add(t.When, state, true); break;
+                case EachSyntax e: Add(e.List, state, false); break;
             }
         }
     }
