@@ -64,6 +64,15 @@ public sealed class PlaybookGraph
             return new GraphCluster(parallel.Name, GraphClusterKind.Parallel, label, new[] { Node(parallel) }, branches);
         }
 
+        // A foreach is one box: the foreach itself and its body, which runs once per item, inside it.
+        GraphCluster ForeachCluster(CompiledState loop)
+        {
+            var spec = loop.Foreach;
+            var settings = spec is null ? "" : $" (each {spec.Item}, parallel {spec.Parallel}{(spec.Max is { } m ? ", max " + m.ToString(CultureInfo.InvariantCulture) : "")})";
+            var body = loop.Branches.SelectMany(b => b.States).Select(Node);
+            return new GraphCluster(loop.Name, GraphClusterKind.Foreach, $"foreach {loop.Name}{settings}", new[] { Node(loop) }.Concat(body).ToList(), Array.Empty<GraphCluster>());
+        }
+
         var clusters = new List<GraphCluster>();
         var top = new List<GraphNode>();
         foreach (var state in playbook.States)
@@ -76,6 +85,7 @@ public sealed class PlaybookGraph
                 foreach (var m in state.Members)
                 {
                     if (m.Kind == StateKind.Parallel) inner.Add(ParallelCluster(m));
+                    else if (m.Kind == StateKind.Foreach) inner.Add(ForeachCluster(m));
                     else members.Add(Node(m));
                 }
                 var title = state.Title is { Length: > 0 } tt ? ": " + tt : "";
@@ -85,6 +95,7 @@ public sealed class PlaybookGraph
             else if (state.Phase is null)
             {
                 if (state.Kind == StateKind.Parallel) clusters.Add(ParallelCluster(state));
+                else if (state.Kind == StateKind.Foreach) clusters.Add(ForeachCluster(state));
                 else top.Add(Node(state));
             }
         }
@@ -103,6 +114,11 @@ public sealed class PlaybookGraph
             {
                 foreach (var b in state.Branches)
                     edges.Add(new GraphEdge(state.Name, false, b.Entry.Name, null, "branch " + b.Name, GraphEdgeKind.Fork));
+            }
+            if (state.Kind == StateKind.Foreach)
+            {
+                foreach (var b in state.Branches)
+                    edges.Add(new GraphEdge(state.Name, false, b.Entry.Name, null, "each " + (state.Foreach?.Item ?? "item"), GraphEdgeKind.Fork));
             }
             // One edge per declared transition, with every outcome that takes it (fallbacks included).
             var byIndex = new SortedDictionary<int, (CompiledTransition Transition, List<string> Outcomes)>();
@@ -175,6 +191,7 @@ public enum GraphClusterKind
     Phase,
     Parallel,
     Branch,
+    Foreach,
 }
 
 public sealed record GraphCluster(string Name, GraphClusterKind Kind, string Label, IReadOnlyList<GraphNode> Nodes, IReadOnlyList<GraphCluster> Children)
@@ -362,6 +379,7 @@ public static class GraphExport
         {
             GraphClusterKind.Phase => "style=rounded; color=\"#1565c0\";",
             GraphClusterKind.Parallel => "style=\"rounded,bold\"; color=\"#6a1b9a\";",
+            GraphClusterKind.Foreach => "style=\"rounded,bold\"; color=\"#ef6c00\";",
             _ => "style=\"rounded,dashed\"; color=\"#6a1b9a\";",
         }).Append('\n');
         foreach (var node in cluster.Nodes) DotNode(sb, node, inner);

@@ -362,7 +362,21 @@ internal sealed partial class ScenarioLoader
     private StateSymbol? ScriptableState(string name, YamlScalarNode keyNode, string where)
     {
         if (Model is null) return null;
+        // One item of a foreach: "dead-letter[2]/move" scripts state move of the second item only.
+        var slash = name.IndexOf("]/", StringComparison.Ordinal);
+        var open = slash > 0 ? name.LastIndexOf('[', slash) : -1;
         var state = Model.Lookup(name);
+        if (state is null && open > 0
+            && int.TryParse(name.AsSpan(open + 1, slash - open - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) && index >= 1
+            && Model.Lookup(name[..open]) is { Kind: StateKind.Foreach } loop)
+        {
+            state = Model.Lookup(name[(slash + 2)..]);
+            if (state is null || state.Branch?.Parallel != loop)
+            {
+                Invalid(keyNode, $"'{name[(slash + 2)..]}' is not a state in the body of foreach '{loop.Name}'");
+                return null;
+            }
+        }
         if (state is null)
         {
             ReportUnknownState(name, keyNode);
@@ -372,6 +386,7 @@ internal sealed partial class ScenarioLoader
         {
             StateKind.Decide => "is decided by its guards, not scripted: script the steps whose captures the guards read",
             StateKind.Parallel => "runs its branches: script the states inside them",
+            StateKind.Foreach => "runs its body once per item: script a state of one item as NAME[i]/STATE (i from 1)",
             StateKind.Phase => "is a phase: script the states inside it",
             StateKind.End => "is an end: a scenario expects it with 'expect: { end: … }'",
             StateKind.Wait when state.Syntax.Find<UntilSyntax>() is null => "waits a fixed time and always ends ok: a scenario cannot script it",
