@@ -46,6 +46,8 @@ public static class CSharpGlobals
         foreach (var state in model.States)
             foreach (var c in state.Syntax.Body.OfType<CaptureSyntax>()) globals.TryAdd(c.Name.Text, "dynamic");
         foreach (var (name, type) in ResultNames) globals.TryAdd(name, type);
+        // Read only in the cleanup (the checker says so elsewhere); a map at run time, so dynamic here.
+        if (model.Cleanup is not null) globals.TryAdd(RunValues.Name, "dynamic");
         return globals.Where(g => !g.Key.Contains('-')).Select(g => new CSharpGlobal(g.Key, g.Value)).ToList();
     }
 }

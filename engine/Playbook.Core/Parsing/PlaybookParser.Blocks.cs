@@ -17,6 +17,7 @@ internal enum Blocks
     Branch,
     Phase,
     Simulate,
+    Cleanup,
 }
 
 internal sealed partial class PlaybookParser
@@ -26,7 +27,7 @@ internal sealed partial class PlaybookParser
     private static readonly HashSet<string> DeclarationWords = new(StringComparer.Ordinal)
     {
         "playbook", "title", "version", "owner", "tags", "rto", "rpo", "expressions", "input", "secret", "let", "start",
-        "step", "decide", "wait", "manual", "parallel", "branch", "phase", "end", "join",
+        "step", "decide", "wait", "manual", "parallel", "branch", "phase", "end", "join", "cleanup",
     };
 
     private static readonly Dictionary<Blocks, string> BlockNames = new()
@@ -40,6 +41,7 @@ internal sealed partial class PlaybookParser
         [Blocks.Branch] = "in a branch",
         [Blocks.Phase] = "in a phase",
         [Blocks.Simulate] = "in simulate { }",
+        [Blocks.Cleanup] = "in cleanup",
     };
 
     private readonly Dictionary<Blocks, Dictionary<string, Parser<ClauseSyntax>>> _tables = new();
@@ -61,7 +63,7 @@ internal sealed partial class PlaybookParser
             ["rto"] = Objective("rto"), ["rpo"] = Objective("rpo"), ["expressions"] = ExpressionsSetting,
             ["input"] = Input, ["secret"] = Secret, ["let"] = Let, ["start"] = Start,
             ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual, ["parallel"] = parallel,
-            ["phase"] = Phase, ["end"] = End,
+            ["phase"] = Phase, ["end"] = End, ["cleanup"] = Cleanup,
         };
         _tables[Blocks.Step] = new()
         {
@@ -84,6 +86,11 @@ internal sealed partial class PlaybookParser
             ["branch"] = branch, ["join"] = Join, ["timeout"] = Timeout, ["on"] = On, ["->"] = Arrow, ["description"] = Description,
         };
         _tables[Blocks.Branch] = new()
+        {
+            ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual, ["description"] = Description,
+        };
+        // A cleanup holds what a branch holds: its transitions stay inside it, and it has no end states.
+        _tables[Blocks.Cleanup] = new()
         {
             ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual, ["description"] = Description,
         };
