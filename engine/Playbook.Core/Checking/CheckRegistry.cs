@@ -18,6 +18,7 @@ public static class CheckRegistry
         new WaitCheck(),
         new ManualCheck(),
         new EmptyContainerCheck(),
+        new CleanupCheck(),
         new InputTypeCheck(),
         new SecretSourceCheck(),
         new ExpressionCheck(),

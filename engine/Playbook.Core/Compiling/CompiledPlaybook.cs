@@ -40,6 +40,9 @@ public sealed class CompiledPlaybook
 
     public CompiledState Start { get; }
 
+    /// <summary>The cleanup's states as a child machine named <see cref="CleanupSymbol.FlowName"/>, or null.</summary>
+    public CompiledBranch? Cleanup { get; internal set; }
+
     /// <summary>The lets in order: a literal value, a <see cref="CompiledTemplate"/> or a <see cref="CompiledExpression"/>.</summary>
     public IReadOnlyList<(string Name, object? Value)> Lets { get; internal set; } = Array.Empty<(string, object?)>();
 
@@ -115,7 +118,8 @@ public sealed class CompiledState
 
     public CompiledState? Phase { get; internal set; }
 
-    public bool InBranch => Symbol.Branch is not null;
+    /// <summary>In a child flow (a parallel's branch or the cleanup): not a state of the main machine.</summary>
+    public bool InBranch => Symbol.InChildFlow;
 
     // step
     public ActionSpec? Action { get; internal set; }

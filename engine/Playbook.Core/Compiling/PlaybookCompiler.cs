@@ -104,7 +104,10 @@ public static class PlaybookCompiler
             var v => Values.FromSyntax(v),
         })).ToList();
         var start = Entry(model.Start) ?? throw new InvalidOperationException($"playbook '{model.Name}' has no start state");
-        return new CompiledPlaybook(model, states, start, expressions) { Lets = lets };
+        var cleanup = model.Cleanup is { Entry: { } cleanupEntry } c
+            ? new CompiledBranch(CleanupSymbol.FlowName, bySymbol[cleanupEntry], c.States.Select(s => bySymbol[s]).ToList())
+            : null;
+        return new CompiledPlaybook(model, states, start, expressions) { Lets = lets, Cleanup = cleanup };
     }
 
     private static IReadOnlyDictionary<string, IReadOnlyList<CompiledTransition>> Transitions(

@@ -157,6 +157,18 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor JavaScriptCodeFromString =
         Error("PB3201", "JavaScript reaches code from strings or shared prototypes", "JavaScript expressions cannot use '{0}': {1}");
 
+    // ---- PBx6xx: cleanup ----------------------------------------------------------------------
+    public static readonly DiagnosticDescriptor SecondCleanup =
+        Error("PB1601", "Second cleanup", "the playbook already has a cleanup at line {0}: a playbook has at most one; put these states in it");
+    public static readonly DiagnosticDescriptor TransitionCrossesCleanup =
+        Error("PB1602", "Transition into or out of the cleanup", "'{0}' is {1}: the cleanup's transitions stay inside it, and the run reaches it only by ending");
+    public static readonly DiagnosticDescriptor EmptyCleanup =
+        Error("PB2601", "Empty cleanup", "the cleanup has no states: add the steps that put things back, or remove it");
+    public static readonly DiagnosticDescriptor RunOutsideCleanup =
+        Error("PB3601", "run.* outside the cleanup", "'run' is readable only inside the cleanup: the run has not ended here");
+    public static readonly DiagnosticDescriptor UnknownRunValue =
+        Error("PB3602", "Unknown run value", "'run.{0}' is not a run value: the cleanup reads run.end, run.status, run.elapsed and run.id");
+
     // ---- PB4xxx: time and objectives ---------------------------------------------------------
     public static readonly DiagnosticDescriptor RtoExceeded =
         Warning("PB4001", "Worst case exceeds the RTO", "worst case to '{0}' is {1}, over the rto of {2}: path {3}");

@@ -23,4 +23,11 @@ public interface IRunObserver
 
     /// <summary>A branch of a parallel finished (<c>ok</c>, <c>fail</c>, or <c>cancelled</c> once the join was decided).</summary>
     void BranchEnded(string flow, CompiledState parallel, string branch, string outcome, TimeSpan at);
+
+    /// <summary>The run reached its end (<paramref name="end"/>: an end state, <c>aborted</c> or <c>interrupted</c>)
+    /// and its cleanup starts, in <paramref name="flow"/> (the cleanup's own flow).</summary>
+    void CleanupStarted(string flow, string end, RunStatus status, string? reason, TimeSpan at) { }
+
+    /// <summary>The cleanup finished: <c>ok</c>, <c>fail</c>, <c>aborted</c> or <c>interrupted</c>.</summary>
+    void CleanupEnded(string flow, string outcome, string? reason, TimeSpan at) { }
 }

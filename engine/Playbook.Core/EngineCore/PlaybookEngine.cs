@@ -93,19 +93,42 @@ public sealed partial class PlaybookEngine
             run.Restore(resume);
             start = resume.Main.State;
         }
+        if (resume?.Cleanup is { } inCleanup)
+        {
+            // The run had reached its end: only its cleanup is left.
+            var before = new RunResult(inCleanup.End is AbortedEnd or InterruptedEnd ? null : inCleanup.End, inCleanup.Status, run.Path, run.Timeline,
+                inCleanup.StartedAt, _scope.Captures, run.Attempts, inCleanup.Reason) { Taken = run.Taken };
+            return Finish(await CleanupAsync(_playbook.Cleanup!, before, inCleanup.End, run, clock, inCleanup, CleanupCancellation ?? cancellationToken).ConfigureAwait(false), run);
+        }
         _machine.Reset(start);
-        var flow = await RunStatesAsync(start, run, clock, branch: null, _machine, cancellationToken, resume?.Main).ConfigureAwait(false);
-        var timeline = TimelineEntry.InOrder(run.Timeline);
-        return new RunResult(
+        Flow flow;
+        var end = AbortedEnd;
+        try
+        {
+            flow = await RunStatesAsync(start, run, clock, branch: null, _machine, cancellationToken, resume?.Main).ConfigureAwait(false);
+            if (flow.End is { } reached) end = reached.Name;
+        }
+        catch (OperationCanceledException) when (InterruptEndsRun(cancellationToken))
+        {
+            flow = Flow.Aborted("interrupted by a stop signal");
+            end = InterruptedEnd;
+        }
+        var result = new RunResult(
             flow.End?.Name,
             flow.End is null ? RunStatus.Aborted : flow.End.Success ? RunStatus.Success : RunStatus.Failure,
             run.Path,
-            timeline,
+            run.Timeline,
             clock.Elapsed,
             _scope.Captures,
             run.Attempts,
             flow.Reason) { Taken = run.Taken };
+        if (_playbook.Cleanup is { } cleanup)
+            result = await CleanupAsync(cleanup, result, end, run, clock, null, CleanupCancellation ?? cancellationToken).ConfigureAwait(false);
+        return Finish(result, run);
     }
+
+    /// <summary>The result with its timeline in order (the cleanup adds to it after the end).</summary>
+    private RunResult Finish(RunResult result, Run run) => result with { Timeline = TimelineEntry.InOrder(run.Timeline), Captures = _scope.Captures };
 
     /// <summary>The values the last run's expressions read (inputs, secrets, lets, captures).</summary>
     public RunScope Scope => _scope;

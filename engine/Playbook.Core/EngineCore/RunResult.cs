@@ -24,6 +24,14 @@ public sealed record TimelineEntry(TimeSpan At, string State, int Attempt, strin
     }
 }
 
+/// <summary>What the cleanup did: <c>ok</c> (its last state ended <c>ok</c> or approved), <c>fail</c> (it ended with
+/// any other outcome), <c>aborted</c> (a guard failed, or it looped) or <c>interrupted</c>; with the reason when it
+/// did not end ok, when it started on the run's clock and how long it took.</summary>
+public sealed record CleanupResult(string Outcome, string? Reason, TimeSpan StartedAt, TimeSpan Elapsed)
+{
+    public bool Succeeded => Outcome == "ok";
+}
+
 /// <summary>How a run ended: the end state (null when aborted), the states entered in order, every
 /// attempt, the captured values and the time it took on its clock.</summary>
 public sealed record RunResult(
@@ -39,6 +47,10 @@ public sealed record RunResult(
     /// <summary>Every transition taken, as (state it left, index of the transition in that state's
     /// declaration order; for a phase deadline, the phase). Scenario coverage reads this.</summary>
     public IReadOnlyList<(string From, int Index)> Taken { get; init; } = Array.Empty<(string, int)>();
+
+    /// <summary>What the playbook's cleanup did, or null when it has none. Its outcome never changes
+    /// <see cref="Status"/>; <see cref="Elapsed"/> is the time until the end, without the cleanup's.</summary>
+    public CleanupResult? Cleanup { get; init; }
 
     public string StatusText => Status switch
     {

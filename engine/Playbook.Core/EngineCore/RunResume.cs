@@ -68,4 +68,12 @@ public sealed class RunResume
     public IReadOnlyDictionary<string, int> Attempts { get; init; } = new Dictionary<string, int>();
 
     public IReadOnlyList<(string From, int Index)> Taken { get; init; } = Array.Empty<(string, int)>();
+
+    /// <summary>Set when the run had reached its end and started its cleanup: the main flow is not run again.</summary>
+    public CleanupResume? Cleanup { get; init; }
 }
+
+/// <summary>How the run had ended when its cleanup started (<see cref="End"/>: an end state, <c>aborted</c> or
+/// <c>interrupted</c>), where the cleanup stood (null: no cleanup state entered yet), and its outcome when it had
+/// finished.</summary>
+public sealed record CleanupResume(string End, RunStatus Status, string? Reason, TimeSpan StartedAt, FlowResume? Flow, string? Outcome);

@@ -54,6 +54,8 @@ public static class CSharpGlobals
             globals.TryAdd(ForeachScope.ResultsName(state.Name), "dynamic");
         }
         foreach (var (name, type) in ResultNames) globals.TryAdd(name, type);
+        // Read only in the cleanup (the checker says so elsewhere); a map at run time, so dynamic here.
+        if (model.Cleanup is not null) globals.TryAdd(RunValues.Name, "dynamic");
         return globals.Where(g => !g.Key.Contains('-')).Select(g => new CSharpGlobal(g.Key, g.Value)).ToList();
     }
 }

@@ -60,11 +60,13 @@ public static class JournalSchema
             Opt("sealed_with", Kind.SecretNames)],
         ["moved"] = [F("flow", Kind.Text), F("from", Kind.Name), F("index", Kind.Count), F("to", Kind.Name), F("at_ms", Kind.Millis)],
         ["branch-ended"] = [F("flow", Kind.Text), F("parallel", Kind.Name), F("branch", Kind.Name), F("outcome", Kind.Name), F("at_ms", Kind.Millis)],
+        ["cleanup-started"] = [F("flow", Kind.Text), F("end", Kind.Name), F("status", Kind.Name), Opt("reason", Kind.Text), F("at_ms", Kind.Millis)],
+        ["cleanup-ended"] = [F("flow", Kind.Text), F("outcome", Kind.Name), Opt("reason", Kind.Text), F("at_ms", Kind.Millis)],
         ["answered"] = [F("flow", Kind.Text), F("state", Kind.Name), F("answer", Kind.Name), Opt("who", Kind.Text), F("when", Kind.Time)],
         ["notified"] = [F("flow", Kind.Text), F("state", Kind.Name), F("message", Kind.Text), Opt("delivery", Kind.Text)],
         ["run-resumed"] = [F("pid", Kind.Count), Opt("cut", Kind.Text), F("in_flight", Kind.Decisions), F("stopped_process_groups", Kind.GroupList), Opt("options", Kind.Options)],
         ["run-interrupted"] = [F("reason", Kind.Text)],
-        ["run-ended"] = [Opt("end", Kind.Name), F("status", Kind.Name), F("elapsed_ms", Kind.Millis), Opt("reason", Kind.Text)],
+        ["run-ended"] = [Opt("end", Kind.Name), F("status", Kind.Name), F("elapsed_ms", Kind.Millis), Opt("reason", Kind.Text), Opt("cleanup", Kind.Name)],
     };
 
     /// <summary>The first record of <paramref name="contents"/> that is not as the runner writes it, with

@@ -164,6 +164,10 @@ public sealed class JournalValidator
             case "branch-ended":
                 BranchEnded(f, r);
                 break;
+            case "cleanup-started":
+            case "cleanup-ended":
+                if (f.Branch is null || f.Branch != f.Playbook.Cleanup) throw new Refused($"a '{r.Type}' in {Where(f)}, which is not a cleanup");
+                break;
         }
     }
 
@@ -334,6 +338,8 @@ public sealed class JournalValidator
         }
         for (var f = flow; f.Parent is { } parent; f = parent)
         {
+            // The cleanup runs after its playbook's main flow has stopped, wherever that was.
+            if (f.Branch is { } b && b == f.Playbook.Cleanup) continue;
             var running = f.ParentState!.Kind == StateKind.Parallel
                 ? parent.Entered && parent.State == f.ParentState && parent.Outcome is null
                 : parent.Entered && parent.State == f.ParentState && parent.Open && parent.Attempt == f.ParentAttempt;
@@ -351,6 +357,12 @@ public sealed class JournalValidator
         if (segment.Length == 0 || (slash >= 0 && parentKey.Length == 0)) throw new Refused($"flow '{key}', which names no flow");
         var parent = Flow(parentKey);
         var hash = segment.IndexOf('#', StringComparison.Ordinal);
+        if (segment == Semantics.CleanupSymbol.FlowName)
+        {
+            var cleanup = parent.Branch is null ? parent.Playbook.Cleanup : null;
+            if (cleanup is null) throw new Refused($"a record of the cleanup of {Where(parent)}, which has none");
+            return new FlowState { Key = key, Playbook = parent.Playbook, Branch = cleanup, Parent = parent, ParentState = parent.State };
+        }
         if (hash < 0)
         {
             var owner = parent.Branch is null ? parent : throw new Refused($"flow '{key}': a branch inside branch '{parent.Key}'");

@@ -131,8 +131,18 @@ public sealed class ResumePlan
                     break;
             }
         }
+        var cleanupFlow = Child(prefix, Semantics.CleanupSymbol.FlowName);
+        CleanupResume? cleanup = null;
+        if (own.LastOrDefault(r => r.Type == "cleanup-started" && r.Body.String("flow") == cleanupFlow) is { } started)
+        {
+            var status = started.Body.String("status") switch { "success" => RunStatus.Success, "failure" => RunStatus.Failure, _ => RunStatus.Aborted };
+            var ended = own.LastOrDefault(r => r.Type == "cleanup-ended" && r.Body.String("flow") == cleanupFlow);
+            cleanup = new CleanupResume(started.Body.String("end") ?? "aborted", status, started.Body.String("reason"), started.Body.Millis("at_ms"),
+                BuildFlow(playbook, prefix, cleanupFlow, own, started.Seq), ended?.Body.String("outcome"));
+        }
         return new RunResume
         {
+            Cleanup = cleanup,
             Captures = captures,
             Main = main,
             Path = path,

@@ -104,6 +104,7 @@ public sealed class RunJournal : IDisposable
             w.WriteString("status", result.StatusText);
             w.WriteMillis("elapsed_ms", result.Elapsed);
             if (result.Reason is not null) w.WriteString("reason", Redactor.Redact(result.Reason));
+            if (result.Cleanup is { } cleanup) w.WriteString("cleanup", cleanup.Outcome);
         });
 
     /// <summary>The run was stopped (Ctrl+C, SIGTERM) and can be resumed.</summary>
@@ -224,6 +225,26 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             w.WriteString("outcome", outcome);
             w.WriteMillis("at_ms", at);
         }, flush: false);
+
+    /// <summary>Flushed: once on disk, a resume runs the cleanup (not the main flow) and knows how the run ended.</summary>
+    public void CleanupStarted(string flow, string end, RunStatus status, string? reason, TimeSpan at) =>
+        journal.Append("cleanup-started", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("end", end);
+            w.WriteString("status", status switch { RunStatus.Success => "success", RunStatus.Failure => "failure", _ => "aborted" });
+            if (reason is not null) w.WriteString("reason", Redactor.Redact(reason));
+            w.WriteMillis("at_ms", at);
+        });
+
+    public void CleanupEnded(string flow, string outcome, string? reason, TimeSpan at) =>
+        journal.Append("cleanup-ended", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("outcome", outcome);
+            if (reason is not null) w.WriteString("reason", Redactor.Redact(reason));
+            w.WriteMillis("at_ms", at);
+        });
 
     public void Answered(string flow, CompiledState state, ManualAnswer answer, DateTimeOffset when) =>
         journal.Append("answered", w =>

@@ -41,6 +41,18 @@ public sealed class RunObservers(IRunObserver journal, IRunObserver view) : IRun
         journal.BranchEnded(flow, parallel, branch, outcome, at);
         view.BranchEnded(flow, parallel, branch, outcome, at);
     }
+
+    public void CleanupStarted(string flow, string end, RunStatus status, string? reason, TimeSpan at)
+    {
+        journal.CleanupStarted(flow, end, status, reason, at);
+        view.CleanupStarted(flow, end, status, reason, at);
+    }
+
+    public void CleanupEnded(string flow, string outcome, string? reason, TimeSpan at)
+    {
+        journal.CleanupEnded(flow, outcome, reason, at);
+        view.CleanupEnded(flow, outcome, reason, at);
+    }
 }
 
 /// <summary>A called playbook's events, shown with the flow of the call (the journal's own naming), and
@@ -60,4 +72,9 @@ public sealed class PrefixedView(IRunView view, JournalScope scope) : IRunObserv
 
     public void BranchEnded(string flow, CompiledState parallel, string branch, string outcome, TimeSpan at) =>
         view.BranchEnded(scope.Flow(flow), parallel, branch, outcome, at);
+
+    public void CleanupStarted(string flow, string end, RunStatus status, string? reason, TimeSpan at) =>
+        view.CleanupStarted(scope.Flow(flow), end, status, reason, at);
+
+    public void CleanupEnded(string flow, string outcome, string? reason, TimeSpan at) => view.CleanupEnded(scope.Flow(flow), outcome, reason, at);
 }

@@ -18,6 +18,7 @@ internal enum Blocks
     Phase,
     Simulate,
     Foreach,
+    Cleanup,
 }
 
 internal sealed partial class PlaybookParser
@@ -27,7 +28,7 @@ internal sealed partial class PlaybookParser
     private static readonly HashSet<string> DeclarationWords = new(StringComparer.Ordinal)
     {
         "playbook", "title", "version", "owner", "tags", "rto", "rpo", "expressions", "input", "secret", "let", "start",
-        "step", "decide", "wait", "manual", "parallel", "branch", "phase", "end", "join", "foreach",
+        "step", "decide", "wait", "manual", "parallel", "branch", "phase", "end", "join", "foreach", "cleanup",
     };
 
     private static readonly Dictionary<Blocks, string> BlockNames = new()
@@ -42,6 +43,7 @@ internal sealed partial class PlaybookParser
         [Blocks.Phase] = "in a phase",
         [Blocks.Simulate] = "in simulate { }",
         [Blocks.Foreach] = "in a foreach",
+        [Blocks.Cleanup] = "in cleanup",
     };
 
     private readonly Dictionary<Blocks, Dictionary<string, Parser<ClauseSyntax>>> _tables = new();
@@ -64,7 +66,7 @@ internal sealed partial class PlaybookParser
             ["rto"] = Objective("rto"), ["rpo"] = Objective("rpo"), ["expressions"] = ExpressionsSetting,
             ["input"] = Input, ["secret"] = Secret, ["let"] = Let, ["start"] = Start,
             ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual, ["parallel"] = parallel,
-            ["phase"] = Phase, ["end"] = End, ["foreach"] = foreachState,
+            ["phase"] = Phase, ["end"] = End, ["foreach"] = foreachState, ["cleanup"] = Cleanup,
         };
         _tables[Blocks.Step] = new()
         {
@@ -87,6 +89,11 @@ internal sealed partial class PlaybookParser
             ["branch"] = branch, ["join"] = Join, ["timeout"] = Timeout, ["on"] = On, ["->"] = Arrow, ["description"] = Description,
         };
         _tables[Blocks.Branch] = new()
+        {
+            ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual, ["description"] = Description,
+        };
+        // A cleanup holds what a branch holds: its transitions stay inside it, and it has no end states.
+        _tables[Blocks.Cleanup] = new()
         {
             ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual, ["description"] = Description,
         };

@@ -449,6 +449,19 @@ internal sealed partial class PlaybookParser
         return Result.Success<ClauseSyntax>(make(k, name, title, block.Value.Items, TextSpan.FromBounds(k.Span.Start, block.Value.End)), block.Remainder);
     }
 
+    private Parser<ClauseSyntax>? _cleanup;
+    private Parser<ClauseSyntax> Cleanup => _cleanup ??= i =>
+    {
+        var header = (from kw in Keyword("cleanup")
+                      from t in OptionalTitle
+                      select (kw, t))(i);
+        if (!header.WasSuccessful) return Result.Failure<ClauseSyntax>(header.Remainder, header.Message, header.Expectations);
+        var (k, title) = header.Value;
+        var block = ParseBracedBlock(header.Remainder, Blocks.Cleanup, "cleanup", null, k.Span);
+        if (!block.WasSuccessful) return Result.Failure<ClauseSyntax>(block.Remainder, block.Message, block.Expectations);
+        return Result.Success<ClauseSyntax>(new CleanupSyntax(k, title, block.Value.Items, TextSpan.FromBounds(k.Span.Start, block.Value.End)), block.Remainder);
+    };
+
     private Parser<ClauseSyntax>? _phase;
     private Parser<ClauseSyntax> Phase => _phase ??= i =>
     {

@@ -1,7 +1,8 @@
 namespace Playbook.Semantics;
 
 /// <summary>Who can reach whom, computed once per playbook for the flow checks. A parallel leads
-/// into its branches' first states, and a branch's states lead on to wherever the parallel goes.</summary>
+/// into its branches' first states, and a branch's states lead on to wherever the parallel goes.
+/// Every end leads into the cleanup's first state.</summary>
 public sealed class FlowGraph
 {
     private readonly PlaybookModel _model;
@@ -21,7 +22,7 @@ public sealed class FlowGraph
             _edges[state] = edges;
         }
         Reachable = Walk(model.Start is null ? Array.Empty<StateSymbol>() : new[] { model.Start });
-        var ends = model.RunnableStates.Where(s => s.IsEnd).ToList();
+        var ends = model.RunnableStates.Where(s => s.IsEnd && !s.InChildFlow).ToList();
         CanReachEnd = ReverseWalk(ends);
     }
 
@@ -83,8 +84,12 @@ public sealed class FlowGraph
         {
             // A transition may not leave its branch (reported elsewhere); following it would blur reachability.
             if (state.Branch is not null && s.Branch != state.Branch) continue;
+            // Nor its cleanup, and no main-flow transition may enter the cleanup (PB1602).
+            if (state.Cleanup != s.Cleanup) continue;
             yield return s;
         }
+        // The cleanup runs after every end (and after an abort, which has no state to draw an edge from).
+        if (state.IsEnd && !state.InChildFlow && _model.Cleanup?.Entry is { } cleanup) yield return cleanup;
         if (state.Kind is StateKind.Parallel or StateKind.Foreach)
         {
             foreach (var b in state.Branches)

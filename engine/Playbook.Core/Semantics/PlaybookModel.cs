@@ -30,6 +30,12 @@ public sealed class PlaybookModel
 
     public List<BranchSymbol> Branches { get; } = new();
 
+    /// <summary>The playbook's cleanup (its first, when it declares several: the checker refuses the others).</summary>
+    public CleanupSymbol? Cleanup { get; private set; }
+
+    /// <summary>Every cleanup block declared after the first, for the checker.</summary>
+    public List<CleanupSyntax> ExtraCleanups { get; } = new();
+
     public List<InputSyntax> Inputs { get; } = new();
 
     public List<SecretSyntax> Secrets { get; } = new();
@@ -57,12 +63,22 @@ public sealed class PlaybookModel
     {
         var model = new PlaybookModel(source, syntax);
         model.Declare(syntax.Members, phase: null, branch: null);
+        foreach (var cleanup in syntax.Members.OfType<CleanupSyntax>())
+        {
+            if (model.Cleanup is not null)
+            {
+                model.ExtraCleanups.Add(cleanup);
+                continue;
+            }
+            model.Cleanup = new CleanupSymbol(cleanup);
+            model.Declare(cleanup.Body, phase: null, branch: null, model.Cleanup);
+        }
         model.ResolveTransitions();
         model.ResolveStart();
         return model;
     }
 
-    private void Declare(ImmutableArray<ClauseSyntax> members, StateSymbol? phase, BranchSymbol? branch)
+    private void Declare(ImmutableArray<ClauseSyntax> members, StateSymbol? phase, BranchSymbol? branch, CleanupSymbol? cleanup = null)
     {
         if (members.IsDefault) return;
         foreach (var member in members)
@@ -74,12 +90,13 @@ public sealed class PlaybookModel
                 case LetSyntax let: Lets.Add(let); break;
                 case StateSyntax state and not BranchSyntax:
                 {
-                    var symbol = new StateSymbol(state, KindOf(state), phase, branch, States.Count);
+                    var symbol = new StateSymbol(state, KindOf(state), phase, branch, States.Count) { Cleanup = cleanup };
                     States.Add(symbol);
                     if (_byName.TryGetValue(symbol.Name, out var first)) DuplicateStates.Add((symbol, first));
                     else _byName[symbol.Name] = symbol;
                     phase?.Members.Add(symbol);
                     branch?.States.Add(symbol);
+                    cleanup?.States.Add(symbol);
                     if (state is PhaseSyntax p) Declare(p.Body, symbol, branch);
                     if (state is ForeachSyntax loop)
                     {
@@ -144,7 +161,7 @@ public sealed class PlaybookModel
         var start = Syntax.Members.OfType<StartSyntax>().FirstOrDefault();
         var named = start is null ? null : Lookup(start.Target.Text);
         Start = start is null
-            ? States.FirstOrDefault(s => s.Branch is null && s.Phase is null)?.Entry
+            ? States.FirstOrDefault(s => !s.InChildFlow && s.Phase is null)?.Entry
             : named?.Entry;
     }
 

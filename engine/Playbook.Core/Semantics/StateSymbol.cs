@@ -39,6 +39,13 @@ public sealed class StateSymbol
     /// <summary>The parallel branch this state belongs to, if any.</summary>
     public BranchSymbol? Branch { get; }
 
+    /// <summary>The cleanup this state belongs to, if any.</summary>
+    public CleanupSymbol? Cleanup { get; internal init; }
+
+    /// <summary>A state of a child flow (a branch or the cleanup): its transitions stay inside it, and an
+    /// outcome with no transition ends that flow, not the run.</summary>
+    public bool InChildFlow => Branch is not null || Cleanup is not null;
+
     /// <summary>Position in the file, for stable output order.</summary>
     public int Order { get; }
 
@@ -84,6 +91,22 @@ public sealed class BranchSymbol
     public BranchSyntax Syntax { get; }
 
     public StateSymbol Parallel { get; }
+
+    public List<StateSymbol> States { get; } = new();
+
+    public StateSymbol? Entry => States.FirstOrDefault();
+}
+
+/// <summary>The playbook's <c>cleanup</c>: a child machine that runs once after the run reaches any end.</summary>
+public sealed class CleanupSymbol
+{
+    internal CleanupSymbol(CleanupSyntax syntax) => Syntax = syntax;
+
+    /// <summary>What journal records, timelines and scenarios call the cleanup's flow. It cannot be a state,
+    /// branch or call name ('@' is not a name character), so it never clashes with one.</summary>
+    public const string FlowName = "@cleanup";
+
+    public CleanupSyntax Syntax { get; }
 
     public List<StateSymbol> States { get; } = new();
 

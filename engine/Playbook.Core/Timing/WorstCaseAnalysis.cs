@@ -25,13 +25,24 @@ public static class WorstCaseAnalysis
         if (graph.Start is null) return Array.Empty<WorstCasePath>();
         var results = new List<WorstCasePath>();
         var longest = Longest(graph.Start, n => n.End is not null);
-        foreach (var end in model.RunnableStates.Where(s => s.IsEnd && s.Branch is null).OrderBy(s => s.Order))
+        foreach (var end in model.RunnableStates.Where(s => s.IsEnd && !s.InChildFlow).OrderBy(s => s.Order))
         {
             var node = graph.Nodes.FirstOrDefault(n => n.End == end);
             if (node is null || !longest.TryGetValue(node, out var best)) continue;
             results.Add(new WorstCasePath(end, best.Bound, best.Path));
         }
         return results;
+    }
+
+    /// <summary>The worst time the cleanup takes, along its longest path, or null when the playbook has none.
+    /// It is reported apart from the ends' worst cases and not counted against the RTO: the RTO is about
+    /// recovering, and the cleanup runs after the run has reached its end.</summary>
+    public static (TimeBound Total, IReadOnlyList<PathStep> Path)? CleanupWorstCase(PlaybookModel model, Func<string, TimeBound>? calleeWorstCase = null)
+    {
+        if (model.Cleanup is not { Entry: not null } cleanup) return null;
+        var builder = new Builder(model, calleeWorstCase ?? (_ => TimeBound.Unbounded("the called playbook is unknown")));
+        var best = builder.ChildFlowWorst(cleanup.Entry, s => s.Cleanup == cleanup);
+        return (best.Bound, best.Path);
     }
 
     /// <summary>The worst time spent in one state before it leaves by any outcome.</summary>
@@ -371,6 +382,15 @@ public static class WorstCaseAnalysis
         {
             if (_branchWorst.TryGetValue(branch, out var known)) return known;
             _branchWorst[branch] = TimeBound.Unbounded($"branch '{branch.Name}' contains its own parallel");
+            var result = branch.Entry is { } entry ? ChildFlowWorst(entry, s => s.Branch == branch).Bound : TimeBound.Zero;
+            _branchWorst[branch] = result;
+            return result;
+        }
+
+        /// <summary>The longest way through a child flow (a branch or the cleanup) from its entry until an
+        /// outcome with no transition ends it.</summary>
+        internal Best ChildFlowWorst(StateSymbol entry, Func<StateSymbol, bool> inFlow)
+        {
             var nodes = new Dictionary<StateSymbol, Node>();
             var exit = new Node("exit");
             Node Of(StateSymbol s)
@@ -383,18 +403,14 @@ public static class WorstCaseAnalysis
                 var handled = PlaybookModel.OutcomesOf(s).All(o => PlaybookModel.TransitionsFor(s, o).Count > 0);
                 foreach (var t in s.Transitions)
                 {
-                    if (t.Entry is { } e && e.Branch == branch) n.Edges.Add(new Edge(Of(e), cost, segment));
+                    if (t.Entry is { } e && inFlow(e)) n.Edges.Add(new Edge(Of(e), cost, segment));
                     else n.Edges.Add(new Edge(exit, cost, segment));
                 }
                 if (!handled || s.Kind == StateKind.Decide && s.Syntax.Find<ElseSyntax>() is null || s.Transitions.Count == 0)
                     n.Edges.Add(new Edge(exit, cost, segment));
                 return n;
             }
-            var result = branch.Entry is { } entry
-                ? (Longest(Of(entry), n => n == exit).TryGetValue(exit, out var best) ? best.Bound : TimeBound.Zero)
-                : TimeBound.Zero;
-            _branchWorst[branch] = result;
-            return result;
+            return Longest(Of(entry), n => n == exit).TryGetValue(exit, out var best) ? best : new Best(TimeBound.Zero, Array.Empty<PathStep>());
         }
     }
 }

@@ -23,7 +23,7 @@ public sealed class EndReachableCheck : IPlaybookCheck
         }
         foreach (var state in model.RunnableStates.OrderBy(s => s.Order))
         {
-            if (state.Branch is not null || state.IsEnd) continue;
+            if (state.InChildFlow || state.IsEnd) continue;
             if (context.Flow.Reachable.Contains(state) && !context.Flow.CanReachEnd.Contains(state))
                 context.Report(DiagnosticCatalog.DeadEndState, state.Syntax.Name, state.KindName, state.Name);
         }

@@ -6,7 +6,7 @@ using Playbook.Text;
 
 namespace Playbook.Checking.Rules;
 
-/// <summary>PB0008, PB1004, PB1011, PB1013, PB3001–PB3003, PB3201: every expression and <c>${…}</c> hole parses (JavaScript
+/// <summary>PB0008, PB1004, PB1011, PB1013, PB3001–PB3003, PB3201, PB3601, PB3602: every expression and <c>${…}</c> hole parses (JavaScript
 /// through Jint's parser, C# through Roslyn — all of a playbook's C# in one compilation), reads only
 /// names available where it stands, C# stays pure and JavaScript builds no code from strings. Nothing is run.</summary>
 public sealed class ExpressionCheck : IPlaybookCheck
@@ -14,7 +14,7 @@ public sealed class ExpressionCheck : IPlaybookCheck
     /// <summary>What a step's or a wait's own expressions (capture, expect, when, until) can read about its action.</summary>
     public static IReadOnlyDictionary<string, string> ResultNames => CSharpGlobals.ResultNames;
 
-    public IReadOnlyList<string> Reports { get; } = new[] { "PB0008", "PB1004", "PB1011", "PB1013", "PB3001", "PB3002", "PB3003", "PB3201" };
+    public IReadOnlyList<string> Reports { get; } = new[] { "PB0008", "PB1004", "PB1011", "PB1013", "PB3001", "PB3002", "PB3003", "PB3201", "PB3601", "PB3602" };
 
     /// <summary>One expression where it stands: in a state (or at the top for lets and metadata), reading
     /// the action's result or not, and for a let its place among the lets (it reads only those before it).</summary>
@@ -147,6 +147,11 @@ public sealed class ExpressionCheck : IPlaybookCheck
         }
         foreach (var name in analysis.FreeNames)
         {
+            if (name.Name == RunValues.Name)
+            {
+                CheckRunValue(context, use, name, Map);
+                continue;
+            }
             if (scope.Allows(use, name.Name)) continue;
             var span = Map(name.Offset, name.Length);
             var hint = context.Suggest(name.Name, scope.Candidates(use).Distinct());
@@ -156,6 +161,20 @@ public sealed class ExpressionCheck : IPlaybookCheck
         }
     }
 
+    /// <summary>PB3601, PB3602: <c>run</c> is read only in the cleanup, and only for the values it has (the member
+    /// after it is read from the code right where the analyser found the name).</summary>
+    private static void CheckRunValue(CheckContext context, Use use, FreeName name, Func<int, int, TextSpan> map)
+    {
+        if (use.State?.Cleanup is null)
+        {
+            context.Report(DiagnosticCatalog.RunOutsideCleanup, map(name.Offset, name.Length));
+            return;
+        }
+        if (RunValues.MemberAfter(use.Expression.Code, name.Offset + name.Length) is not var (member, offset) || RunValues.All.Contains(member)) return;
+        context.Diagnostics.ReportWithHint(DiagnosticCatalog.UnknownRunValue, map(offset, member.Length),
+            context.Suggest(member, RunValues.All), member);
+    }
+
     /// <summary>Names read by expressions must be identifiers in both languages, and not built-ins.</summary>
     private static void CheckDeclaredNames(CheckContext context)
     {
@@ -163,7 +182,7 @@ public sealed class ExpressionCheck : IPlaybookCheck
         {
             if (name.Text.Contains('-'))
                 context.Report(DiagnosticCatalog.NotAnIdentifier, name, name.Text, kind);
-            else if (ResultNames.ContainsKey(name.Text))
+            else if (ResultNames.ContainsKey(name.Text) || name.Text == RunValues.Name)
                 context.Report(DiagnosticCatalog.ReservedName, name, name.Text);
         }
         foreach (var i in context.Model.Inputs) Check(i.Name, "input");

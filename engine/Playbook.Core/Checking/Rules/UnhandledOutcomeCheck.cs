@@ -15,7 +15,7 @@ public sealed class UnhandledOutcomeCheck : IPlaybookCheck
         var unhandled = new List<string>();
         foreach (var state in context.Model.States)
         {
-            if (state.Branch is not null) continue;
+            if (state.InChildFlow) continue;
             if (state.Kind == StateKind.Decide)
             {
                 if (state.Syntax.Find<ElseSyntax>() is null)
