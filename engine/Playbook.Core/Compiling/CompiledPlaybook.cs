@@ -119,6 +119,8 @@ public sealed class CompiledState
     public RetryPolicy Retry { get; internal set; } = RetryPolicy.None;
     public IReadOnlyList<CompiledCapture> Captures { get; internal set; } = Array.Empty<CompiledCapture>();
     public CompiledExpression? Expect { get; internal set; }
+    /// <summary><c>retry … when `expr`</c>: a failed attempt is retried only while this holds on its result.</summary>
+    public CompiledExpression? RetryWhen { get; internal set; }
     public bool Idempotent { get; internal set; }
     public SimulateHint? Simulate { get; internal set; }
 

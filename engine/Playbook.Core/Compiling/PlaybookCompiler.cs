@@ -38,6 +38,7 @@ public static class PlaybookCompiler
             state.Phase = state.Symbol.Phase is { } p ? bySymbol[p] : null;
             state.Timeout = syntax.Find<TimeoutSyntax>()?.Duration.Value;
             state.Retry = RetryPolicy.From(syntax.Find<RetrySyntax>());
+            state.RetryWhen = syntax.Find<RetrySyntax>()?.When is { } retryWhen ? Expr(retryWhen) : null;
             state.Captures = syntax.Body.OfType<CaptureSyntax>().Select(c => new CompiledCapture(c.Name.Text, Expr(c.Value), c.Type?.Text)).ToList();
             state.Expect = syntax.Find<ExpectSyntax>() is { } ex ? Expr(ex.Condition) : null;
             state.Idempotent = syntax.Find<IdempotentSyntax>() is not null;

@@ -137,7 +137,9 @@ internal sealed partial class PlaybookParser
         else if (failed) return q.Fail<ClauseSyntax>();
         if (q.Optional(Keyword("max"), out _, out _) && !q.Next(Duration, out max)) return q.Fail<ClauseSyntax>();
         var jitter = q.Optional(Keyword("jitter"), out var j, out _);
-        return q.Done<ClauseSyntax>(new RetrySyntax(count, backoff, factor, max, jitter, Cover(k, count, backoff, factor, max, jitter ? j : null)));
+        ExpressionSyntax? when = null;
+        if (q.Optional(Keyword("when"), out _, out _) && !q.Next(Expression, out when)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new RetrySyntax(count, backoff, factor, max, jitter, Cover(k, count, backoff, factor, max, jitter ? j : null, when), when));
     }
 
     private Parser<ClauseSyntax> Expect => ParseExpect;

@@ -14,8 +14,9 @@ public sealed record TransitionSyntax(ImmutableArray<NameSyntax> Outcomes, Expre
 
 public sealed record TimeoutSyntax(DurationSyntax Duration, TextSpan Span) : ClauseSyntax(Span);
 
-/// <summary><c>retry K [backoff D [xF] [max D] [jitter]]</c>.</summary>
-public sealed record RetrySyntax(NumberSyntax Count, DurationSyntax? Backoff, NumberSyntax? Factor, DurationSyntax? Max, bool Jitter, TextSpan Span) : ClauseSyntax(Span);
+/// <summary><c>retry K [backoff D [xF] [max D] [jitter]] [when `expr`]</c>; with <see cref="When"/>, a failed
+/// attempt is retried only while the condition, read on that attempt's result, holds.</summary>
+public sealed record RetrySyntax(NumberSyntax Count, DurationSyntax? Backoff, NumberSyntax? Factor, DurationSyntax? Max, bool Jitter, TextSpan Span, ExpressionSyntax? When = null) : ClauseSyntax(Span);
 
 public sealed record ExpectSyntax(ExpressionSyntax Condition, TextSpan Span) : ClauseSyntax(Span);
 

@@ -229,6 +229,7 @@ public sealed class ExpressionCheck : IPlaybookCheck
                 case WhenSyntax w: Add(w.Condition, state, false); break;
                 case CaptureSyntax c: Add(c.Value, state, true); break;
                 case ExpectSyntax e: Add(e.Condition, state, true); break;
+                case RetrySyntax { When: { } retryWhen }: Add(retryWhen, state, true); break;
                 case UntilSyntax u: Add(u.Condition, state, true); break;
                 case TransitionSyntax t: Add(t.When, state, true); break;
             }
