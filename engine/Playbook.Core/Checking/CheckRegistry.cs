@@ -24,6 +24,7 @@ public static class CheckRegistry
         new ShellHoleCheck(),
         new ExecSecretCheck(),
         new ExecProgramCheck(),
+        new EnvCheck(),
         new CommandLineWordCheck(),
         new CallCheck(),
         new ReachabilityCheck(),

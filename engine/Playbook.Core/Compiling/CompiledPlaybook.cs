@@ -79,6 +79,12 @@ public sealed record ActionSpec(ActionSyntax Syntax, CompiledTemplate? Command, 
 
     /// <summary>For <c>exec</c>: the program and its arguments, one template each.</summary>
     public IReadOnlyList<CompiledTemplate> Arguments { get; init; } = Array.Empty<CompiledTemplate>();
+
+    /// <summary>For <c>shell</c>/<c>exec</c>: the step's <c>env { }</c>, in the order written.</summary>
+    public IReadOnlyList<(string Name, CompiledTemplate Value)> Environment { get; init; } = Array.Empty<(string, CompiledTemplate)>();
+
+    /// <summary>For <c>shell</c>/<c>exec</c>: the step's <c>workdir</c>, or null for the run's folder.</summary>
+    public CompiledTemplate? WorkingDirectory { get; init; }
 }
 
 public enum JoinMode

@@ -243,6 +243,24 @@ internal sealed partial class PlaybookParser
         return q.Done<ClauseSyntax>(new ExecActionSyntax(k, arguments.ToImmutable(), list.Items.IsEmpty, Cover(k, list)));
     }
 
+    private Parser<ClauseSyntax> Env => ParseEnv;
+
+    private IResult<ClauseSyntax> ParseEnv(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("env"), out var k) || !q.Next(Map, out var map)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new EnvSyntax(k, map, Cover(k, map)));
+    }
+
+    private Parser<ClauseSyntax> Workdir => ParseWorkdir;
+
+    private IResult<ClauseSyntax> ParseWorkdir(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("workdir"), out var k) || !q.Next(String, out var path)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new WorkdirSyntax(k, path, Cover(k, path)));
+    }
+
     private Parser<ClauseSyntax> Http => ParseHttp;
 
     private IResult<ClauseSyntax> ParseHttp(IInput input)

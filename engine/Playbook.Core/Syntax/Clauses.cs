@@ -57,3 +57,10 @@ public sealed record ChoicesSyntax(ImmutableArray<ChoiceSyntax> Choices, TextSpa
 
 /// <summary><c>join all|any|K</c> inside a parallel.</summary>
 public sealed record JoinSyntax(ValueSyntax Mode, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>env { NAME = "value", … }</c> on a shell or exec step: each value, an interpolated string, becomes
+/// an environment variable of the step's process (data, never shell text).</summary>
+public sealed record EnvSyntax(NameSyntax Keyword, MapSyntax Variables, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>workdir "path"</c> on a shell or exec step: the directory its process starts in.</summary>
+public sealed record WorkdirSyntax(NameSyntax Keyword, StringSyntax Path, TextSpan Span) : ClauseSyntax(Span);

@@ -222,6 +222,8 @@ public sealed class ExpressionCheck : IPlaybookCheck
                 case ScriptActionSyntax s: Add(s.Script, state, false); break;
                 case CallActionSyntax c: foreach (var arg in c.Arguments) Add(arg.Value, state, false); break;
                 case NotifyActionSyntax n: Add(n.Message, state, false); break;
+                case EnvSyntax e: Add(e.Variables, state, false); break;
+                case WorkdirSyntax w: Add(w.Path, state, false); break;
                 case ProbeSyntax p: AddClause(p.Action, state); break;
                 case PromptSyntax p: Add(p.Text, state, false); break;
                 case DescriptionSyntax d: Add(d.Text, state, false); break;
