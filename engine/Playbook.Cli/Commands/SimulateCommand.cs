@@ -141,6 +141,7 @@ internal sealed class SimulateCommand
             return ExitCodes.Usage;
         }
 
+        if (HintCoverage.HasNoHints(playbook)) stderr.WriteLine($"playbook: {HintCoverage.NoHintsWarning}");
         var simulator = new Simulator(playbook, loaded.ResolveCallee);
         if (options.Runs is { } n)
         {

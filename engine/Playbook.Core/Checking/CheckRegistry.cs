@@ -27,6 +27,7 @@ public static class CheckRegistry
         new ShellHoleCheck(),
         new ExecSecretCheck(),
         new ExecProgramCheck(),
+        new EnvCheck(),
         new CommandLineWordCheck(),
         new CallCheck(),
         new ReachabilityCheck(),

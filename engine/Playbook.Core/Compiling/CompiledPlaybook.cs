@@ -82,6 +82,12 @@ public sealed record ActionSpec(ActionSyntax Syntax, CompiledTemplate? Command, 
 
     /// <summary>For <c>exec</c>: the program and its arguments, one template each.</summary>
     public IReadOnlyList<CompiledTemplate> Arguments { get; init; } = Array.Empty<CompiledTemplate>();
+
+    /// <summary>For <c>shell</c>/<c>exec</c>: the step's <c>env { }</c>, in the order written.</summary>
+    public IReadOnlyList<(string Name, CompiledTemplate Value)> Environment { get; init; } = Array.Empty<(string, CompiledTemplate)>();
+
+    /// <summary>For <c>shell</c>/<c>exec</c>: the step's <c>workdir</c>, or null for the run's folder.</summary>
+    public CompiledTemplate? WorkingDirectory { get; init; }
 }
 
 public enum JoinMode
@@ -127,6 +133,8 @@ public sealed class CompiledState
     public RetryPolicy Retry { get; internal set; } = RetryPolicy.None;
     public IReadOnlyList<CompiledCapture> Captures { get; internal set; } = Array.Empty<CompiledCapture>();
     public CompiledExpression? Expect { get; internal set; }
+    /// <summary><c>retry … when `expr`</c>: a failed attempt is retried only while this holds on its result.</summary>
+    public CompiledExpression? RetryWhen { get; internal set; }
     public bool Idempotent { get; internal set; }
     public SimulateHint? Simulate { get; internal set; }
 

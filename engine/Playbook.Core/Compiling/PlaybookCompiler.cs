@@ -38,6 +38,7 @@ public static class PlaybookCompiler
             state.Phase = state.Symbol.Phase is { } p ? bySymbol[p] : null;
             state.Timeout = syntax.Find<TimeoutSyntax>()?.Duration.Value;
             state.Retry = RetryPolicy.From(syntax.Find<RetrySyntax>());
+            state.RetryWhen = syntax.Find<RetrySyntax>()?.When is { } retryWhen ? Expr(retryWhen) : null;
             state.Captures = syntax.Body.OfType<CaptureSyntax>().Select(c => new CompiledCapture(c.Name.Text, Expr(c.Value), c.Type?.Text)).ToList();
             state.Expect = syntax.Find<ExpectSyntax>() is { } ex ? Expr(ex.Condition) : null;
             state.Idempotent = syntax.Find<IdempotentSyntax>() is not null;
@@ -46,6 +47,16 @@ public static class PlaybookCompiler
 
             var action = syntax.Body.OfType<ActionSyntax>().FirstOrDefault() ?? syntax.Find<ProbeSyntax>()?.Action;
             if (action is not null) state.Action = Action(action, Expr, Template);
+            if (state.Action is not null && (syntax.Find<EnvSyntax>() is not null || syntax.Find<WorkdirSyntax>() is not null))
+            {
+                state.Action = state.Action with
+                {
+                    Environment = syntax.Find<EnvSyntax>()?.Variables.Entries
+                        .Where(e => e.Value is StringSyntax)
+                        .Select(e => (e.Key.Text, Template((StringSyntax)e.Value)!)).ToList() ?? [],
+                    WorkingDirectory = Template(syntax.Find<WorkdirSyntax>()?.Path),
+                };
+            }
 
             state.WaitFor = syntax.Find<ForSyntax>()?.Duration.Value;
             if (syntax.Find<UntilSyntax>() is { } until)

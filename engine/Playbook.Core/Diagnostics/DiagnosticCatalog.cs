@@ -81,6 +81,18 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor SecretSourceWithHole =
         Error("PB1102", "Secret source with ${…}", "secret '{0}' is read before the run starts, when no value exists yet: its {1} cannot hold ${{…}}");
 
+    // PB1701–PB1719: a process step's env { } and workdir.
+    public static readonly DiagnosticDescriptor EnvOnWrongAction =
+        Error("PB1701", "env or workdir on a step that starts no process", "'{0}' sets up the process of a shell or exec step; {1}");
+    public static readonly DiagnosticDescriptor InvalidEnvName =
+        Error("PB1702", "Invalid environment variable name", "'{0}' is not an environment variable name: use letters, digits and '_', not starting with a digit (like LC_ALL)");
+    public static readonly DiagnosticDescriptor ReservedEnvName =
+        Error("PB1703", "Environment variable that cannot be set", "env cannot set {0}: {1}");
+    public static readonly DiagnosticDescriptor DuplicateEnvName =
+        Error("PB1704", "Environment variable set twice", "'{0}' is already set at line {1}: set each variable once");
+    public static readonly DiagnosticDescriptor EnvValueNotString =
+        Error("PB1705", "Environment value not a string", "the value of {0} must be a string in quotes, like \"C\" or \"${{token}}\": an environment holds text");
+
     // ---- PB2xxx: flow -------------------------------------------------------------------------
     public static readonly DiagnosticDescriptor UnreachableState =
         Warning("PB2001", "Unreachable state", "{0} '{1}' can never be reached from the start '{2}'");

@@ -25,7 +25,11 @@ public sealed record ManualRequest(CompiledState State, string Prompt, TimeSpan?
 }
 
 /// <summary>An answer to a manual step: <c>approve</c>, <c>reject</c> or <c>timeout</c>, and who gave it.</summary>
-public sealed record ManualAnswer(string Outcome, string? Who = null);
+public sealed record ManualAnswer(string Outcome, string? Who = null)
+{
+    /// <summary><see cref="Who"/> of an answer nobody gave: a dry run's default approval.</summary>
+    public const string Default = "default";
+}
 
 /// <summary>Performs actions: the simulator answers from scenarios and hints, a real run from the world.</summary>
 public interface IActionRunner

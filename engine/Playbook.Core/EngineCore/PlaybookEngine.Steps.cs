@@ -39,6 +39,8 @@ public sealed partial class PlaybookEngine
                 if (ended == "ok") return new StepOutcome("ok", Outputs: r.LastOutputs);
                 if (ended == "deadline") return new StepOutcome("timeout", DeadlineHit: true);
                 if (r.Attempt >= state.Retry.MaxAttempts) return new StepOutcome(ended, Outputs: r.LastOutputs);
+                // The crash came between the attempt and its retry: ask the condition again, on the journaled result.
+                if (RetryStopped(state, r.LastOutputs) is not null) return new StepOutcome(ended, Outputs: r.LastOutputs);
                 // It was waiting to retry: wait what is left of that wait.
                 var wait = NotNegative(WaitBefore(state, r.Attempt) - (clock.Elapsed - endedAt));
                 if (await BackoffHitsDeadlineAsync(clock, deadline, wait, ct).ConfigureAwait(false)) return new StepOutcome("timeout", DeadlineHit: true);
@@ -78,9 +80,13 @@ public sealed partial class PlaybookEngine
             else if (outcome == "fail" && result.Outputs is not null) CaptureQuietly(state, branch, result.Outputs);
 
             var deadlineHit = outcome == "timeout" && deadline is { } dl && clock.Elapsed >= dl && (state.Timeout is null || clock.Elapsed - startedAt < state.Timeout);
+            // Decided before the attempt is recorded, so the journal and the report say why retrying stopped.
+            var stopped = !deadlineHit && outcome != "ok" && attempt < state.Retry.MaxAttempts ? RetryStopped(state, lastOutputs) : null;
+            if (stopped is not null) note = note is null ? stopped : $"{note}; {stopped}";
             Record(run, state, new TimelineEntry(startedAt, state.Name, attempt, deadlineHit ? "deadline" : outcome, clock.Elapsed - startedAt, branch, note), lastOutputs);
             if (deadlineHit) return new StepOutcome("timeout", DeadlineHit: true);
             if (outcome == "ok") return new StepOutcome("ok", Outputs: lastOutputs);
+            if (stopped is not null) return new StepOutcome(outcome, Outputs: lastOutputs);
 
             if (attempt < state.Retry.MaxAttempts
                 && await BackoffHitsDeadlineAsync(clock, deadline, WaitBefore(state, attempt), ct).ConfigureAwait(false))
@@ -88,6 +94,24 @@ public sealed partial class PlaybookEngine
         }
         return new StepOutcome(outcome, Outputs: lastOutputs);
     }
+
+    /// <summary><c>retry … when `expr`</c> after a failed attempt: why retrying stops (the condition is false on
+    /// the attempt's result), or null to retry. A condition that cannot be read on the result (a timeout has no
+    /// <c>exit_code</c>) does not stop retrying: the retry count and the worst case stay the bound either way.</summary>
+    private string? RetryStopped(CompiledState state, IReadOnlyDictionary<string, object?>? outputs)
+    {
+        if (state.RetryWhen is not { } condition) return null;
+        try
+        {
+            return _scope.Test(condition, outputs ?? EmptyOutputs) ? null : $"not retried: retry when `{condition.Code}` is false";
+        }
+        catch (ExpressionFailedException)
+        {
+            return null;
+        }
+    }
+
+    private static readonly IReadOnlyDictionary<string, object?> EmptyOutputs = new Dictionary<string, object?>();
 
     /// <summary>Waits before a retry; true when the phase's deadline comes first (then only that is waited).</summary>
     private static async ValueTask<bool> BackoffHitsDeadlineAsync(RunClock clock, TimeSpan? deadline, TimeSpan wait, CancellationToken ct)

@@ -125,7 +125,12 @@ public sealed partial class PlaybookEngine
         Observer?.AttemptStarting(branch ?? "", state, 1, clock.Elapsed);
         var answer = await _runner.AskAsync(new ManualRequest(state, prompt, timeout, clock) { Branch = branch }, ct).ConfigureAwait(false);
         var deadlineHit = answer.Outcome == "timeout" && deadline is { } dl && clock.Elapsed >= dl && (state.Timeout is null || clock.Elapsed - startedAt < state.Timeout);
-        Record(run, state, new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : answer.Outcome, clock.Elapsed - startedAt, branch, answer.Who is null ? null : "answered by " + answer.Who));
+        Record(run, state, new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : answer.Outcome, clock.Elapsed - startedAt, branch, answer.Who switch
+        {
+            null => null,
+            ManualAnswer.Default => "default answer: nobody answered",
+            var who => "answered by " + who,
+        }));
         return new StepOutcome(answer.Outcome, DeadlineHit: deadlineHit);
     }
 }

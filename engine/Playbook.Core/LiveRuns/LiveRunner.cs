@@ -96,20 +96,35 @@ public sealed class LiveRunner : IActionRunner
     }
 
     private Task<AttemptResult> ShellAsync(AttemptRequest request, ActionSpec action, CancellationToken ct) =>
-        ProcessAsync(request, AsWritten(action.Command!), () =>
+        ProcessAsync(request, AsWritten(action.Command!) + Setup(action), () =>
         {
             var script = ShellScript.Render(action.Command!, request.Scope, null, _secrets);
-            return (ShellLauncher.BashArgv(script), script.Environment);
+            return (ShellLauncher.BashArgv(script), WithEnv(request, action, script.Environment));
         }, ct);
+
+    /// <summary>The step's <c>env { }</c> values, rendered as plain text (never shell text), added to what the engine
+    /// sets; the checker keeps them off PATH, PLAYBOOK_* and the variables through which code is read (PB1703).</summary>
+    private static IReadOnlyDictionary<string, string> WithEnv(AttemptRequest request, ActionSpec action, IReadOnlyDictionary<string, string> engine)
+    {
+        if (action.Environment.Count == 0) return engine;
+        var environment = new Dictionary<string, string>(engine, StringComparer.Ordinal);
+        foreach (var (name, value) in action.Environment) environment[name] = request.Scope.Render(value);
+        return environment;
+    }
+
+    /// <summary>What <c>runs</c> shows of env and workdir: the variable names and the path as written, no value.</summary>
+    private static string Setup(ActionSpec action) =>
+        (action.Environment.Count == 0 ? "" : " env { " + string.Join(", ", action.Environment.Select(e => e.Name)) + " }")
+        + (action.WorkingDirectory is { } w ? " workdir \"" + AsWritten(w) + "\"" : "");
 
     /// <summary><c>exec</c>: each element rendered as plain text is one argument; no shell parses anything.
     /// Secrets reach the program as PLAYBOOK_SECRET_NAME in its environment, as for <c>shell</c>.</summary>
     private Task<AttemptResult> ExecAsync(AttemptRequest request, ActionSpec action, CancellationToken ct) =>
-        ProcessAsync(request, "[" + string.Join(", ", action.Arguments.Select(a => "\"" + AsWritten(a) + "\"")) + "]", () =>
+        ProcessAsync(request, "[" + string.Join(", ", action.Arguments.Select(a => "\"" + AsWritten(a) + "\"")) + "]" + Setup(action), () =>
         {
             IReadOnlyList<string> argv = action.Arguments.Select(a => request.Scope.Render(a)).ToList();
             IReadOnlyDictionary<string, string> environment = _secrets.ToDictionary(s => ShellScript.SecretVariable(s.Key), s => s.Value, StringComparer.Ordinal);
-            return (argv, environment);
+            return (argv, WithEnv(request, action, environment));
         }, ct);
 
     /// <summary>A process step (shell or exec): started gated and journaled with <paramref name="written"/> (the
@@ -140,7 +155,15 @@ public sealed class LiveRunner : IActionRunner
         else
         {
             var (argv, environment) = prepare();
-            result = await ShellRunner.RunAsync(argv, environment, _context.WorkingDirectory, request.Limit,
+            var workdir = _context.WorkingDirectory;
+            if (request.State.Action?.WorkingDirectory is { } w)
+            {
+                var given = request.Scope.Render(w);
+                // Checked before the process is journaled: a missing folder fails the attempt with a clear note, nothing starts.
+                if (given.Length == 0 || given.Contains('\0') || !Directory.Exists(workdir = Path.GetFullPath(given, _context.WorkingDirectory)))
+                    return new AttemptResult("fail", Message: Redact($"workdir '{given}' is not an existing directory: nothing was started"));
+            }
+            result = await ShellRunner.RunAsync(argv, environment, workdir, request.Limit,
                 group => _journal.ProcessStarted(flow, request.State, request.Attempt, group, written), ct, files, _context.Redactor).ConfigureAwait(false);
         }
         var outputs = Outputs(result);

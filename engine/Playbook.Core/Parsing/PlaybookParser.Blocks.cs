@@ -73,6 +73,7 @@ internal sealed partial class PlaybookParser
             ["shell"] = Shell, ["exec"] = Exec, ["http"] = Http, ["script"] = Script, ["call"] = Call, ["notify"] = Notify,
             ["timeout"] = Timeout, ["retry"] = Retry, ["expect"] = Expect, ["capture"] = Capture, ["idempotent"] = Idempotent,
             ["on"] = On, ["->"] = Arrow, ["simulate"] = Simulate, ["description"] = Description,
+            ["env"] = Env, ["workdir"] = Workdir,
         };
         _tables[Blocks.Decide] = new() { ["when"] = When, ["else"] = Else, ["description"] = Description };
         _tables[Blocks.Wait] = new()

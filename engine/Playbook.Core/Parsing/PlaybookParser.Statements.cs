@@ -137,7 +137,9 @@ internal sealed partial class PlaybookParser
         else if (failed) return q.Fail<ClauseSyntax>();
         if (q.Optional(Keyword("max"), out _, out _) && !q.Next(Duration, out max)) return q.Fail<ClauseSyntax>();
         var jitter = q.Optional(Keyword("jitter"), out var j, out _);
-        return q.Done<ClauseSyntax>(new RetrySyntax(count, backoff, factor, max, jitter, Cover(k, count, backoff, factor, max, jitter ? j : null)));
+        ExpressionSyntax? when = null;
+        if (q.Optional(Keyword("when"), out _, out _) && !q.Next(Expression, out when)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new RetrySyntax(count, backoff, factor, max, jitter, Cover(k, count, backoff, factor, max, jitter ? j : null, when), when));
     }
 
     private Parser<ClauseSyntax> Expect => ParseExpect;
@@ -239,6 +241,24 @@ internal sealed partial class PlaybookParser
                 _bag.Report(Diagnostics.DiagnosticCatalog.InvalidValue, item.Span, "each exec argument is a string in quotes, like \"--port\" or \"${port}\"");
         }
         return q.Done<ClauseSyntax>(new ExecActionSyntax(k, arguments.ToImmutable(), list.Items.IsEmpty, Cover(k, list)));
+    }
+
+    private Parser<ClauseSyntax> Env => ParseEnv;
+
+    private IResult<ClauseSyntax> ParseEnv(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("env"), out var k) || !q.Next(Map, out var map)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new EnvSyntax(k, map, Cover(k, map)));
+    }
+
+    private Parser<ClauseSyntax> Workdir => ParseWorkdir;
+
+    private IResult<ClauseSyntax> ParseWorkdir(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("workdir"), out var k) || !q.Next(String, out var path)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new WorkdirSyntax(k, path, Cover(k, path)));
     }
 
     private Parser<ClauseSyntax> Http => ParseHttp;

@@ -65,7 +65,9 @@ public sealed class SimulationRunner : IActionRunner
     public async ValueTask<ManualAnswer> AskAsync(ManualRequest request, CancellationToken cancellationToken)
     {
         var script = _script.For(request.State.Name, 1);
-        var answer = script?.Outcome ?? (_script.Answers.TryGetValue(request.State.Name, out var a) ? a : "approve");
+        var answered = script?.Outcome ?? (_script.Answers.TryGetValue(request.State.Name, out var a) ? a : null);
+        // Nobody answered (no scenario entry, no --answer): approve, and say it was the default.
+        var answer = answered ?? "approve";
         var duration = script?.Duration ?? TimeSpan.Zero;
         if (answer == "timeout") duration = request.Timeout ?? duration;
         if (request.Timeout is { } limit && duration >= limit && answer != "timeout")
@@ -74,7 +76,7 @@ public sealed class SimulationRunner : IActionRunner
             answer = "timeout";
         }
         await request.Clock.DelayAsync(duration, cancellationToken).ConfigureAwait(false);
-        return new ManualAnswer(answer, "scenario");
+        return new ManualAnswer(answer, answered is null ? ManualAnswer.Default : "scenario");
     }
 
     public async ValueTask<RunResult> CallAsync(AttemptRequest request, CancellationToken cancellationToken)

@@ -14,8 +14,9 @@ public sealed record TransitionSyntax(ImmutableArray<NameSyntax> Outcomes, Expre
 
 public sealed record TimeoutSyntax(DurationSyntax Duration, TextSpan Span) : ClauseSyntax(Span);
 
-/// <summary><c>retry K [backoff D [xF] [max D] [jitter]]</c>.</summary>
-public sealed record RetrySyntax(NumberSyntax Count, DurationSyntax? Backoff, NumberSyntax? Factor, DurationSyntax? Max, bool Jitter, TextSpan Span) : ClauseSyntax(Span);
+/// <summary><c>retry K [backoff D [xF] [max D] [jitter]] [when `expr`]</c>; with <see cref="When"/>, a failed
+/// attempt is retried only while the condition, read on that attempt's result, holds.</summary>
+public sealed record RetrySyntax(NumberSyntax Count, DurationSyntax? Backoff, NumberSyntax? Factor, DurationSyntax? Max, bool Jitter, TextSpan Span, ExpressionSyntax? When = null) : ClauseSyntax(Span);
 
 public sealed record ExpectSyntax(ExpressionSyntax Condition, TextSpan Span) : ClauseSyntax(Span);
 
@@ -56,3 +57,10 @@ public sealed record ChoicesSyntax(ImmutableArray<ChoiceSyntax> Choices, TextSpa
 
 /// <summary><c>join all|any|K</c> inside a parallel.</summary>
 public sealed record JoinSyntax(ValueSyntax Mode, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>env { NAME = "value", … }</c> on a shell or exec step: each value, an interpolated string, becomes
+/// an environment variable of the step's process (data, never shell text).</summary>
+public sealed record EnvSyntax(NameSyntax Keyword, MapSyntax Variables, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>workdir "path"</c> on a shell or exec step: the directory its process starts in.</summary>
+public sealed record WorkdirSyntax(NameSyntax Keyword, StringSyntax Path, TextSpan Span) : ClauseSyntax(Span);

@@ -40,11 +40,33 @@ public class SimulateCommandTests
     {
         var result = Simulate(Data("retry-reject"));
         Assert.True(result.Exit == ExitCodes.Success, result.ToString());
-        Assert.Contains("  +30s  confirm        1  approve        0s  answered by scenario\n", result.Out);
+        Assert.Contains("  +30s  confirm        1  approve        0s  default answer: nobody answered\n", result.Out);
         Assert.Contains("end:      fixed (success): Fixed\n", result.Out);
         Assert.Contains("path:     fix → confirm → fixed\n", result.Out);
         Assert.Contains("time:     30s of rto 10m\n", result.Out);
         Assert.Equal("", result.Err);
+    }
+
+    [Fact]
+    public void An_approval_given_by_answer_is_labelled_as_answered_not_default()
+    {
+        var result = Simulate(Data("retry-reject"), answer: ["confirm=approve"]);
+        Assert.True(result.Exit == ExitCodes.Success, result.ToString());
+        Assert.Contains("  +30s  confirm        1  approve        0s  answered by scenario\n", result.Out);
+        Assert.DoesNotContain("default answer", result.Out);
+    }
+
+    [Fact]
+    public void A_playbook_without_simulate_hints_warns_in_one_line_that_steps_are_assumed_instant()
+    {
+        foreach (var runs in new int?[] { null, 20 })
+        {
+            var result = Simulate(Data("aborts"), runs: runs);
+            Assert.Equal($"playbook: {HintCoverage.NoHintsWarning}\n", result.Err.Replace("\r\n", "\n"));
+            Assert.Contains("succeeds instantly", result.Err);
+        }
+        // One hint anywhere and the figures rest on it: no warning.
+        Assert.Equal("", Simulate(Data("retry-reject")).Err);
     }
 
     [Fact]

@@ -62,6 +62,8 @@ public sealed class DuplicateSettingCheck : IPlaybookCheck
         JoinSyntax => "join",
         ElseSyntax => "else",
         ExpectSyntax => "expect",
+        EnvSyntax => "env",
+        WorkdirSyntax => "workdir",
         _ => null,
     };
 }

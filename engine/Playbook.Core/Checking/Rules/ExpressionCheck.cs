@@ -251,6 +251,8 @@ public sealed class ExpressionCheck : IPlaybookCheck
                 case ScriptActionSyntax s: Add(s.Script, state, false); break;
                 case CallActionSyntax c: foreach (var arg in c.Arguments) Add(arg.Value, state, false); break;
                 case NotifyActionSyntax n: Add(n.Message, state, false); break;
+                case EnvSyntax e: Add(e.Variables, state, false); break;
+                case WorkdirSyntax w: Add(w.Path, state, false); break;
                 case ProbeSyntax p: AddClause(p.Action, state); break;
                 case PromptSyntax p: Add(p.Text, state, false); break;
                 case DescriptionSyntax d: Add(d.Text, state, false); break;
@@ -258,6 +260,7 @@ public sealed class ExpressionCheck : IPlaybookCheck
                 case WhenSyntax w: Add(w.Condition, state, false); break;
                 case CaptureSyntax c: Add(c.Value, state, true); break;
                 case ExpectSyntax e: Add(e.Condition, state, true); break;
+                case RetrySyntax { When: { } retryWhen }: Add(retryWhen, state, true); break;
                 case UntilSyntax u: Add(u.Condition, state, true); break;
                 case TransitionSyntax t: Add(t.When, state, true); break;
                 case EachSyntax e: Add(e.List, state, false); break;
