@@ -65,6 +65,10 @@ public static class DevCommands
             case "--simulate":
                 SimulationBenchmarks.Loop(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000, allocations: args.Length > 2 && args[2] == "allocations");
                 return 0;
+            case "--simulate-cores":
+                MonteCarloCoresLoop.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000,
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5);
+                return 0;
             case "--journal":
                 JournalBenchmarks.Loop(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50);
                 return 0;

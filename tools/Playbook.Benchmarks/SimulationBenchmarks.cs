@@ -46,6 +46,12 @@ public class SimulationBenchmarks
     /// fired: for a phase's deadline, a state inside the phase), then moved along <see cref="Transition"/>.</summary>
     private readonly record struct Move(MachineDriver Machine, CompiledState Source, CompiledState From, CompiledTransition Transition);
 
+    /// <summary>The bound inputs of the benchmarked playbook (for <see cref="MonteCarloCoresLoop"/>).</summary>
+    internal IReadOnlyDictionary<string, object?> Values => _values;
+
+    /// <summary>A simulator of the benchmarked playbook whose callees resolve through this benchmark's workspace.</summary>
+    internal Simulator NewSimulator() => new(_playbook, ResolveCallee);
+
     [GlobalSetup]
     public void Setup()
     {

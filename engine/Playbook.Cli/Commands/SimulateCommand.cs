@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Playbook.Cli.Output;
 using Playbook.Compiling;
 using Playbook.EngineCore;
@@ -110,10 +111,32 @@ internal sealed class SimulateCommand
         return command;
     }
 
-    public int Run(SimulateOptions options, TextWriter stdout, TextWriter stderr) =>
-        RunAsync(options, stdout, stderr).AsTask().GetAwaiter().GetResult();
+    public int Run(SimulateOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        using var stop = new CancellationTokenSource();
+        // Ctrl+C and SIGTERM stop a long --runs on every worker at once: a message, no partial figures.
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        try
+        {
+            return RunAsync(options, stdout, stderr, stop.Token).AsTask().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
 
-    public async ValueTask<int> RunAsync(SimulateOptions options, TextWriter stdout, TextWriter stderr)
+    public async ValueTask<int> RunAsync(SimulateOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         var loaded = PlaybookLoader.Load(options.File, stderr, options.Color && !Console.IsErrorRedirected, "simulate");
         if (loaded is null) return ExitCodes.Usage;
@@ -145,9 +168,18 @@ internal sealed class SimulateCommand
         var simulator = new Simulator(playbook, loaded.ResolveCallee);
         if (options.Runs is { } n)
         {
-            var result = options.Interactive && !options.Json && n >= ProgressThreshold
-                ? await WithProgressAsync(n, progress => simulator.MonteCarloAsync(n, options.Seed, values, script, progress)).ConfigureAwait(false)
-                : await simulator.MonteCarloAsync(n, options.Seed, values, script).ConfigureAwait(false);
+            MonteCarloResult result;
+            try
+            {
+                result = options.Interactive && !options.Json && n >= ProgressThreshold
+                    ? await WithProgressAsync(n, progress => simulator.MonteCarloAsync(n, options.Seed, values, script, progress, cancellationToken)).ConfigureAwait(false)
+                    : await simulator.MonteCarloAsync(n, options.Seed, values, script, ct: cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                stderr.WriteLine($"playbook: simulation interrupted before its {n:N0} runs finished: no figures");
+                return RunCommand.Interrupted;
+            }
             if (options.Json) stdout.Write(SimulationJson.MonteCarlo(playbook, result));
             else text.WriteMonteCarlo(playbook, result, stdout);
             stdout.Flush();

@@ -19,17 +19,20 @@ public sealed record MonteCarloResult(
     TimeSpan? Rto,
     int WithinRto);
 
-internal sealed class MonteCarloCollector(CompiledPlaybook playbook, int runs, int seed)
+/// <summary>Counts runs: one for all of them, or one per chunk of run indices (<see cref="MonteCarloWorkers"/>),
+/// merged into the first. Every run's time goes into its own slot of <paramref name="times"/>, shared by all.</summary>
+internal sealed class MonteCarloCollector(CompiledPlaybook playbook, int seed, TimeSpan[] times)
 {
-    private readonly List<TimeSpan> _times = new(runs);
     private readonly Dictionary<string, int> _ends = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _failurePaths = new(StringComparer.Ordinal);
+    private int _runs;
     private int _successes;
     private int _withinRto;
 
-    public void Add(RunResult result)
+    public void Add(int index, RunResult result)
     {
-        _times.Add(result.Elapsed);
+        times[index] = result.Elapsed;
+        _runs++;
         var end = result.End ?? "aborted";
         _ends[end] = _ends.GetValueOrDefault(end) + 1;
         if (result.Status == RunStatus.Success)
@@ -44,27 +47,37 @@ internal sealed class MonteCarloCollector(CompiledPlaybook playbook, int runs, i
         }
     }
 
+    public void Merge(MonteCarloCollector part)
+    {
+        _runs += part._runs;
+        _successes += part._successes;
+        _withinRto += part._withinRto;
+        foreach (var (end, count) in part._ends) _ends[end] = _ends.GetValueOrDefault(end) + count;
+        foreach (var (path, count) in part._failurePaths) _failurePaths[path] = _failurePaths.GetValueOrDefault(path) + count;
+    }
+
     public MonteCarloResult Finish()
     {
-        _times.Sort();
+        // Every slot is filled: a run that threw or was cancelled throws before the result is built.
+        Array.Sort(times);
         TimeSpan Percentile(double p)
         {
-            if (_times.Count == 0) return TimeSpan.Zero;
+            if (times.Length == 0) return TimeSpan.Zero;
             // Nearest-rank: the smallest time that at least p of the runs did not exceed.
-            var rank = (int)Math.Ceiling(p * _times.Count);
-            return _times[Math.Clamp(rank - 1, 0, _times.Count - 1)];
+            var rank = (int)Math.Ceiling(p * times.Length);
+            return times[Math.Clamp(rank - 1, 0, times.Length - 1)];
         }
         return new MonteCarloResult(
-            _times.Count,
+            _runs,
             seed,
-            _times.Count == 0 ? 0 : (double)_successes / _times.Count,
+            _runs == 0 ? 0 : (double)_successes / _runs,
             _ends.OrderByDescending(e => e.Value).ThenBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Value),
             Percentile(0.50),
             Percentile(0.90),
             Percentile(0.99),
-            _times.Count == 0 ? TimeSpan.Zero : _times[^1],
+            times.Length == 0 ? TimeSpan.Zero : times[^1],
             _failurePaths.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(5).Select(p => (p.Key, p.Value)).ToList(),
-            _times,
+            times,
             playbook.Rto,
             _withinRto);
     }

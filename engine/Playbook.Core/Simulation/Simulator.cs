@@ -27,11 +27,12 @@ public sealed class Simulator
         return await engine.RunAsync(new VirtualClock(), parameters, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Runs <paramref name="runs"/> dry runs drawing from the simulate hints. Run i uses a seed
-    /// derived from (<paramref name="seed"/>, i), so the same seed gives the same result, byte for byte,
-    /// whatever else changes.</summary>
-    public async ValueTask<MonteCarloResult> MonteCarloAsync(int runs, int seed, IReadOnlyDictionary<string, object?> parameters, SimulationScript? fixedScript = null,
-        IProgress<int>? progress = null, CancellationToken ct = default)
+    /// <summary>Runs <paramref name="runs"/> dry runs drawing from the simulate hints, on
+    /// <paramref name="workers"/> threads (default: every core; see <see cref="MonteCarloWorkers"/>). Run i uses
+    /// a seed derived from (<paramref name="seed"/>, i) alone, so the same seed gives the same result, byte for
+    /// byte, whatever the number of workers or the order they finish in.</summary>
+    public ValueTask<MonteCarloResult> MonteCarloAsync(int runs, int seed, IReadOnlyDictionary<string, object?> parameters, SimulationScript? fixedScript = null,
+        IProgress<int>? progress = null, CancellationToken ct = default, int? workers = null)
     {
         var script = new SimulationScript { Mode = HintMode.Sampled };
         if (fixedScript is not null)
@@ -40,21 +41,12 @@ public sealed class Simulator
             foreach (var (k, v) in fixedScript.Failures) script.Failures[k] = v;
             foreach (var (k, v) in fixedScript.Answers) script.Answers[k] = v;
         }
-        var random = new Random(seed);
-        var runner = new SimulationRunner(script, _resolve, random);
-        var engine = new PlaybookEngine(_playbook, runner, random);
-        var clock = new VirtualClock();
-        var collector = new MonteCarloCollector(_playbook, runs, seed);
-        for (var i = 0; i < runs; i++)
-        {
-            var runRandom = new Random(unchecked((seed * 1_000_003) ^ (i * 486_187_739) ^ 0x5bd1e995)); // not HashCode.Combine: it is randomized per process
-            runner.Random = runRandom;
-            engine.Random = runRandom;
-            clock.Reset();
-            var result = await engine.RunAsync(clock, parameters, ct).ConfigureAwait(false);
-            collector.Add(result);
-            if (progress is not null && (i + 1) % 1000 == 0) progress.Report(i + 1);
-        }
-        return collector.Finish();
+        return new MonteCarloWorkers(_playbook, _resolve, script, parameters, seed, progress)
+            .RunAsync(runs, workers ?? Environment.ProcessorCount, ct);
     }
+
+    /// <summary>The random source of Monte Carlo run <paramref name="index"/>: a function of the seed and the
+    /// index only, never of the worker or of the runs before it.</summary>
+    internal static Random RunRandom(int seed, int index) =>
+        new(unchecked((seed * 1_000_003) ^ (index * 486_187_739) ^ 0x5bd1e995)); // not HashCode.Combine: it is randomized per process
 }

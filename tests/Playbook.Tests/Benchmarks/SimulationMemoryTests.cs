@@ -62,7 +62,7 @@ public class SimulationMemoryTests(ITestOutputHelper output)
     }
 
     /// <summary>A shipped playbook compiled, with a resolver that compiles each callee once (as the CLI's does).</summary>
-    private static (CompiledPlaybook Playbook, Func<CompiledPlaybook, string, CompiledPlaybook?> Resolve) Load(string file)
+    internal static (CompiledPlaybook Playbook, Func<CompiledPlaybook, string, CompiledPlaybook?> Resolve) Load(string file)
     {
         var path = Path.Combine(RepositoryRoot(), "playbooks", file);
         var workspace = new PlaybookWorkspace();
@@ -81,7 +81,7 @@ public class SimulationMemoryTests(ITestOutputHelper output)
         return (PlaybookCompiler.Compile(document.Model!), Resolve);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Playbook.sln"))) return dir.FullName;
