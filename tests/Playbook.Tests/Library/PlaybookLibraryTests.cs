@@ -4,7 +4,7 @@ using Xunit;
 namespace Playbook.Tests.Library;
 
 /// <summary>The shipped playbooks are the procedures of the seed documents; they must validate with no
-/// errors, and every warning left in one must be explained in a comment of that playbook.</summary>
+/// errors and no warnings.</summary>
 public class PlaybookLibraryTests
 {
     public static readonly string[] Procedures =
@@ -35,18 +35,24 @@ public class PlaybookLibraryTests
         Assert.All(Procedures, p => Assert.Contains(p, present));
     }
 
+    /// <summary>The README's main job is <c>validate playbooks/</c>: a newcomer must see no warning there, so
+    /// every shipped playbook meets its own RTO on every path to a success end (a deliberately failing
+    /// example belongs in the tests' cases, not in the library).</summary>
     [Theory]
     [MemberData(nameof(Files))]
-    public void Validates_with_no_errors_and_explains_its_warnings(string file)
+    public void Validates_with_no_errors_and_no_warnings(string file)
     {
-        var path = Path.Combine(PlaybooksFolder, file);
-        var result = PlaybookValidator.Validate(new[] { path });
-        var diagnostics = result.Files.Single().Diagnostics;
-        Assert.Empty(diagnostics.Where(d => d.Severity == Severity.Error).Select(d => d.ToString()));
+        var result = PlaybookValidator.Validate(new[] { Path.Combine(PlaybooksFolder, file) });
+        Assert.Empty(result.Files.Single().Diagnostics.Select(d => d.ToString()));
+    }
 
-        var comments = string.Join("\n", File.ReadLines(path).Select(l => l.TrimStart()).Where(l => l.StartsWith('#')));
-        var unexplained = diagnostics.Where(d => d.Severity == Severity.Warning && !comments.Contains(d.Id, StringComparison.Ordinal));
-        Assert.Empty(unexplained.Select(d => d.ToString()));
+    [Fact]
+    public void The_main_job_validates_the_library_with_0_warnings()
+    {
+        // Exactly the README's command, from the repository root.
+        var result = CliProcess.Run(RepositoryRoot(), "validate", "playbooks/");
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Matches(@"^checked \d+ files: 0 errors, 0 warnings\n$", result.Out);
     }
 
     [Fact]
