@@ -204,6 +204,8 @@ public class ResumeEndToEndTests
         using (var running = work.Start("resumable-idempotent"))
         {
             WaitForRecord(work.SingleJournal, r => Type(r) == "process-started" && Str(r, "state") == "second", running);
+            // The record is journaled before the process runs: wait until it has written, so the resume's rerun shows.
+            WaitForLedgerLine(work, "second");
             Terminate(running.Pid);
             stopped = running.Finish(TimeSpan.FromSeconds(30));
         }
