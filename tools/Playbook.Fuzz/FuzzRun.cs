@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Playbook.Fuzz;
 
 public sealed record FuzzOptions(int Mutants, int Seed, string Corpus, string Failures, int Batch = 50, int CliEvery = 5,
-    double AllowanceSeconds = 5, double CliAllowanceSeconds = 15, int ParityMaxBytes = 512 * 1024);
+    double AllowanceSeconds = 5, double CliAllowanceSeconds = 15, int ParityMaxBytes = 512 * 1024, int From = 0);
 
 /// <summary>One finding: what went wrong with which mutant.</summary>
 public sealed record Finding(string Kind, Mutant Mutant, string Detail);
@@ -38,7 +38,8 @@ public sealed class FuzzRun(FuzzOptions options, string playbookDll, TextWriter 
         {
             // Warm up: the first check loads and JIT-compiles Jint and Roslyn, which no mutant should pay.
             foreach (var (name, _) in corpus.Take(2)) FuzzPipeline.Run(Path.Combine(options.Corpus, name), TimeSpan.FromMinutes(2));
-            for (var first = 0; first < options.Mutants; first += options.Batch)
+            // Mutant i depends only on the seed and i, so --from N continues a run with the same mutants.
+            for (var first = options.From; first < options.Mutants; first += options.Batch)
             {
                 var mutants = Enumerable.Range(first, Math.Min(options.Batch, options.Mutants - first)).Select(mutator.Make).ToList();
                 RunBatch(Path.Combine(work, $"batch-{first / options.Batch}"), corpus, mutants);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Playbook.Fuzz;
 
-// dotnet run -c Release --project tools/Playbook.Fuzz -- --mutants 10000 --seed 1 [--out DIR] [--corpus DIR] [--cli-every K]
+// dotnet run -c Release --project tools/Playbook.Fuzz -- --mutants 10000 --seed 1 [--from N] [--out DIR] [--corpus DIR] [--cli-every K]
 // dotnet run -c Release --project tools/Playbook.Fuzz -- --seed 1 --write 42 [--out DIR]   (writes mutant 42 of seed 1, to reproduce it)
 // Exits 1 when any mutant crashed, hung, was too slow or broke line-ending parity; each is saved to --out.
 var mutants = 1000;
@@ -9,6 +9,7 @@ var seed = 1;
 string? corpus = null;
 var failures = Path.Combine(Environment.CurrentDirectory, "fuzz-failures");
 var cliEvery = 5;
+var from = 0;
 int? write = null;
 for (var i = 0; i < args.Length; i++)
 {
@@ -20,9 +21,10 @@ for (var i = 0; i < args.Length; i++)
         case "--corpus" when next is not null: corpus = next; i++; break;
         case "--out" when next is not null: failures = Path.GetFullPath(next); i++; break;
         case "--cli-every" when int.TryParse(next, out var k) && k > 0: cliEvery = k; i++; break;
+        case "--from" when int.TryParse(next, out var f) && f >= 0: from = f; i++; break;
         case "--write" when int.TryParse(next, out var w) && w >= 0: write = w; i++; break;
         default:
-            Console.Error.WriteLine("usage: Playbook.Fuzz [--mutants N] [--seed S] [--out DIR] [--corpus DIR] [--cli-every K] [--write INDEX]");
+            Console.Error.WriteLine("usage: Playbook.Fuzz [--mutants N] [--seed S] [--out DIR] [--corpus DIR] [--cli-every K] [--from N] [--write INDEX]");
             return 2;
     }
 }
@@ -46,7 +48,7 @@ if (write is { } index)
 
 var dll = Path.Combine(AppContext.BaseDirectory, "playbook.dll");
 var clock = Stopwatch.StartNew();
-var run = new FuzzRun(new FuzzOptions(mutants, seed, corpus, failures, CliEvery: cliEvery), dll, Console.Out);
+var run = new FuzzRun(new FuzzOptions(mutants, seed, corpus, failures, CliEvery: cliEvery, From: from), dll, Console.Out);
 run.Execute();
 clock.Stop();
 

@@ -19,7 +19,8 @@ internal sealed record ValidateOptions(
     IReadOnlyList<string> Paths,
     OutputFormat Format = OutputFormat.Text,
     bool WarningsAsErrors = false,
-    bool Color = false);
+    bool Color = false,
+    int MaxDiagnostics = LineReportFormatter.DefaultMaxPerFile);
 
 /// <summary>Checks the given playbook files; never throws for a bad input file (unreadable or
 /// binary files come back as diagnostics).</summary>
@@ -50,11 +51,23 @@ internal sealed class ValidateCommand(PlaybookChecker check, string? baseDirecto
             Description = "Exit with code 1 when there are warnings, not only errors",
         };
 
+        var maxDiagnostics = new Option<int>("--max-diagnostics")
+        {
+            Description = $"Text and github formats: print at most N errors and N warnings per file, then how many more (default {LineReportFormatter.DefaultMaxPerFile}; 0 prints all)",
+            DefaultValueFactory = _ => LineReportFormatter.DefaultMaxPerFile,
+            HelpName = "N",
+        };
+        maxDiagnostics.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0) result.AddError("--max-diagnostics must be 0 (print all) or more");
+        });
+
         var command = new Command("validate", "Check playbook files for errors without running them")
         {
             paths,
             format,
             warningsAsErrors,
+            maxDiagnostics,
         };
         command.SetAction(parseResult =>
         {
@@ -62,7 +75,8 @@ internal sealed class ValidateCommand(PlaybookChecker check, string? baseDirecto
                 parseResult.GetValue(paths) ?? [],
                 Formats[parseResult.GetValue(format) ?? "text"],
                 parseResult.GetValue(warningsAsErrors),
-                color);
+                color,
+                parseResult.GetValue(maxDiagnostics));
             var invocation = parseResult.InvocationConfiguration;
             return Run(options, invocation.Output, invocation.Error);
         });
@@ -88,8 +102,8 @@ internal sealed class ValidateCommand(PlaybookChecker check, string? baseDirecto
         {
             OutputFormat.Json => new JsonFormatter(),
             OutputFormat.Sarif => new SarifFormatter(root),
-            OutputFormat.GitHub => new GitHubFormatter(root),
-            _ => new TextFormatter(options.Color),
+            OutputFormat.GitHub => new GitHubFormatter(root, options.MaxDiagnostics),
+            _ => new TextFormatter(options.Color, options.MaxDiagnostics),
         };
     }
 

@@ -7,7 +7,7 @@ namespace Playbook.Cli.Output;
 /// GitHub shows as annotations on the pull request; then the summary line.
 /// <code>::error file=playbooks/x.playbook,line=12,col=14,endLine=12,endColumn=19,title=PB1001::'verfy' is not …</code>
 /// </summary>
-internal sealed class GitHubFormatter(string baseDirectory) : LineReportFormatter
+internal sealed class GitHubFormatter(string baseDirectory, int maxPerFile = LineReportFormatter.DefaultMaxPerFile) : LineReportFormatter(maxPerFile)
 {
     public override string Format(Diagnostic d)
     {
@@ -24,6 +24,10 @@ internal sealed class GitHubFormatter(string baseDirectory) : LineReportFormatte
         return $"::{command} file={EscapeProperty(file)},line={start.Line},col={start.Column},"
             + $"endLine={end.Line},endColumn={end.Column},title={EscapeProperty(d.Id)}::{EscapeData(message)}";
     }
+
+    /// <summary>A notice on the file, so the count of what was left out shows beside the annotations.</summary>
+    protected override string FormatHidden(string path, string text) =>
+        $"::notice file={EscapeProperty(ReportPaths.RelativeForwardSlashes(path, baseDirectory))}::{EscapeData(text)}";
 
     /// <summary>The message part: '%', CR and LF are percent-encoded (as in @actions/core).</summary>
     internal static string EscapeData(string text) => new StringBuilder(text)

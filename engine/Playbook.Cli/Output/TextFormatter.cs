@@ -11,7 +11,7 @@ namespace Playbook.Cli.Output;
 ///       = help: did you mean 'verify'?
 /// </code>
 /// then a blank line after each diagnostic and a summary line at the end.</summary>
-internal sealed class TextFormatter(bool color) : LineReportFormatter
+internal sealed class TextFormatter(bool color, int maxPerFile = LineReportFormatter.DefaultMaxPerFile) : LineReportFormatter(maxPerFile)
 {
     private const string Reset = "\e[0m";
     private const string Bold = "\e[1m";
@@ -42,13 +42,13 @@ internal sealed class TextFormatter(bool color) : LineReportFormatter
         // An empty file (or one that is not text) has no line worth showing.
         if (diagnostic.Source.Text.Length > 0)
         {
-            var line = diagnostic.Source.GetLineText(start.Line);
+            var snippet = SourceSnippet.For(diagnostic);
             sb.Append(Paint(Blue, number.PadLeft(gutterWidth) + " |"));
-            if (line.Length > 0) sb.Append(' ').Append(Sanitize(line));
+            if (snippet.Text.Length > 0) sb.Append(' ').Append(Sanitize(snippet.Text));
             sb.Append('\n');
             sb.Append(Paint(Blue, blankGutter + "|"));
             sb.Append(' ');
-            var (padding, carets) = CaretLine(diagnostic, line);
+            var (padding, carets) = CaretLine(snippet);
             sb.Append(padding).Append(Paint(SeverityColor(diagnostic.Severity), carets));
             sb.Append('\n');
         }
@@ -65,15 +65,16 @@ internal sealed class TextFormatter(bool color) : LineReportFormatter
         return sb.ToString();
     }
 
+    protected override string FormatHidden(string path, string text) => Paint(Bold, text) + "\n";
+
     /// <summary>Padding up to the start column (tabs kept, so the carets line up however wide the
-    /// terminal shows a tab) followed by one '^' per character of the span on that line, at
-    /// least one. A span running past the end of the line is cut there.</summary>
-    internal static (string Padding, string Carets) CaretLine(Diagnostic diagnostic, string line)
+    /// terminal shows a tab) followed by one '^' per character of the span on the shown line, at
+    /// least one.</summary>
+    internal static (string Padding, string Carets) CaretLine(SourceSnippet snippet)
     {
-        var start = diagnostic.Start;
-        var end = diagnostic.End;
-        var startIndex = Math.Clamp(start.Column - 1, 0, line.Length);
-        var endIndex = end.Line == start.Line ? Math.Clamp(end.Column - 1, startIndex, line.Length) : line.Length;
+        var line = snippet.Text;
+        var startIndex = snippet.StartIndex;
+        var endIndex = snippet.EndIndex;
 
         var padding = new StringBuilder(startIndex);
         for (var i = 0; i < startIndex; i++)

@@ -55,14 +55,18 @@ public sealed class SourceFile
     public int LineCount => LineStarts.Length;
 
     /// <summary>The text of a 1-based line, without its line break.</summary>
-    public string GetLineText(int line)
+    public string GetLineText(int line) => GetText(GetLineSpan(line));
+
+    /// <summary>Where a 1-based line lies in <see cref="Text"/>, without its line break (empty for a
+    /// line that does not exist). Lets a caller show part of a very long line without copying it whole.</summary>
+    public TextSpan GetLineSpan(int line)
     {
         var starts = LineStarts;
-        if (line < 1 || line > starts.Length) return "";
+        if (line < 1 || line > starts.Length) return new TextSpan(Text.Length, 0);
         var start = starts[line - 1];
         var end = line < starts.Length ? starts[line] : Text.Length;
         while (end > start && (Text[end - 1] == '\n' || Text[end - 1] == '\r')) end--;
-        return Text[start..end];
+        return TextSpan.FromBounds(start, end);
     }
 
     public string GetText(TextSpan span) =>

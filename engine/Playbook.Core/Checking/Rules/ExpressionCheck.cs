@@ -52,9 +52,31 @@ public sealed class ExpressionCheck : IPlaybookCheck
         var csharp = uses.Where(u => u.Language == ExpressionLanguage.CSharp).ToList();
         if (csharp.Count > 0)
         {
-            var compiled = CSharpAnalyzer.AnalyzeAll(CSharpGlobals.For(model), csharp.Select(u => u.Expression.Code).ToList());
-            for (var i = 0; i < csharp.Count; i++) Report(context, scope, csharp[i], compiled[i]);
+            // The same holds for C#: every expression becomes a method over the same globals, so a code that
+            // recurs is compiled once. A 1.5 MB line of 380 000 holes ${a} once made 380 000 Roslyn methods (39 s).
+            var (codes, codeOf) = Distinct(csharp);
+            var compiled = CSharpAnalyzer.AnalyzeAll(CSharpGlobals.For(model), codes);
+            for (var i = 0; i < csharp.Count; i++) Report(context, scope, csharp[i], compiled[codeOf[i]]);
         }
+    }
+
+    /// <summary>The distinct codes of <paramref name="uses"/> in first-seen order, and for each use the index of its code.</summary>
+    private static (List<string> Codes, int[] CodeOf) Distinct(List<Use> uses)
+    {
+        var codes = new List<string>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var codeOf = new int[uses.Count];
+        for (var i = 0; i < uses.Count; i++)
+        {
+            var code = uses[i].Expression.Code;
+            if (!index.TryGetValue(code, out var known))
+            {
+                index[code] = known = codes.Count;
+                codes.Add(code);
+            }
+            codeOf[i] = known;
+        }
+        return (codes, codeOf);
     }
 
     /// <summary>Answers "may this expression read that name?" without building a set of names per state:
