@@ -21,7 +21,17 @@ internal sealed record RunOptions(
     string? TemplateFile,
     bool Color = false,
     bool Interactive = false,
-    bool NoWait = false);
+    bool NoWait = false)
+{
+    /// <summary>--rehearse: readonly steps for real, the rest simulated (see <see cref="Rehearsal"/>).</summary>
+    public bool Rehearse { get; init; }
+
+    /// <summary>--scenario NAME: in a rehearsal, the scenario of the playbook's scenario file that drives the simulated steps.</summary>
+    public string? Scenario { get; init; }
+
+    /// <summary>--seed N: the seed of a rehearsal's simulated durations and of jitter.</summary>
+    public int? Seed { get; init; }
+}
 
 /// <summary><c>playbook run FILE</c> and <c>playbook resume [RUN_ID]</c>: a real run against real
 /// systems, journaled so that it can be resumed. The run id comes first. Exit codes: 0 the run ended in a
@@ -76,9 +86,23 @@ internal sealed class RunCommand
         var report = ReportOption();
         var template = TemplateOption();
         var noWait = NoWaitOption();
+        var rehearse = new Option<bool>("--rehearse")
+        {
+            Description = "Rehearse: run only the readonly steps for real and simulate every other step (from --scenario or the simulate hints); journaled as a rehearsal, never resumed",
+        };
+        var scenario = new Option<string?>("--scenario")
+        {
+            Description = "With --rehearse: the scenario of the playbook's NAME.scenarios.yaml that gives the simulated steps' outcomes and answers",
+            HelpName = "NAME",
+        };
+        var seed = new Option<int?>("--seed")
+        {
+            Description = "With --rehearse: the seed of simulated durations and jitter (default: drawn, and journaled)",
+            HelpName = "N",
+        };
         var command = new Command("run", "Run a playbook for real, step by step, with a crash-safe journal")
         {
-            file, input, inputFile, answer, journal, report, template, noWait,
+            file, input, inputFile, answer, journal, report, template, noWait, rehearse, scenario, seed,
         };
         command.SetAction(parseResult =>
         {
@@ -87,7 +111,14 @@ internal sealed class RunCommand
             if (inputs is null) return ExitCodes.Usage;
             var options = new RunOptions(parseResult.GetValue(file), null, inputs, parseResult.GetValue(answer) ?? [],
                 parseResult.GetValue(journal) ?? DefaultJournal, parseResult.GetValue(report), parseResult.GetValue(template), color,
-                IsTerminal(invocation.Output), parseResult.GetValue(noWait));
+                IsTerminal(invocation.Output), parseResult.GetValue(noWait))
+            {
+                Rehearse = parseResult.GetValue(rehearse),
+                Scenario = parseResult.GetValue(scenario),
+                Seed = parseResult.GetValue(seed),
+            };
+            if (!options.Rehearse && (options.Scenario is not null || options.Seed is not null))
+                return Usage(invocation.Error, $"{(options.Scenario is not null ? "--scenario" : "--seed")} is for a rehearsal: give --rehearse too (a real run takes its outcomes from the world)");
             return Run(options, invocation.Output, invocation.Error);
         });
         return command;
@@ -197,7 +228,17 @@ internal sealed class RunCommand
                 return Usage(stderr, $"run {previous.RunId} ran its steps in {cwd}, which no longer exists: its steps cannot run where they did");
         }
 
-        if (!options.Interactive && UnansweredManualSteps.Find(playbook, loaded.ResolveCallee, settings.Answers) is { Count: > 0 } unanswered)
+        Simulation.SimulationScript? rehearsal = null;
+        if (options.Rehearse)
+        {
+            rehearsal = Rehearsal.Script(playbook, options.Scenario, answers, stderr);
+            if (rehearsal is null) return ExitCodes.Usage;
+            given = given with { Scenario = options.Scenario };
+            settings = given;
+        }
+
+        // A rehearsal never waits for a person: its manual steps are answered by the scenario or approved by default.
+        if (rehearsal is null && !options.Interactive && UnansweredManualSteps.Find(playbook, loaded.ResolveCallee, settings.Answers) is { Count: > 0 } unanswered)
         {
             if (settings.NoWait)
             {
@@ -208,7 +249,7 @@ internal sealed class RunCommand
             foreach (var u in unanswered) stderr.WriteLine($"playbook: warning: {u.Describe()} (or give --no-wait to stop instead of waiting)");
         }
 
-        var view = CreateView(options, stdout);
+        var view = CreateView(options, stdout, rehearsal is not null);
         var runOptions = new LiveRunOptions
         {
             Playbook = playbook,
@@ -219,6 +260,8 @@ internal sealed class RunCommand
             Answers = settings.Answers,
             Settings = settings,
             WorkingDirectory = settings.WorkingDirectory ?? Environment.CurrentDirectory,
+            Rehearsal = rehearsal,
+            Seed = options.Seed,
         };
         var outcome = previous is null
             ? await LiveRun.StartAsync(runOptions, cancellationToken).ConfigureAwait(false)
@@ -289,13 +332,13 @@ internal sealed class RunCommand
         _ => null,
     };
 
-    private static IRunView CreateView(RunOptions options, TextWriter stdout)
+    private static IRunView CreateView(RunOptions options, TextWriter stdout, bool rehearsal)
     {
         var redactor = new Redactor(Environment.GetEnvironmentVariables().Keys.Cast<string>()
             .Where(k => k.StartsWith("PLAYBOOK_SECRET_", StringComparison.Ordinal))
             .Select(k => Environment.GetEnvironmentVariable(k) ?? "")
             .Where(v => v.Length > 0));
-        return options.Interactive ? new TerminalRunView(stdout, redactor, options.Color) : new PlainRunView(stdout, redactor, options.Color);
+        return options.Interactive ? new TerminalRunView(stdout, redactor, options.Color) { Rehearsal = rehearsal } : new PlainRunView(stdout, redactor, options.Color) { Rehearsal = rehearsal };
     }
 
     /// <summary>The run to resume: the one named, or the newest that has not ended.</summary>

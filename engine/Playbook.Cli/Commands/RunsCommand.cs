@@ -52,6 +52,7 @@ internal sealed class RunsCommand
                     w.WriteString("run", r.RunId);
                     w.WriteString("status", StatusOf(r));
                     w.WriteString("journal", r.JournalPath);
+                    if (r.Settings.Rehearsal) w.WriteBoolean("rehearsal", true);
                     if (r.Problem is not null)
                     {
                         w.WriteString("problem", r.Problem);
@@ -109,7 +110,7 @@ internal sealed class RunsCommand
                 table.Add(r.RunId, "", "", "unreadable", "", "", "");
                 continue;
             }
-            var status = StatusOf(r) + (r.Resumes > 0 ? $" (resumed {r.Resumes}×)" : "") + (r.Contents.Damage is null ? "" : r.Contents.Damage.AtTail ? " (torn tail)" : " (damaged)");
+            var status = StatusOf(r) + (r.Settings.Rehearsal ? " (rehearsal)" : "") + (r.Resumes > 0 ? $" (resumed {r.Resumes}×)" : "") + (r.Contents.Damage is null ? "" : r.Contents.Damage.AtTail ? " (torn tail)" : " (damaged)");
             table.Add(r.RunId, r.PlaybookName, r.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + "Z",
                 status, r.End ?? "", DurationText.Format(r.Elapsed), RtoVerdict.Short(r));
         }

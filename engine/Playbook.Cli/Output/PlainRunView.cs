@@ -18,12 +18,24 @@ internal class PlainRunView(TextWriter output, Redactor redactor, bool color) : 
 
     protected TextWriter Output => output;
 
+    /// <summary>A rehearsal: each attempt says whether it ran for real or was simulated.</summary>
+    public bool Rehearsal { get; init; }
+
+    /// <summary>" real" or " simulated" (inside the action's parentheses) in a rehearsal; nothing in a real run.</summary>
+    protected string Mode(CompiledState state) =>
+        !Rehearsal ? "" : RehearsalRunner.RunsForReal(state) ? " real" : " simulated";
+
     protected Redactor Redactor => redactor;
 
     public virtual void Started(string runId, CompiledPlaybook playbook, string journalPath, IReadOnlyList<string>? resumedAfter)
     {
         Playbook = playbook;
-        Line($"run {runId}{(resumedAfter is null ? "" : " (resumed)")}: {playbook.Name}, journal {journalPath}");
+        Line($"{(Rehearsal ? "rehearsal" : "run")} {runId}{(resumedAfter is null ? "" : " (resumed)")}: {playbook.Name}, journal {journalPath}");
+        if (Rehearsal)
+        {
+            var real = playbook.States.Where(RehearsalRunner.RunsForReal).Select(s => s.Name).ToList();
+            Line($"rehearsal: {(real.Count == 0 ? "no step is readonly, so nothing runs for real" : "for real: " + string.Join(", ", real))}; every other step is simulated");
+        }
         if (resumedAfter is { Count: > 0 }) Line("path so far: " + string.Join(" → ", resumedAfter));
     }
 
@@ -33,7 +45,7 @@ internal class PlainRunView(TextWriter output, Redactor redactor, bool color) : 
     public virtual void AttemptStarting(string flow, CompiledState state, int attempt, TimeSpan at)
     {
         if (state.Kind == Semantics.StateKind.Manual) return;
-        Line($"{Stamp(at)}  {Where(flow, state.Name)}  attempt {attempt} started{(state.Action is { } a ? $" ({a.Kind})" : "")}");
+        Line($"{Stamp(at)}  {Where(flow, state.Name)}  attempt {attempt} started{(state.Action is { } a ? $" ({a.Kind}{Mode(state)})" : "")}");
     }
 
     public virtual void AttemptEnded(string flow, CompiledState state, TimelineEntry entry, IReadOnlyDictionary<string, object?>? outputs)

@@ -33,7 +33,7 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
         _runId = runId;
         _watch.Start();
         // The run id first, on its own line, before the live view takes over the screen.
-        Line($"run {runId}{(resumedAfter is null ? "" : " (resumed)")}: {playbook.Name}, journal {journalPath}");
+        Line($"{(Rehearsal ? "rehearsal" : "run")} {runId}{(resumedAfter is null ? "" : " (resumed)")}: {playbook.Name}, journal {journalPath}");
         if (resumedAfter is not null) _path.AddRange(resumedAfter);
         _stop = new CancellationTokenSource();
         var token = _stop.Token;
@@ -75,7 +75,7 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
     }
 
     public override void AttemptEnded(string flow, CompiledState state, TimelineEntry entry, IReadOnlyDictionary<string, object?>? outputs) =>
-        Event($"+{DurationText.Format(entry.At + entry.Duration)}  {Where(flow, entry.State)}  {entry.Outcome} after {DurationText.Format(entry.Duration)}{(entry.Note is null ? "" : " — " + Clean(entry.Note))}");
+        Event($"+{DurationText.Format(entry.At + entry.Duration)}  {Where(flow, entry.State)}{Mode(state)}  {entry.Outcome} after {DurationText.Format(entry.Duration)}{(entry.Note is null ? "" : " — " + Clean(entry.Note))}");
 
     public override void Captured(string flow, CompiledState state, string name, object? value) =>
         Event($"{Where(flow, state.Name)}  captured {name} = {Clean(Shorten(RunScope.Display(Redactor.Redact(value))))}");

@@ -28,6 +28,7 @@ public static class CheckRegistry
         new ExecSecretCheck(),
         new ExecProgramCheck(),
         new EnvCheck(),
+        new ReadonlyCheck(),
         new CommandLineWordCheck(),
         new CallCheck(),
         new ReachabilityCheck(),

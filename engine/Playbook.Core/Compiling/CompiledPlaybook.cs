@@ -136,6 +136,8 @@ public sealed class CompiledState
     /// <summary><c>retry … when `expr`</c>: a failed attempt is retried only while this holds on its result.</summary>
     public CompiledExpression? RetryWhen { get; internal set; }
     public bool Idempotent { get; internal set; }
+    /// <summary><c>readonly</c>: the step only reads; a rehearsal runs it for real and simulates every other step.</summary>
+    public bool ReadOnly { get; internal set; }
     public SimulateHint? Simulate { get; internal set; }
 
     // decide: transitions in order, guard null for else

@@ -41,7 +41,9 @@ public static class PlaybookCompiler
             state.RetryWhen = syntax.Find<RetrySyntax>()?.When is { } retryWhen ? Expr(retryWhen) : null;
             state.Captures = syntax.Body.OfType<CaptureSyntax>().Select(c => new CompiledCapture(c.Name.Text, Expr(c.Value), c.Type?.Text)).ToList();
             state.Expect = syntax.Find<ExpectSyntax>() is { } ex ? Expr(ex.Condition) : null;
-            state.Idempotent = syntax.Find<IdempotentSyntax>() is not null;
+            state.ReadOnly = syntax.Find<ReadonlySyntax>() is not null;
+            // A step that only reads may run again after a crash: readonly implies idempotent.
+            state.Idempotent = state.ReadOnly || syntax.Find<IdempotentSyntax>() is not null;
             if (syntax.Find<SimulateSyntax>() is { } sim)
                 state.Simulate = new SimulateHint(sim.MinDuration?.Value, sim.MaxDuration?.Value, sim.Fail?.Value, sim.Outputs is null ? null : Values.FromMap(sim.Outputs));
 

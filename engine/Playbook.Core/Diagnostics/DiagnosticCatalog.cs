@@ -93,6 +93,14 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor EnvValueNotString =
         Error("PB1705", "Environment value not a string", "the value of {0} must be a string in quotes, like \"C\" or \"${{token}}\": an environment holds text");
 
+    // PB1750–PB1799: readonly steps (what a rehearsal runs for real).
+    public static readonly DiagnosticDescriptor ReadonlyWithoutReadingAction =
+        Error("PB1750", "readonly on a step that reads nothing", "'readonly' marks a step whose action only reads (shell, exec, http or script); {0}");
+    public static readonly DiagnosticDescriptor ReadonlyHttpWrites =
+        Error("PB1751", "readonly http step with a writing method", "a readonly step cannot send '{0}': only GET, HEAD and OPTIONS only read");
+    public static readonly DiagnosticDescriptor ReadonlyAndIdempotent =
+        Warning("PB1752", "idempotent on a readonly step", "'idempotent' is redundant: a readonly step is idempotent already");
+
     // ---- PB2xxx: flow -------------------------------------------------------------------------
     public static readonly DiagnosticDescriptor UnreachableState =
         Warning("PB2001", "Unreachable state", "{0} '{1}' can never be reached from the start '{2}'");

@@ -197,6 +197,16 @@ public static class JournalSchema
                 return $"has '{name}' {Shown(path)}, which is not an absolute path";
         if (value.TryGetProperty("no_wait", out var noWait) && noWait.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
             return "has 'no_wait' that is not true or false";
+        if (value.TryGetProperty("rehearsal", out var rehearsal) && rehearsal.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            return "has 'rehearsal' that is not true or false";
+        if (value.TryGetProperty("scenario", out var scenario) && (scenario.ValueKind != JsonValueKind.String || scenario.GetString() is not { Length: > 0 }))
+            return $"has 'scenario' {Shown(scenario)}, which is not a scenario name";
+        if (value.TryGetProperty("real_steps", out var real))
+        {
+            if (real.ValueKind != JsonValueKind.Array) return "has 'real_steps' that is not a list";
+            foreach (var step in real.EnumerateArray())
+                if (step.ValueKind != JsonValueKind.String || step.GetString() is not { Length: > 0 }) return $"has 'real_steps' holding {Shown(step)}, which is not a step name";
+        }
         return null;
     }
 

@@ -32,6 +32,8 @@ public sealed record LiveRunOptions
         Answers = Answers,
         JournalDirectory = System.IO.Path.GetFullPath(JournalDirectory),
         WorkingDirectory = System.IO.Path.GetFullPath(WorkingDirectory),
+        Rehearsal = Rehearsal is not null,
+        RealSteps = Rehearsal is null ? Array.Empty<string>() : Playbook.States.Where(RehearsalRunner.RunsForReal).Select(s => s.Name).ToList(),
     };
 
     /// <summary>Reads secret NAME; by default from the environment variable PLAYBOOK_SECRET_NAME.</summary>
@@ -43,6 +45,13 @@ public sealed record LiveRunOptions
     public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
 
     public string? NotifyUrl { get; init; } = Environment.GetEnvironmentVariable("PLAYBOOK_NOTIFY_URL");
+
+    /// <summary>Set for a rehearsal (<c>run --rehearse</c>): what the simulated steps do (a scenario's script, or
+    /// empty for the <c>simulate</c> hints). Readonly steps run for real; see <see cref="RehearsalRunner"/>.</summary>
+    public Simulation.SimulationScript? Rehearsal { get; init; }
+
+    /// <summary>The run's random seed (backoff jitter, simulated durations in a rehearsal); drawn when null.</summary>
+    public int? Seed { get; init; }
 
     public static string? EnvironmentSecret(string name) =>
         Environment.GetEnvironmentVariable(ShellScript.SecretVariable(name));
@@ -86,11 +95,11 @@ public static class LiveRun
         using var journal = new RunJournal(writer, redactor, runId);
         // Made before any step: its presence says the run's steps are gated, so a missing status file means "never ran".
         StepFiles.CreatePrivateDirectory(StepFiles.DirectoryFor(path));
-        var seed = Random.Shared.Next();
+        var seed = options.Seed ?? Random.Shared.Next();
         journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), EffectiveInputs(playbook, values), seed, now, options.Journaled,
             CalleeHashes(playbook, options.ResolveCallee));
         options.View.Started(runId, playbook, path, resumedAfter: null);
-        var clock = new SystemRunClock(options.Time, now);
+        RunClock clock = options.Rehearsal is null ? new SystemRunClock(options.Time, now) : new RehearsalClock(options.Time, now);
         return await DriveAsync(options, journal, runId, path, seed, redactor, secrets, clock, values, resume: null, null, cancellationToken).ConfigureAwait(false);
     }
 
@@ -138,6 +147,9 @@ public static class LiveRun
         if (run.Problem is { } problem)
             return LiveRunOutcome.Refused([$"{problem}; the journal is not as a run writes it, so run {run.RunId} cannot be resumed"]);
         if (PlaybookMismatch(run) is { } mismatch) return LiveRunOutcome.Refused([mismatch]);
+        // A rehearsal simulated what it did not read: continuing it for real would act on a world it never changed.
+        if (run.Settings.Rehearsal)
+            return LiveRunOutcome.Refused([$"run {run.RunId} is a rehearsal (run --rehearse), not a real run: it is never resumed; rehearse again, or run the playbook for real"]);
         if (Path.GetFullPath(playbook.Path) != run.PlaybookPath)
             return LiveRunOutcome.Refused([$"run {run.RunId} ran '{run.PlaybookPath}', not '{playbook.Path}'"]);
         if (run.Callees is { } journaled && CalleeMismatch(run, journaled, CalleeHashes(playbook, options.ResolveCallee)) is { } changed)
@@ -224,7 +236,7 @@ public static class LiveRun
     }
 
     private static async Task<LiveRunOutcome> DriveAsync(LiveRunOptions options, RunJournal journal, string runId, string path, int seed, Redactor redactor,
-        RunSecrets secrets, SystemRunClock clock, Dictionary<string, object?> values, RunResume? resume,
+        RunSecrets secrets, RunClock clock, Dictionary<string, object?> values, RunResume? resume,
         System.Collections.Concurrent.ConcurrentDictionary<string, AdoptedProcess>? adopted, CancellationToken cancellationToken)
     {
         var playbook = options.Playbook;
@@ -245,7 +257,10 @@ public static class LiveRun
             Adopted = adopted ?? new(StringComparer.Ordinal),
         };
         var root = journal.Root;
-        var engine = new PlaybookEngine(playbook, new LiveRunner(context, root, playbook), new Random(seed))
+        IActionRunner runner = new LiveRunner(context, root, playbook);
+        if (options.Rehearsal is { } script)
+            runner = new RehearsalRunner(runner, new Simulation.SimulationRunner(script, options.ResolveCallee, new Random(seed)), root);
+        var engine = new PlaybookEngine(playbook, runner, new Random(seed))
         {
             Observer = new RunObservers(root, options.View),
         };

@@ -26,6 +26,16 @@ public sealed record RunSettings
     /// <summary>--no-wait: a manual step nobody can answer stops the run before it starts.</summary>
     public bool NoWait { get; init; }
 
+    /// <summary>A rehearsal (<c>run --rehearse</c>): only <see cref="RealSteps"/> ran for real. Never resumed, and
+    /// shown as a rehearsal by <c>runs</c> and the report, so it is never taken for a real recovery.</summary>
+    public bool Rehearsal { get; init; }
+
+    /// <summary>The scenario a rehearsal took its simulated outcomes from (--scenario), if any.</summary>
+    public string? Scenario { get; init; }
+
+    /// <summary>In a rehearsal: the steps that ran for real (the readonly ones); every other state was simulated.</summary>
+    public IReadOnlyList<string> RealSteps { get; init; } = Array.Empty<string>();
+
     /// <summary>These settings with what the operator said on the resume command line on top: an answer
     /// given again replaces the journaled one for the same step, a report or template given replaces the
     /// journaled one, and --no-wait turns waiting off.</summary>
@@ -53,6 +63,14 @@ public sealed record RunSettings
         if (JournalDirectory is not null) w.WriteString("journal", JournalDirectory);
         if (WorkingDirectory is not null) w.WriteString("cwd", WorkingDirectory);
         w.WriteBoolean("no_wait", NoWait);
+        if (Rehearsal)
+        {
+            w.WriteBoolean("rehearsal", true);
+            if (Scenario is not null) w.WriteString("scenario", Scenario);
+            w.WriteStartArray("real_steps");
+            foreach (var step in RealSteps) w.WriteStringValue(step);
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
     }
 
@@ -73,6 +91,11 @@ public sealed record RunSettings
             JournalDirectory = o.String("journal"),
             WorkingDirectory = o.String("cwd"),
             NoWait = o.TryGetProperty("no_wait", out var n) && n.ValueKind == JsonValueKind.True,
+            Rehearsal = o.TryGetProperty("rehearsal", out var h) && h.ValueKind == JsonValueKind.True,
+            Scenario = o.String("scenario"),
+            RealSteps = o.TryGetProperty("real_steps", out var real) && real.ValueKind == JsonValueKind.Array
+                ? real.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList()
+                : Array.Empty<string>(),
         };
     }
 }

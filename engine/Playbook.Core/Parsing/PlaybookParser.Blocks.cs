@@ -72,6 +72,7 @@ internal sealed partial class PlaybookParser
         {
             ["shell"] = Shell, ["exec"] = Exec, ["http"] = Http, ["script"] = Script, ["call"] = Call, ["notify"] = Notify,
             ["timeout"] = Timeout, ["retry"] = Retry, ["expect"] = Expect, ["capture"] = Capture, ["idempotent"] = Idempotent,
+            ["readonly"] = Readonly,
             ["on"] = On, ["->"] = Arrow, ["simulate"] = Simulate, ["description"] = Description,
             ["env"] = Env, ["workdir"] = Workdir,
         };

@@ -172,6 +172,15 @@ internal sealed partial class PlaybookParser
         return q.Done<ClauseSyntax>(new IdempotentSyntax(k.Span));
     }
 
+    private Parser<ClauseSyntax> Readonly => ParseReadonly;
+
+    private IResult<ClauseSyntax> ParseReadonly(IInput input)
+    {
+        var q = new Sequence(input);
+        if (!q.Next(Keyword("readonly"), out var k)) return q.Fail<ClauseSyntax>();
+        return q.Done<ClauseSyntax>(new ReadonlySyntax(k.Span));
+    }
+
     private Parser<ClauseSyntax> Description => ParseDescription;
 
     private IResult<ClauseSyntax> ParseDescription(IInput input)

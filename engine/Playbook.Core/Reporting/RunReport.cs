@@ -101,9 +101,19 @@ public static class RunReport
                 ["duration"] = DurationText.Format(e.Duration),
                 ["duration_ms"] = (long)e.Duration.TotalMilliseconds,
                 ["note"] = e.Note ?? "",
+                ["mode"] = Mode(run, e.State),
             });
         }
         model["timeline"] = timeline;
+
+        // A rehearsal says so, and which steps touched the real system: a report must never pass for a real recovery's.
+        model["rehearsal"] = run.Settings.Rehearsal;
+        model["scenario"] = run.Settings.Scenario;
+        var rehearsed = new ScriptArray();
+        if (run.Settings.Rehearsal)
+            foreach (var state in run.Timeline.Select(e => e.State).Distinct(StringComparer.Ordinal))
+                rehearsed.Add(new ScriptObject { ["state"] = state, ["mode"] = Mode(run, state) });
+        model["rehearsal_steps"] = rehearsed;
 
         var captures = new ScriptArray();
         foreach (var (name, value) in run.Captures.OrderBy(c => c.Key, StringComparer.Ordinal))
@@ -124,4 +134,9 @@ public static class RunReport
         model["mermaid"] = PathDiagram.Mermaid(run.Path, run.End, run.Status);
         return model;
     }
+
+    /// <summary>In a rehearsal, <c>real</c> for a step that ran for real (journaled at its start) and <c>simulated</c>
+    /// for any other; empty in a real run, where every step is real.</summary>
+    private static string Mode(JournaledRun run, string state) =>
+        !run.Settings.Rehearsal ? "" : run.Settings.RealSteps.Contains(state, StringComparer.Ordinal) ? "real" : "simulated";
 }

@@ -25,6 +25,9 @@ public sealed record CaptureSyntax(NameSyntax Name, ExpressionSyntax Value, Text
 
 public sealed record IdempotentSyntax(TextSpan Span) : ClauseSyntax(Span);
 
+/// <summary><c>readonly</c>: the step only reads (implies <c>idempotent</c>); <c>playbook run --rehearse</c> runs it for real.</summary>
+public sealed record ReadonlySyntax(TextSpan Span) : ClauseSyntax(Span);
+
 public sealed record DescriptionSyntax(StringSyntax Text, TextSpan Span) : ClauseSyntax(Span);
 
 /// <summary><c>simulate { duration A..B  fail P%  outputs { k = v } }</c>.</summary>

@@ -52,6 +52,7 @@ public sealed class DuplicateSettingCheck : IPlaybookCheck
         TimeoutSyntax => "timeout",
         RetrySyntax => "retry",
         IdempotentSyntax => "idempotent",
+        ReadonlySyntax => "readonly",
         DescriptionSyntax => "description",
         SimulateSyntax => "simulate",
         ForSyntax => "for",
