@@ -3,6 +3,7 @@
 // photographed with headless Chromium. Usage: npm run screenshot [-- PLAYBOOK] (Chromium on PATH as
 // `chromium`, or set CHROMIUM).
 import { createHighlighter } from 'shiki';
+import { createOnigurumaEngine } from 'shiki/engine/oniguruma';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -16,12 +17,15 @@ const output = join(root, 'images', 'playbook.png');
 
 // The header comment of a shipped playbook is long prose: show the code from the `playbook` line on.
 const text = readFileSync(source, 'utf8');
-const code = text.slice(Math.max(0, text.search(/^playbook /m))).split('\n').slice(0, 62).join('\n');
+const code = text.slice(Math.max(0, text.search(/^playbook /m))).split('\n').slice(0, 56).join('\n');
 
 const grammar = JSON.parse(readFileSync(join(root, 'syntaxes', 'playbook.tmLanguage.json'), 'utf8'));
 const highlighter = await createHighlighter({
   themes: ['dark-plus'],
   langs: ['javascript', 'csharp', { ...grammar, name: 'playbook', embeddedLangs: ['javascript', 'csharp'] }],
+  // The Oniguruma engine is the one VS Code uses; Shiki's default JavaScript engine translates some of
+  // the grammar's look-behinds differently (a comment after a string was shown as a string).
+  engine: createOnigurumaEngine(import('shiki/wasm')),
 });
 const html = highlighter.codeToHtml(code, { lang: 'playbook', theme: 'dark-plus' });
 const lines = code.split('\n').length;
