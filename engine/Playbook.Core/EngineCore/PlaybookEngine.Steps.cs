@@ -62,12 +62,24 @@ public sealed partial class PlaybookEngine
             string? note = null;
             if (state.Action?.CallTarget is not null)
             {
-                var called = await _runner.CallAsync(request, ct).ConfigureAwait(false);
+                RunResult called;
+                try
+                {
+                    called = await _runner.CallAsync(request, ct).ConfigureAwait(false);
+                }
+                catch (ExpressionFailedException e)
+                {
+                    // An argument of the call failed to evaluate: the callee never started. Every runner (dry or
+                    // real) evaluates the arguments first, so the attempt fails here the same way for all of them.
+                    called = new RunResult(null, RunStatus.Aborted, Array.Empty<string>(), Array.Empty<TimelineEntry>(), TimeSpan.Zero,
+                        new Dictionary<string, object?>(), new Dictionary<string, int>(), null);
+                    note = $"{Where(e.Expression)}: `{e.Expression.Code}` failed: {e.Message}";
+                }
                 // A callee that outran the step's limit timed out, however it would have ended.
                 result = limit is { } callLimit && called.Elapsed >= callLimit && clock.Elapsed - startedAt >= callLimit
                     ? new AttemptResult("timeout")
                     : called.Status == RunStatus.Success ? AttemptResult.Ok : new AttemptResult("fail");
-                note = $"{state.Action.CallTarget} ended {called.End ?? "aborted"}";
+                note ??= $"{state.Action.CallTarget} ended {called.End ?? "aborted"}";
             }
             else
             {
