@@ -20,6 +20,7 @@ internal static class CommandLineApp
             new RunCommand().CreateResumeCommand(color),
             new RunsCommand().CreateCommand(),
             new ReportCommand().CreateCommand(),
+            new LspCommand().CreateCommand(),
         };
         return root;
     }

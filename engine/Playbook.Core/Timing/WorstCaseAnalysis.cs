@@ -17,7 +17,7 @@ public sealed record WorstCasePath(StateSymbol End, TimeBound Total, IReadOnlyLi
 /// simulate upper bound where a step has none), every backoff delay at its maximum, waits, manual
 /// timeouts and parallel branches, with time inside a phase capped by its budget. A loop on the way, or a
 /// state with no bound, makes the result unbounded, with the reason.</summary>
-public static class WorstCaseAnalysis
+public static partial class WorstCaseAnalysis
 {
     public static IReadOnlyList<WorstCasePath> Analyze(PlaybookModel model, Func<string, TimeBound>? calleeWorstCase = null)
     {
