@@ -24,6 +24,19 @@ public interface IRunObserver
     /// <summary>A branch of a parallel finished (<c>ok</c>, <c>fail</c>, or <c>cancelled</c> once the join was decided).</summary>
     void BranchEnded(string flow, CompiledState parallel, string branch, string outcome, TimeSpan at);
 
+    /// <summary>A foreach read its list (<paramref name="items"/>, all of them): on disk before its first item
+    /// starts, so a resume walks the same items.</summary>
+    void ForeachStarted(string flow, CompiledState loop, System.Collections.IList items, TimeSpan at) { }
+
+    /// <summary>Item <paramref name="index"/> (from 0) of a foreach starts; its states' flow is <c>NAME[index+1]</c>.</summary>
+    void ItemStarted(string flow, CompiledState loop, int index, object? item, TimeSpan at) { }
+
+    /// <summary>Item <paramref name="index"/> (from 0) ended <c>ok</c> or <c>fail</c>: a resume does not run it again.</summary>
+    void ItemEnded(string flow, CompiledState loop, int index, string outcome, TimeSpan at) { }
+
+    /// <summary>A foreach is over: <paramref name="results"/> is what guards read as <c>NAME.results</c>.</summary>
+    void ForeachEnded(string flow, CompiledState loop, object? results, TimeSpan at) { }
+
     /// <summary>The run reached its end (<paramref name="end"/>: an end state, <c>aborted</c> or <c>interrupted</c>)
     /// and its cleanup starts, in <paramref name="flow"/> (the cleanup's own flow).</summary>
     void CleanupStarted(string flow, string end, RunStatus status, string? reason, TimeSpan at) { }

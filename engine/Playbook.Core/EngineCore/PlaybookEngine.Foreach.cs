@@ -13,25 +13,41 @@ public sealed partial class PlaybookEngine
     /// <summary>How many failing items a note names before it says "and N more".</summary>
     private const int NamedFailures = 10;
 
-    private async ValueTask<StepOutcome> ForeachAsync(CompiledState state, Run run, RunClock clock, TimeSpan? deadline, CancellationToken ct)
+    private async ValueTask<StepOutcome> ForeachAsync(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan? deadline, CancellationToken ct,
+        FlowResume? resume)
     {
         var spec = state.Foreach!;
-        var startedAt = clock.Elapsed;
+        var startedAt = resume?.EnteredAt ?? clock.Elapsed;
+        var flowName = branch ?? "";
         run.SetAttempt(state.Name, 1);
+        // Ended before the run stopped: its results came back with the journaled captures.
+        if (Finished(resume) is { } ended) return ended;
 
-        object? value;
-        try
+        IList items;
+        var before = resume?.Foreach;
+        if (before is not null)
         {
-            value = _scope.Evaluate(spec.List);
+            // The list the run started with, not what the expression would give now.
+            items = before.Items;
         }
-        catch (ExpressionFailedException e)
+        else
         {
-            return FailForeach(state, run, clock, startedAt, $"its list could not be read: {e.Message}");
+            object? value;
+            try
+            {
+                value = _scope.Evaluate(spec.List);
+            }
+            catch (ExpressionFailedException e)
+            {
+                return FailForeach(state, run, clock, branch, startedAt, $"its list could not be read: {e.Message}");
+            }
+            if (value is not IList list)
+                return FailForeach(state, run, clock, branch, startedAt, $"its list is {(value is null ? "null" : "not a list")}: 'each' needs a list");
+            if (spec.Max is { } max && list.Count > max)
+                return FailForeach(state, run, clock, branch, startedAt, $"its list has {list.Count} items, more than max {max}: nothing was run");
+            items = list;
+            Observer?.ForeachStarted(flowName, state, items, clock.Elapsed);
         }
-        if (value is not IList items)
-            return FailForeach(state, run, clock, startedAt, $"its list is {(value is null ? "null" : "not a list")}: 'each' needs a list");
-        if (spec.Max is { } max && items.Count > max)
-            return FailForeach(state, run, clock, startedAt, $"its list has {items.Count} items, more than max {max}: nothing was run");
 
         var body = state.Branches.Count > 0 ? state.Branches[0] : null;
         var captured = body is null ? new List<string>() : body.States.SelectMany(s => s.Captures).Select(c => c.Name).Distinct(StringComparer.Ordinal).ToList();
@@ -46,50 +62,68 @@ public sealed partial class PlaybookEngine
         {
             ct.ThrowIfCancellationRequested();
             var item = items[i];
+            ItemResume? itemBefore = null;
+            before?.Started.TryGetValue(i, out itemBefore);
             // One item never reads another's captures: the body's names are cleared before each item.
             foreach (var name in captured) _scope.Forget(name);
-            _scope.Set(spec.Item, item);
-
-            var lane = 0;
-            for (var l = 1; l < lanes.Length; l++)
-                if (lanes[l] < lanes[lane]) lane = l;
-            var itemClock = virtualClock is not null ? new VirtualClock(virtualClock.StartedAt, lanes[lane]) : clock;
-            var label = ItemLabel(state, i);
-            var machine = MachineFor(body);
-            machine.Reset(body.Entry);
-            var flow = await RunStatesAsync(body.Entry, run, itemClock, label, machine, ct).ConfigureAwait(false);
-            if (flow.Reason is not null && flow.BranchOutcome is null && flow.End is null)
-                run.Add(new TimelineEntry(itemClock.Elapsed, state.Name, 1, "item aborted", TimeSpan.Zero, label, flow.Reason));
-            var ok = BranchSucceeded(flow.BranchOutcome);
-            if (!ok) failed.Add(RunScope.Display(item));
+            if (itemBefore is not null)
+                foreach (var (name, v) in itemBefore.Captures) _scope.Capture(name, v);
+            string outcome;
+            if (itemBefore?.Outcome is { } done)
+            {
+                // Finished before the run stopped: never run again.
+                outcome = done;
+            }
+            else
+            {
+                _scope.Set(spec.Item, item);
+                var lane = 0;
+                for (var l = 1; l < lanes.Length; l++)
+                    if (lanes[l] < lanes[lane]) lane = l;
+                var itemClock = virtualClock is not null ? new VirtualClock(virtualClock.StartedAt, lanes[lane]) : clock;
+                var label = ItemLabel(state, i);
+                var machine = MachineFor(body);
+                var from = itemBefore?.Flow?.State ?? body.Entry;
+                machine.Reset(from);
+                if (itemBefore is null) Observer?.ItemStarted(flowName, state, i, item, itemClock.Elapsed);
+                var flow = await RunStatesAsync(from, run, itemClock, label, machine, ct, itemBefore?.Flow).ConfigureAwait(false);
+                if (flow.Reason is not null && flow.BranchOutcome is null && flow.End is null)
+                    run.Add(new TimelineEntry(itemClock.Elapsed, state.Name, 1, "item aborted", TimeSpan.Zero, label, flow.Reason));
+                outcome = BranchSucceeded(flow.BranchOutcome) ? "ok" : "fail";
+                Observer?.ItemEnded(flowName, state, i, outcome, itemClock.Elapsed);
+                lanes[lane] = itemClock.Elapsed;
+                if (itemClock.Elapsed > end) end = itemClock.Elapsed;
+            }
+            if (outcome != "ok") failed.Add(RunScope.Display(item));
             var itemCaptures = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var name in captured)
                 if (_scope.Values.TryGetValue(name, out var v)) itemCaptures[name] = v;
-            results.Add(new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["item"] = item,
-                ["index"] = (long)i,
-                ["outcome"] = ok ? "ok" : "fail",
-                ["captures"] = itemCaptures,
-            });
-            lanes[lane] = itemClock.Elapsed;
-            if (itemClock.Elapsed > end) end = itemClock.Elapsed;
+            results.Add(ItemResult(item, i, outcome, itemCaptures));
         }
         _scope.Forget(spec.Item);
-        _scope.Set(spec.ResultsName, new Dictionary<string, object?>(StringComparer.Ordinal) { ["results"] = results });
+        SetResults(state, flowName, results, clock);
 
-        var outcome = failed.Count == 0 ? "ok" : "fail";
+        var foreachOutcome = failed.Count == 0 ? "ok" : "fail";
         var deadlineHit = false;
         if (deadline is { } dl && end > dl)
         {
             end = dl;
             deadlineHit = true;
-            outcome = "timeout";
+            foreachOutcome = "timeout";
         }
         clock.JoinAt(end);
-        run.Add(new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : outcome, end - startedAt, null, ForeachNote(items.Count, failed)));
-        return new StepOutcome(outcome, DeadlineHit: deadlineHit);
+        Record(run, state, new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : foreachOutcome, end - startedAt, branch, ForeachNote(items.Count, failed)));
+        return new StepOutcome(foreachOutcome, DeadlineHit: deadlineHit);
     }
+
+    private static Dictionary<string, object?> ItemResult(object? item, int index, string outcome, Dictionary<string, object?> captures) =>
+        new(StringComparer.Ordinal)
+        {
+            ["item"] = item,
+            ["index"] = (long)index,
+            ["outcome"] = outcome,
+            ["captures"] = captures,
+        };
 
     /// <summary>The address of one item's states: <c>FOREACH[index]</c>, numbered from 1 as people count.</summary>
     internal static string ItemLabel(CompiledState foreachState, int index) =>
@@ -103,10 +137,19 @@ public sealed partial class PlaybookEngine
         return $"{failed.Count} of {count} items failed: {named}{more}";
     }
 
-    private StepOutcome FailForeach(CompiledState state, Run run, RunClock clock, TimeSpan startedAt, string why)
+    private StepOutcome FailForeach(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan startedAt, string why)
     {
-        run.Add(new TimelineEntry(startedAt, state.Name, 1, "fail", clock.Elapsed - startedAt, null, $"foreach '{state.Name}': {why}"));
-        _scope.Set(state.Foreach!.ResultsName, new Dictionary<string, object?>(StringComparer.Ordinal) { ["results"] = new List<object?>() });
+        SetResults(state, branch ?? "", new List<object?>(), clock);
+        Record(run, state, new TimelineEntry(startedAt, state.Name, 1, "fail", clock.Elapsed - startedAt, branch, $"foreach '{state.Name}': {why}"));
         return new StepOutcome("fail");
+    }
+
+    /// <summary>Sets <c>NAME.results</c> and journals it (before the foreach's outcome), so a resume anywhere
+    /// after the foreach gives guards the same results.</summary>
+    private void SetResults(CompiledState state, string flowName, List<object?> results, RunClock clock)
+    {
+        var value = new Dictionary<string, object?>(StringComparer.Ordinal) { ["results"] = results };
+        _scope.Set(state.Foreach!.ResultsName, value);
+        Observer?.ForeachEnded(flowName, state, value, clock.Elapsed);
     }
 }

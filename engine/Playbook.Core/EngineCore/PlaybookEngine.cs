@@ -326,7 +326,7 @@ public sealed partial class PlaybookEngine
             StateKind.Decide => ValueTask.FromResult(Decide(state, run, clock, branch)),
             StateKind.Wait => state.Until is null ? PauseAsync(state, run, clock, branch, deadline, ct, resume) : PollAsync(state, run, clock, branch, deadline, ct, resume),
             StateKind.Manual => ManualAsync(state, run, clock, branch, deadline, ct, resume),
-            StateKind.Foreach => ForeachAsync(state, run, clock, deadline, ct),
+            StateKind.Foreach => ForeachAsync(state, run, clock, branch, deadline, ct, resume),
             StateKind.Parallel => clock.IsRealTime ? ParallelAtOnceAsync(state, run, clock, deadline, ct, resume) : ParallelAsync(state, run, clock, deadline, ct),
             _ => ValueTask.FromResult(new StepOutcome("ok")),
         };

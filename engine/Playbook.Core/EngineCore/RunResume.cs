@@ -44,6 +44,9 @@ public sealed class FlowResume
 
     /// <summary>For a call in flight: where the called playbook stood.</summary>
     public RunResume? Callee { get; init; }
+
+    /// <summary>For a foreach whose list was journaled: that list and its items so far.</summary>
+    public ForeachResume? Foreach { get; init; }
 }
 
 /// <summary>A branch that had finished (with its outcome and time) or was still going.</summary>

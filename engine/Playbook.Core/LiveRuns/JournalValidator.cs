@@ -45,8 +45,22 @@ public sealed class JournalValidator
         /// <summary>A resume came since the last attempt started: it may start the same attempt again.</summary>
         public bool ResumedSince { get; set; }
 
+        /// <summary>For a foreach: how many items its journaled list has (null before it journaled it), and
+        /// which items (from 1) have started and ended.</summary>
+        public int? ItemCount { get; set; }
+
+        public HashSet<int> ItemsStarted { get; } = new();
+
+        public HashSet<int> ItemsEnded { get; } = new();
+
+        /// <summary>For an item's flow: its index (from 1).</summary>
+        public int ItemIndex { get; init; }
+
         public void Enter(CompiledState state)
         {
+            ItemCount = null;
+            ItemsStarted.Clear();
+            ItemsEnded.Clear();
             State = state;
             Entered = true;
             Attempt = 0;
@@ -164,11 +178,57 @@ public sealed class JournalValidator
             case "branch-ended":
                 BranchEnded(f, r);
                 break;
+            case "foreach-started":
+            {
+                var loop = RunningForeach(f, r);
+                if (f.ItemCount is not null) throw new Refused($"foreach '{loop.Name}' journaled its list twice");
+                if (!r.Body.TryGetProperty("items", out var items) || items.ValueKind != System.Text.Json.JsonValueKind.Array)
+                    throw new Refused($"the list of foreach '{loop.Name}' is not a list");
+                var count = items.GetArrayLength();
+                if (loop.Foreach!.Max is { } max && count > max) throw new Refused($"foreach '{loop.Name}' started with {count} items, more than its max {max}");
+                f.ItemCount = count;
+                break;
+            }
+            case "item-started":
+            case "item-ended":
+            {
+                var loop = RunningForeach(f, r);
+                var index = Int(r, "index");
+                if (f.ItemCount is not { } count) throw new Refused($"item {index} of foreach '{loop.Name}' before its list was journaled");
+                if (index > count) throw new Refused($"item {index} of foreach '{loop.Name}', whose list has {count} item{(count == 1 ? "" : "s")}");
+                if (r.Type == "item-started")
+                {
+                    if (!f.ItemsStarted.Add(index)) throw new Refused($"item {index} of foreach '{loop.Name}' started twice");
+                }
+                else
+                {
+                    if (!f.ItemsStarted.Contains(index) || !f.ItemsEnded.Add(index))
+                        throw new Refused($"item {index} of foreach '{loop.Name}' ended, but it {(f.ItemsEnded.Contains(index) ? "had already ended" : "had not started")}");
+                    if (Str(r, "outcome") is not ("ok" or "fail") and var o) throw new Refused($"item {index} of foreach '{loop.Name}' ended '{o}': an item ends ok or fail");
+                }
+                break;
+            }
+            case "foreach-ended":
+            {
+                var loop = RunningForeach(f, r);
+                if (f.ItemCount is { } count && f.ItemsEnded.Count != count)
+                    throw new Refused($"foreach '{loop.Name}' ended after {f.ItemsEnded.Count} of its {count} items");
+                break;
+            }
             case "cleanup-started":
             case "cleanup-ended":
                 if (f.Branch is null || f.Branch != f.Playbook.Cleanup) throw new Refused($"a '{r.Type}' in {Where(f)}, which is not a cleanup");
                 break;
         }
+    }
+
+    /// <summary>The foreach the record names, which its flow must be in and not yet have ended.</summary>
+    private CompiledState RunningForeach(FlowState f, JournalRecord r)
+    {
+        var state = Current(f, r, "state");
+        if (state.Kind != StateKind.Foreach || f.Outcome is not null)
+            throw new Refused($"a '{r.Type}' of '{state.Name}', a {Describe(state)}{(state.Kind == StateKind.Foreach ? " that had ended" : "")}");
+        return state;
     }
 
     private static string Describe(CompiledState state) =>
@@ -217,6 +277,12 @@ public sealed class JournalValidator
             // Entered again: its branches start over.
             foreach (var b in state.Branches) Forget(Child(f.Key, b.Name));
         }
+        if (state.Kind == StateKind.Foreach)
+        {
+            // Entered again: its items start over.
+            var items = Child(f.Key, state.Name + "[");
+            foreach (var k in _flows.Keys.Where(k => k.StartsWith(items, StringComparison.Ordinal)).ToList()) _flows.Remove(k);
+        }
     }
 
     private static string Child(string key, string name) => key.Length == 0 ? name : $"{key}/{name}";
@@ -262,7 +328,7 @@ public sealed class JournalValidator
             throw new Refused($"attempt {attempt} of '{state.Name}' ended without having started");
         var allowed = state.Kind switch
         {
-            StateKind.Step or StateKind.Parallel => StepOutcomes,
+            StateKind.Step or StateKind.Parallel or StateKind.Foreach => StepOutcomes,
             StateKind.Wait => WaitOutcomes,
             StateKind.Manual => ManualOutcomes,
             StateKind.Decide => ["none", .. state.TransitionsFor("decide").Select(t => "-> " + t.TargetName)],
@@ -340,7 +406,9 @@ public sealed class JournalValidator
         {
             // The cleanup runs after its playbook's main flow has stopped, wherever that was.
             if (f.Branch is { } b && b == f.Playbook.Cleanup) continue;
-            var running = f.ParentState!.Kind == StateKind.Parallel
+            var running = f.ParentState!.Kind == StateKind.Foreach
+                ? parent.Entered && parent.State == f.ParentState && parent.Outcome is null && parent.ItemsStarted.Contains(f.ItemIndex) && !parent.ItemsEnded.Contains(f.ItemIndex)
+                : f.ParentState!.Kind == StateKind.Parallel
                 ? parent.Entered && parent.State == f.ParentState && parent.Outcome is null
                 : parent.Entered && parent.State == f.ParentState && parent.Open && parent.Attempt == f.ParentAttempt;
             if (!running) throw new Refused($"a record of {Where(f)}, but '{f.ParentState.Name}' in {Where(parent)} was not running it");
@@ -362,6 +430,20 @@ public sealed class JournalValidator
             var cleanup = parent.Branch is null ? parent.Playbook.Cleanup : null;
             if (cleanup is null) throw new Refused($"a record of the cleanup of {Where(parent)}, which has none");
             return new FlowState { Key = key, Playbook = parent.Playbook, Branch = cleanup, Parent = parent, ParentState = parent.State };
+        }
+        if (hash < 0 && segment.IndexOf('[', StringComparison.Ordinal) is var open and > 0 && segment[^1] == ']')
+        {
+            // An item of a foreach: NAME[i], i from 1, while that foreach runs it.
+            var loopName = segment[..open];
+            if (!int.TryParse(segment.AsSpan(open + 1, segment.Length - open - 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) || index < 1)
+                throw new Refused($"flow '{key}', which names no item of '{loopName}'");
+            if (parent.Branch is not null || !parent.Entered || parent.State is not { Kind: StateKind.Foreach } loop || loop.Name != loopName)
+                throw new Refused($"a record of item {index} of foreach '{loopName}', but {Where(parent)} is not running that foreach");
+            if (parent.ItemCount is not { } count || index > count)
+                throw new Refused($"a record of item {index} of foreach '{loopName}', whose list has {(parent.ItemCount is { } c ? $"{c} item{(c == 1 ? "" : "s")}" : "not been journaled")}");
+            if (!parent.ItemsStarted.Contains(index) || parent.ItemsEnded.Contains(index))
+                throw new Refused($"a record of item {index} of foreach '{loopName}', which {(parent.ItemsEnded.Contains(index) ? "had ended" : "had not started")}");
+            return new FlowState { Key = key, Playbook = parent.Playbook, Branch = loop.Branches[0], Parent = parent, ParentState = loop, ItemIndex = index };
         }
         if (hash < 0)
         {

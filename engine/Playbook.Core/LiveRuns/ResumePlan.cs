@@ -129,6 +129,10 @@ public sealed class ResumePlan
                 case "moved":
                     taken.Add((r.Body.String("from") ?? "", (int)(r.Body.Long("index") ?? 0)));
                     break;
+                case "foreach-ended":
+                    var loop = StateOf(playbook, r, "state");
+                    if (loop.Foreach is { } spec) captures[spec.ResultsName] = ValueOf(r, "results", "results");
+                    break;
             }
         }
         var cleanupFlow = Child(prefix, Semantics.CleanupSymbol.FlowName);
@@ -296,8 +300,10 @@ public sealed class ResumePlan
                 if (branchFlow is not null) branches[branch.Name] = new BranchResume(null, default, branchFlow);
             }
         }
+        var loopResume = state.Kind == StateKind.Foreach && outcome is null ? BuildForeach(playbook, prefix, flow, state, own, enteredSeq) : null;
         return new FlowResume
         {
+            Foreach = loopResume,
             State = state,
             EnteredAt = enteredAt,
             PhaseEnteredAt = phaseEnteredAt,
@@ -309,5 +315,33 @@ public sealed class ResumePlan
             Branches = branches,
             Callee = callee,
         };
+    }
+
+    /// <summary>Where a foreach entered at <paramref name="enteredSeq"/> stood: the list it journaled (null when it
+    /// had not read it yet: the resume reads it then), each finished item with its outcome and captures, and each
+    /// item in flight with where its body stood (in flow <c>NAME[i]</c>, the same rules as any flow).</summary>
+    private ForeachResume? BuildForeach(CompiledPlaybook playbook, string prefix, string flow, CompiledState loop, List<JournalRecord> own, long enteredSeq)
+    {
+        bool Mine(JournalRecord r) => r.Seq > enteredSeq && (r.Body.String("flow") ?? "") == flow && r.Body.String("state") == loop.Name;
+        var started = own.FirstOrDefault(r => r.Type == "foreach-started" && Mine(r));
+        if (started is null) return null;
+        if (ValueOf(started, "items", "items") is not System.Collections.IList items)
+            throw new JournalMismatchException($"line {started.Line}: the journaled list of foreach '{loop.Name}' is not a list");
+        var byIndex = new Dictionary<int, ItemResume>();
+        foreach (var r in own.Where(r => r.Type == "item-started" && Mine(r)))
+        {
+            var index = (int)(r.Body.Long("index") ?? 0) - 1;
+            if (index < 0 || index >= items.Count)
+                throw new JournalMismatchException($"line {r.Line}: item {index + 1} of foreach '{loop.Name}', whose list has {items.Count} items");
+            var itemFlow = Child(prefix, PlaybookEngine.ItemLabel(loop, index));
+            var captures = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var c in own.Where(c => c.Seq > r.Seq && c.Type == "captured" && (c.Body.String("flow") ?? "") == itemFlow))
+                captures[c.Body.String("name") ?? ""] = ValueOf(c, "value", c.Body.String("name") ?? "");
+            var ended = own.FirstOrDefault(e => e.Type == "item-ended" && Mine(e) && e.Body.Long("index") == index + 1);
+            byIndex[index] = ended is not null
+                ? new ItemResume(ended.Body.String("outcome"), captures, null)
+                : new ItemResume(null, captures, BuildFlow(playbook, prefix, itemFlow, own, r.Seq));
+        }
+        return new ForeachResume { Items = items, Started = byIndex };
     }
 }

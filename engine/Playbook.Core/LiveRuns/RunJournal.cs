@@ -226,6 +226,48 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             w.WriteMillis("at_ms", at);
         }, flush: false);
 
+    /// <summary>Flushed: once on disk, a resume iterates over exactly this list (redacted, and sealed when it
+    /// holds a secret, like any value).</summary>
+    public void ForeachStarted(string flow, CompiledState loop, System.Collections.IList items, TimeSpan at) =>
+        journal.Append("foreach-started", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("state", loop.Name);
+            journal.WriteSealable(w, "items", items, SealedValues.Context("foreach-started", Flow(flow), loop.Name, "items"));
+            w.WriteMillis("at_ms", at);
+        });
+
+    public void ItemStarted(string flow, CompiledState loop, int index, object? item, TimeSpan at) =>
+        journal.Append("item-started", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("state", loop.Name);
+            w.WriteNumber("index", index + 1);
+            w.WritePropertyName("item");
+            JournalValues.Write(w, Redactor.Redact(item));
+            w.WriteMillis("at_ms", at);
+        }, flush: false);
+
+    /// <summary>Flushed: once on disk, a resume takes the item's outcome and captures from the journal and does not run it again.</summary>
+    public void ItemEnded(string flow, CompiledState loop, int index, string outcome, TimeSpan at) =>
+        journal.Append("item-ended", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("state", loop.Name);
+            w.WriteNumber("index", index + 1);
+            w.WriteString("outcome", outcome);
+            w.WriteMillis("at_ms", at);
+        });
+
+    public void ForeachEnded(string flow, CompiledState loop, object? results, TimeSpan at) =>
+        journal.Append("foreach-ended", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("state", loop.Name);
+            journal.WriteSealable(w, "results", results, SealedValues.Context("foreach-ended", Flow(flow), loop.Name, "results"));
+            w.WriteMillis("at_ms", at);
+        }, flush: false);
+
     /// <summary>Flushed: once on disk, a resume runs the cleanup (not the main flow) and knows how the run ended.</summary>
     public void CleanupStarted(string flow, string end, RunStatus status, string? reason, TimeSpan at) =>
         journal.Append("cleanup-started", w =>

@@ -42,6 +42,30 @@ public sealed class RunObservers(IRunObserver journal, IRunObserver view) : IRun
         view.BranchEnded(flow, parallel, branch, outcome, at);
     }
 
+    public void ForeachStarted(string flow, CompiledState loop, System.Collections.IList items, TimeSpan at)
+    {
+        journal.ForeachStarted(flow, loop, items, at);
+        view.ForeachStarted(flow, loop, items, at);
+    }
+
+    public void ItemStarted(string flow, CompiledState loop, int index, object? item, TimeSpan at)
+    {
+        journal.ItemStarted(flow, loop, index, item, at);
+        view.ItemStarted(flow, loop, index, item, at);
+    }
+
+    public void ItemEnded(string flow, CompiledState loop, int index, string outcome, TimeSpan at)
+    {
+        journal.ItemEnded(flow, loop, index, outcome, at);
+        view.ItemEnded(flow, loop, index, outcome, at);
+    }
+
+    public void ForeachEnded(string flow, CompiledState loop, object? results, TimeSpan at)
+    {
+        journal.ForeachEnded(flow, loop, results, at);
+        view.ForeachEnded(flow, loop, results, at);
+    }
+
     public void CleanupStarted(string flow, string end, RunStatus status, string? reason, TimeSpan at)
     {
         journal.CleanupStarted(flow, end, status, reason, at);

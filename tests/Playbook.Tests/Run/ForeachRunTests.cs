@@ -3,7 +3,7 @@ using Xunit;
 namespace Playbook.Tests.RealRuns;
 
 /// <summary>A real run of a foreach: each item's step runs once, in order; a run killed inside the foreach
-/// is not resumed by running items again (per-item resume is not built yet: the resume refuses).</summary>
+/// resumes at the item it was in: finished items are not run again.</summary>
 public sealed class ForeachRunTests
 {
     [Fact]
@@ -18,7 +18,7 @@ public sealed class ForeachRunTests
     }
 
     [Fact]
-    public void A_run_killed_inside_the_foreach_is_refused_by_resume_and_no_item_runs_again()
+    public void A_run_killed_inside_the_foreach_resumes_at_that_item_and_no_finished_item_runs_again()
     {
         using var work = new RunWorkspace("foreach-touch");
         using (var running = work.Start("foreach-touch"))
@@ -29,9 +29,17 @@ public sealed class ForeachRunTests
             running.Kill();
             running.Finish();
         }
-        var resumed = work.Resume();
-        Assert.NotEqual(0, resumed.Exit);
-        Assert.Contains("touch-each[1]", resumed.Err);
+        // Item b's step is not idempotent and was in flight: without an answer the resume asks and runs nothing.
+        var asked = work.Resume();
+        Assert.NotEqual(0, asked.Exit);
+        Assert.Contains("--answer touch=", asked.Err + asked.Out);
         Assert.Equal("a\nb\n", work.Read("touched.txt"));
+
+        // The killed run left item b's sleep running: stop it, and count the step as done.
+        var resumed = work.Resume("--answer", "touch=kill", "--answer", "touch=skip");
+        Assert.True(resumed.Exit == 0, resumed.ToString());
+        // a is not run again, b counts as done, c runs once.
+        Assert.Equal("a\nb\nc\n", work.Read("touched.txt"));
+        Assert.Contains("touch-each[3]/touch", resumed.Out);
     }
 }
