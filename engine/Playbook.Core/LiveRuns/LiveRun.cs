@@ -44,6 +44,11 @@ public sealed record LiveRunOptions
 
     public string? NotifyUrl { get; init; } = Environment.GetEnvironmentVariable("PLAYBOOK_NOTIFY_URL");
 
+    /// <summary>The second stop signal. When set and the playbook has a cleanup, the first signal (the run's own
+    /// token) ends the run <c>interrupted</c> and runs the cleanup, which this one stops; the run is then over.
+    /// When not set, or without a cleanup, the first signal stops the run for a later resume.</summary>
+    public CancellationToken? CleanupStop { get; init; }
+
     public static string? EnvironmentSecret(string name) =>
         Environment.GetEnvironmentVariable(ShellScript.SecretVariable(name));
 }
@@ -248,6 +253,8 @@ public static class LiveRun
         var engine = new PlaybookEngine(playbook, new LiveRunner(context, root, playbook), new Random(seed))
         {
             Observer = new RunObservers(root, options.View),
+            CleanupCancellation = playbook.Cleanup is null ? null : options.CleanupStop,
+            RunId = runId,
         };
         try
         {
