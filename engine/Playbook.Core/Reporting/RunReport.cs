@@ -104,6 +104,13 @@ public static class RunReport
             });
         }
         model["timeline"] = timeline;
+        // The cleanup on its own: its outcome and states, beside a status it never changes.
+        model["cleanup"] = run.Cleanup is null ? null : new ScriptObject
+        {
+            ["outcome"] = run.Cleanup,
+            ["reason"] = run.CleanupReason,
+            ["states"] = new ScriptArray(run.Timeline.Where(e => e.Branch == Semantics.CleanupSymbol.FlowName).Select(e => e.State).Distinct()),
+        };
 
         var captures = new ScriptArray();
         foreach (var (name, value) in run.Captures.OrderBy(c => c.Key, StringComparer.Ordinal))

@@ -74,6 +74,9 @@ public class CleanupEndToEndTests
         var records = Records(work.JournalPath(id));
         Assert.Equal("interrupted", Str(records.Single(r => Type(r) == "cleanup-ended"), "outcome"));
         Assert.Equal("interrupted", Str(records[^1], "cleanup"));
+        var report = work.Cli("report", id, "--journal", JournalDir);
+        Assert.True(report.Exit == 0, report.ToString());
+        Assert.Contains("## Cleanup\n\n**interrupted**: the cleanup was interrupted by a second stop signal", report.Out);
         // The stopped cleanup step's process was stopped with it.
         Assert.All(ProcessGroupsOf(work.JournalPath(id)), g => Assert.False(global::Playbook.LiveRuns.Actions.ProcessGroups.IsAlive(g), $"process group {g} still runs"));
     }
@@ -133,6 +136,24 @@ public class CleanupEndToEndTests
         {
             work.StopLeftovers();
         }
+    }
+
+    [Fact]
+    public void The_report_has_a_cleanup_section_and_keeps_the_runs_status()
+    {
+        using var work = new RunWorkspace(Playbook);
+        File.WriteAllText(work.PathOf("go"), "");
+        File.WriteAllText(work.PathOf("release"), "");
+        var id = RunIdOf(work.Run(Playbook));
+
+        var md = work.Cli("report", id, "--journal", JournalDir);
+        var html = work.Cli("report", id, "--journal", JournalDir, "--format", "html");
+
+        Assert.True(md.Exit == 0, md.ToString());
+        Assert.Contains("| status | **success** at `done` |", md.Out);
+        Assert.Contains("## Cleanup\n\n**ok** (the run's status is its main flow's)\n\ntidy → linger\n", md.Out);
+        Assert.True(html.Exit == 0, html.ToString());
+        Assert.Contains("<h2>Cleanup</h2>\n<p><strong>ok</strong> (the run's status is its main flow's)</p>\n<p>tidy → linger</p>", html.Out);
     }
 
     /// <summary>A completed run cut back to just after <paramref name="type"/> (matching <paramref name="match"/>):

@@ -33,4 +33,26 @@ public class CleanupSimulateTests
         Assert.Contains("done (success): 2m\n", result.Out);
         Assert.Contains("cleanup (after the end; not in the ends' totals nor the rto): 2m10s\n  path: tidy → linger\n", result.Out);
     }
+
+    [Theory]
+    [InlineData("[work, failed, tidy]", 0)]
+    [InlineData("[work, failed, tidy, linger]", 1)]
+    public void A_scenario_sets_cleanup_steps_outcomes_and_expects_them_on_the_path_after_the_end(string path, int exit)
+    {
+        using var work = new RunWorkspace("with-cleanup");
+        File.WriteAllText(work.PathOf("cleanup.scenarios.yaml"), $$"""
+            playbook: with-cleanup.playbook
+            scenarios:
+              - name: the cleanup runs after a failure
+                steps:
+                  work: { outcome: fail }
+                  tidy: { outcome: fail }
+                expect: { end: failed, path: {{path}} }
+            """);
+
+        var result = work.Cli("test", "cleanup.scenarios.yaml");
+
+        Assert.True(result.Exit == exit, result.ToString());
+        Assert.Contains(exit == 0 ? "PASS the cleanup runs after a failure" : "- linger", result.Out);
+    }
 }
