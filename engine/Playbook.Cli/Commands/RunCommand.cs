@@ -153,21 +153,28 @@ internal sealed class RunCommand
     public int Run(RunOptions options, TextWriter stdout, TextWriter stderr)
     {
         using var stop = new CancellationTokenSource();
-        // Ctrl+C and SIGTERM stop the run cleanly: the journal says it was interrupted, and resume continues it.
+        using var secondStop = new CancellationTokenSource();
+        // Ctrl+C and SIGTERM stop the run cleanly: the journal says it was interrupted, and resume continues it;
+        // with a cleanup, the first ends the run and runs the cleanup, and the second stops the cleanup.
+        void Stop()
+        {
+            if (stop.IsCancellationRequested) secondStop.Cancel();
+            else stop.Cancel();
+        }
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             e.Cancel = true;
-            stop.Cancel();
+            Stop();
         };
         Console.CancelKeyPress += onCancel;
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
-            stop.Cancel();
+            Stop();
         });
         try
         {
-            return RunAsync(options, stdout, stderr, stop.Token).GetAwaiter().GetResult();
+            return RunAsync(options, stdout, stderr, stop.Token, secondStop.Token).GetAwaiter().GetResult();
         }
         finally
         {
@@ -175,7 +182,8 @@ internal sealed class RunCommand
         }
     }
 
-    public async Task<int> RunAsync(RunOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(RunOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken,
+        CancellationToken? secondStop = null)
     {
         if (options.TemplateFile is { } template && !File.Exists(template))
             return Usage(stderr, $"--template {template}: no such file");
@@ -262,6 +270,7 @@ internal sealed class RunCommand
             WorkingDirectory = settings.WorkingDirectory ?? Environment.CurrentDirectory,
             Rehearsal = rehearsal,
             Seed = options.Seed,
+            CleanupStop = secondStop,
         };
         var outcome = previous is null
             ? await LiveRun.StartAsync(runOptions, cancellationToken).ConfigureAwait(false)
@@ -288,6 +297,12 @@ internal sealed class RunCommand
                 Journal.PrivateFiles.WriteAllText(target, text);
                 stdout.WriteLine($"report: {Path.GetRelativePath(Environment.CurrentDirectory, target)}");
             }
+        }
+        if (outcome.Result!.Interrupted)
+        {
+            // The cleanup ran (perhaps stopped by a second signal): the run is over, there is nothing to resume.
+            stderr.WriteLine($"playbook: run {outcome.RunId} was interrupted; its cleanup ran and ended '{outcome.Result.Cleanup?.Outcome}'; the run is over");
+            return Interrupted;
         }
         return outcome.Result!.Status switch
         {

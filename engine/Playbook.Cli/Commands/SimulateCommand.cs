@@ -148,7 +148,12 @@ internal sealed class SimulateCommand
         {
             var ends = WorstCaseReport.Build(loaded.Model, loaded.CalleeWorstCase);
             if (options.Json) stdout.Write(SimulationJson.WorstCase(playbook, ends));
-            else text.WriteWorstCase(playbook, ends, stdout);
+            else
+            {
+                text.WriteWorstCase(playbook, ends, stdout);
+                if (Timing.WorstCaseAnalysis.CleanupWorstCase(loaded.Model, loaded.CalleeWorstCase) is { } cleanup)
+                    text.WriteCleanupWorstCase(cleanup.Total, cleanup.Path, stdout);
+            }
             stdout.Flush();
             return ExitCodes.Success;
         }

@@ -80,10 +80,13 @@ internal class PlainRunView(TextWriter output, Redactor redactor, bool color) : 
             Line("stopped: the run was interrupted");
             return;
         }
-        var end = result.End is null ? "no end" : $"'{result.End}'";
+        var end = result.End is null ? result.Interrupted ? "no end: interrupted" : "no end" : $"'{result.End}'";
         Line($"ended at {end} ({Paint(result.StatusText)}) after {AgainstRto(result.Elapsed)}");
         if (result.Reason is not null) Line("reason: " + Clean(redactor.Redact(result.Reason)));
         Line("path: " + string.Join(" → ", result.Path));
+        // The cleanup's outcome next to the run's end, which it never changes.
+        if (result.Cleanup is { } cleanup)
+            Line($"cleanup: {Paint(cleanup.Outcome)}" + (cleanup.Reason is null ? "" : " — " + Clean(redactor.Redact(cleanup.Reason))));
     }
 
     protected string AgainstRto(TimeSpan elapsed) => new SimulationText(false).AgainstRto(elapsed, Playbook?.Rto);

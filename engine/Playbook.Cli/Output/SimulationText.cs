@@ -27,7 +27,7 @@ internal sealed class SimulationText(bool color)
         foreach (var entry in run.Timeline)
         {
             table.Add("+" + DurationText.Format(entry.At),
-                entry.Branch is null ? entry.State : $"{entry.State} (branch {entry.Branch})",
+                entry.Branch is null ? entry.State : entry.Branch == Semantics.CleanupSymbol.FlowName ? $"{entry.State} (cleanup)" : $"{entry.State} (branch {entry.Branch})",
                 Number(entry.Attempt),
                 entry.Outcome,
                 DurationText.Format(entry.Duration),
@@ -45,6 +45,9 @@ internal sealed class SimulationText(bool color)
         }
         output.Write('\n');
         if (run.Reason is not null) output.Write($"reason:   {TextFormatter.Sanitize(run.Reason)}\n");
+        // Next to the end, which it never changes.
+        if (run.Cleanup is { } cleanup)
+            output.Write($"cleanup:  {Status(cleanup.Outcome)}" + (cleanup.Reason is null ? "" : $" ({TextFormatter.Sanitize(cleanup.Reason)})") + "\n");
         output.Write($"path:     {string.Join(" → ", run.Path)}\n");
         output.Write($"time:     {AgainstRto(run.Elapsed, playbook.Rto)}\n");
         var captures = run.Captures.Where(c => c.Value is not null).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
@@ -94,6 +97,14 @@ internal sealed class SimulationText(bool color)
             table.Write(output, "  ");
             output.Write($"  path: {end.PathText}\n");
         }
+    }
+
+    /// <summary>The cleanup's worst case, on its own: it runs after the end, so it is in no end's total nor the rto.</summary>
+    public void WriteCleanupWorstCase(Timing.TimeBound total, IReadOnlyList<Timing.PathStep> path, TextWriter output)
+    {
+        output.Write($"\n{Paint(Bold, "cleanup")} (after the end; not in the ends' totals nor the rto): ");
+        output.Write(total.IsUnbounded ? Paint(Yellow, "unbounded") + $": {TextFormatter.Sanitize(total.UnboundedBecause!)}\n" : DurationText.Format(total.Value) + "\n");
+        output.Write($"  path: {string.Join(" → ", path.Select(p => p.State))}\n");
     }
 
     public void WriteMonteCarlo(CompiledPlaybook playbook, MonteCarloResult result, TextWriter output)

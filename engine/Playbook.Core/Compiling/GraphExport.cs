@@ -100,6 +100,10 @@ public sealed class PlaybookGraph
             }
         }
 
+        // The cleanup is its own box, reached (dashed) from every end: it runs after whichever end the run reaches.
+        if (playbook.Cleanup is { } cleanup)
+            clusters.Add(new GraphCluster(Semantics.CleanupSymbol.FlowName, GraphClusterKind.Cleanup, "cleanup", cleanup.States.Select(Node).ToList(), Array.Empty<GraphCluster>()));
+
         var phaseNames = playbook.States.Where(s => s.Kind == StateKind.Phase).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var edges = new List<GraphEdge>();
         foreach (var state in playbook.States)
@@ -120,6 +124,8 @@ public sealed class PlaybookGraph
                 foreach (var b in state.Branches)
                     edges.Add(new GraphEdge(state.Name, false, b.Entry.Name, null, "each " + (state.Foreach?.Item ?? "item"), GraphEdgeKind.Fork));
             }
+            if (state.Kind == StateKind.End && playbook.Cleanup is { } then)
+                edges.Add(new GraphEdge(state.Name, false, then.Entry.Name, null, "then cleanup", GraphEdgeKind.Cleanup));
             // One edge per declared transition, with every outcome that takes it (fallbacks included).
             var byIndex = new SortedDictionary<int, (CompiledTransition Transition, List<string> Outcomes)>();
             foreach (var (outcome, list) in state.Transitions)
@@ -192,6 +198,8 @@ public enum GraphClusterKind
     Parallel,
     Branch,
     Foreach,
+    /// <summary>The playbook's cleanup, run after any end.</summary>
+    Cleanup,
 }
 
 public sealed record GraphCluster(string Name, GraphClusterKind Kind, string Label, IReadOnlyList<GraphNode> Nodes, IReadOnlyList<GraphCluster> Children)
@@ -205,6 +213,8 @@ public enum GraphEdgeKind
     Transition,
     /// <summary>A parallel starting one of its branches.</summary>
     Fork,
+    /// <summary>An end going on to the cleanup (after the run has ended, not a transition).</summary>
+    Cleanup,
 }
 
 /// <summary>An edge. <see cref="FromCluster"/>: it leaves a whole phase (its <c>on timeout</c>);
@@ -236,7 +246,7 @@ public static class GraphExport
         {
             var from = e.FromCluster ? ids.Cluster(e.From) : ids.Node(e.From);
             var to = e.ToPhase is { } p ? ids.Cluster(p) : ids.Node(e.To);
-            var arrow = e.Kind == GraphEdgeKind.Fork ? " -.->" : " -->";
+            var arrow = e.Kind is GraphEdgeKind.Fork or GraphEdgeKind.Cleanup ? " -.->" : " -->";
             sb.Append("    ").Append(from).Append(arrow).Append("|\"").Append(MermaidText(e.Label)).Append("\"| ").Append(to).Append('\n');
         }
         sb.Append("    classDef success fill:#d9f2d9,stroke:#2e7d32,stroke-width:3px\n");
@@ -361,7 +371,7 @@ public static class GraphExport
                 attributes.Add("ltail=" + DotId("cluster_" + e.From));
             }
             if (e.ToPhase is { } p) attributes.Add("lhead=" + DotId("cluster_" + p));
-            if (e.Kind == GraphEdgeKind.Fork) attributes.Add("style=dashed");
+            if (e.Kind is GraphEdgeKind.Fork or GraphEdgeKind.Cleanup) attributes.Add("style=dashed");
             sb.Append("    ").Append(DotId(from)).Append(" -> ").Append(DotId(e.To)).Append(" [").Append(string.Join(", ", attributes)).Append("];\n");
         }
         sb.Append("}\n");
@@ -380,6 +390,7 @@ public static class GraphExport
             GraphClusterKind.Phase => "style=rounded; color=\"#1565c0\";",
             GraphClusterKind.Parallel => "style=\"rounded,bold\"; color=\"#6a1b9a\";",
             GraphClusterKind.Foreach => "style=\"rounded,bold\"; color=\"#ef6c00\";",
+            GraphClusterKind.Cleanup => "style=\"rounded,dashed\"; color=\"#546e7a\";",
             _ => "style=\"rounded,dashed\"; color=\"#6a1b9a\";",
         }).Append('\n');
         foreach (var node in cluster.Nodes) DotNode(sb, node, inner);

@@ -27,7 +27,7 @@ public sealed partial class PlaybookEngine
         _playbook.Cleanup is not null && CleanupCancellation is not null && ct.IsCancellationRequested;
 
     private async ValueTask<RunResult> CleanupAsync(CompiledBranch cleanup, RunResult ended, string end, Run run, RunClock clock,
-        CleanupResume? resume, CancellationToken ct)
+        CleanupResume? resume, CancellationToken runToken)
     {
         var startedAt = resume?.StartedAt ?? clock.Elapsed;
         var flowName = CleanupSymbol.FlowName;
@@ -42,6 +42,12 @@ public sealed partial class PlaybookEngine
             ["status"] = ended.StatusText,
         });
         if (resume is null) Observer?.CleanupStarted(flowName, end, ended.Status, ended.Reason, startedAt);
+        // Which signal stops the cleanup: after an interruption the run's token is already cancelled, so only the
+        // second one (CleanupCancellation) does; after an end, the first signal the operator sends stops it.
+        using var linked = CleanupCancellation is { } second && end != InterruptedEnd
+            ? CancellationTokenSource.CreateLinkedTokenSource(runToken, second) : null;
+        var ct = linked?.Token ?? CleanupCancellation ?? runToken;
+        _scope.Cancellation = ct;
         _cleanupMachine ??= new MachineDriver(_playbook, cleanup.States);
         var flowResume = resume?.Flow;
         var state = flowResume?.State ?? cleanup.Entry;
@@ -54,10 +60,10 @@ public sealed partial class PlaybookEngine
             outcome = flow.Reason is not null ? "aborted" : BranchSucceeded(flow.BranchOutcome) ? "ok" : "fail";
             reason = flow.Reason ?? (outcome == "ok" ? null : $"the cleanup ended '{flow.BranchOutcome}' in '{LastState(run)}'");
         }
-        catch (OperationCanceledException) when (CleanupCancellation is { IsCancellationRequested: true })
+        catch (OperationCanceledException) when (CleanupCancellation is not null && ct.IsCancellationRequested)
         {
             outcome = InterruptedEnd;
-            reason = "the cleanup was interrupted by a second stop signal";
+            reason = end == InterruptedEnd ? "the cleanup was interrupted by a second stop signal" : "the cleanup was interrupted by a stop signal";
         }
         Observer?.CleanupEnded(flowName, outcome, reason, clock.Elapsed);
         return ended with { Cleanup = new CleanupResult(outcome, reason, startedAt, NotNegative(clock.Elapsed - startedAt)) };

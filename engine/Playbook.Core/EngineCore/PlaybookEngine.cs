@@ -97,8 +97,8 @@ public sealed partial class PlaybookEngine
         {
             // The run had reached its end: only its cleanup is left.
             var before = new RunResult(inCleanup.End is AbortedEnd or InterruptedEnd ? null : inCleanup.End, inCleanup.Status, run.Path, run.Timeline,
-                inCleanup.StartedAt, _scope.Captures, run.Attempts, inCleanup.Reason) { Taken = run.Taken };
-            return Finish(await CleanupAsync(_playbook.Cleanup!, before, inCleanup.End, run, clock, inCleanup, CleanupCancellation ?? cancellationToken).ConfigureAwait(false), run);
+                inCleanup.StartedAt, _scope.Captures, run.Attempts, inCleanup.Reason) { Taken = run.Taken, Interrupted = inCleanup.End == InterruptedEnd };
+            return Finish(await CleanupAsync(_playbook.Cleanup!, before, inCleanup.End, run, clock, inCleanup, cancellationToken).ConfigureAwait(false), run);
         }
         _machine.Reset(start);
         Flow flow;
@@ -121,9 +121,9 @@ public sealed partial class PlaybookEngine
             clock.Elapsed,
             _scope.Captures,
             run.Attempts,
-            flow.Reason) { Taken = run.Taken };
+            flow.Reason) { Taken = run.Taken, Interrupted = end == InterruptedEnd };
         if (_playbook.Cleanup is { } cleanup)
-            result = await CleanupAsync(cleanup, result, end, run, clock, null, CleanupCancellation ?? cancellationToken).ConfigureAwait(false);
+            result = await CleanupAsync(cleanup, result, end, run, clock, null, cancellationToken).ConfigureAwait(false);
         return Finish(result, run);
     }
 

@@ -52,6 +52,10 @@ public sealed record RunResult(
     /// <see cref="Status"/>; <see cref="Elapsed"/> is the time until the end, without the cleanup's.</summary>
     public CleanupResult? Cleanup { get; init; }
 
+    /// <summary>A stop signal ended the main flow (only when the playbook has a cleanup, which then ran):
+    /// the run is over, <see cref="Status"/> is aborted, and <c>playbook run</c> exits 130.</summary>
+    public bool Interrupted { get; init; }
+
     public string StatusText => Status switch
     {
         RunStatus.Success => "success",

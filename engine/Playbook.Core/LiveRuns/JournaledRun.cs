@@ -52,6 +52,10 @@ public sealed class JournaledRun
                     Status = r.Body.String("status") ?? "aborted";
                     Elapsed = r.Body.Millis("elapsed_ms");
                     Reason = r.Body.String("reason");
+                    Cleanup = r.Body.String("cleanup");
+                    break;
+                case "cleanup-ended" when r.Body.String("flow") == Semantics.CleanupSymbol.FlowName:
+                    CleanupReason = r.Body.String("reason");
                     break;
                 case "run-interrupted":
                     Status = "interrupted";
@@ -125,6 +129,12 @@ public sealed class JournaledRun
     public TimeSpan Elapsed { get; }
 
     public string? Reason { get; }
+
+    /// <summary>How the run's cleanup ended (ok, fail, aborted, interrupted), or null when it has none or the
+    /// run has not ended; <see cref="CleanupReason"/> says why when it did not end ok.</summary>
+    public string? Cleanup { get; }
+
+    public string? CleanupReason { get; }
 
     /// <summary>The run in the journal at <paramref name="path"/>; a file that cannot be read gives a run
     /// with a <see cref="Problem"/>, never an exception.</summary>

@@ -53,6 +53,11 @@ public sealed record LiveRunOptions
     /// <summary>The run's random seed (backoff jitter, simulated durations in a rehearsal); drawn when null.</summary>
     public int? Seed { get; init; }
 
+    /// <summary>The second stop signal. When set and the playbook has a cleanup, the first signal (the run's own
+    /// token) ends the run <c>interrupted</c> and runs the cleanup, which this one stops; the run is then over.
+    /// When not set, or without a cleanup, the first signal stops the run for a later resume.</summary>
+    public CancellationToken? CleanupStop { get; init; }
+
     public static string? EnvironmentSecret(string name) =>
         Environment.GetEnvironmentVariable(ShellScript.SecretVariable(name));
 }
@@ -263,6 +268,8 @@ public static class LiveRun
         var engine = new PlaybookEngine(playbook, runner, new Random(seed))
         {
             Observer = new RunObservers(root, options.View),
+            CleanupCancellation = playbook.Cleanup is null ? null : options.CleanupStop,
+            RunId = runId,
         };
         try
         {

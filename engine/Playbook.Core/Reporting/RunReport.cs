@@ -105,6 +105,13 @@ public static class RunReport
             });
         }
         model["timeline"] = timeline;
+        // The cleanup on its own: its outcome and states, beside a status it never changes.
+        model["cleanup"] = run.Cleanup is null ? null : new ScriptObject
+        {
+            ["outcome"] = run.Cleanup,
+            ["reason"] = run.CleanupReason,
+            ["states"] = new ScriptArray(run.Timeline.Where(e => e.Branch == Semantics.CleanupSymbol.FlowName).Select(e => e.State).Distinct()),
+        };
 
         // A rehearsal says so, and which steps touched the real system: a report must never pass for a real recovery's.
         model["rehearsal"] = run.Settings.Rehearsal;

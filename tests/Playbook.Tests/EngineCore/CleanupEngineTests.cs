@@ -57,4 +57,27 @@ public class CleanupEngineTests
         var result = await Run("step fix { shell \"x\" timeout 1m  on ok -> done  on fail -> done }\nend done success \"ok\"");
         Assert.Null(result.Cleanup);
     }
+
+    [Fact]
+    public async Task An_exhausted_phase_budget_with_no_way_out_aborts_the_run_and_runs_its_cleanup()
+    {
+        var body = Body.Replace("step fix { shell \"echo fix\" timeout 1m  on ok -> done  on fail -> failed }",
+            "phase core within 5m { step fix { shell \"echo fix\" timeout 10m  on ok -> done  on fail -> failed } }", StringComparison.Ordinal);
+        var result = await Run(body, Script(("fix", [Attempt("ok", "8m")])));
+        Assert.Equal(RunStatus.Aborted, result.Status);
+        Assert.Equal(TimeSpan.FromMinutes(5), result.Elapsed);
+        Assert.Equal(["fix", "unmute", "which", "page"], result.Path);
+        Assert.Equal("ok", result.Cleanup?.Outcome);
+    }
+
+    [Fact]
+    public async Task A_failed_guard_aborts_the_run_and_its_cleanup_still_runs()
+    {
+        var body = Body.Replace("on ok -> done  on fail -> failed", "on ok when `JSON.parse(\"{\")` -> done  on ok -> done  on fail -> failed", StringComparison.Ordinal);
+        var result = await Run(body, Script(("fix", [Attempt("ok")])));
+        Assert.Equal(RunStatus.Aborted, result.Status);
+        Assert.Null(result.End);
+        Assert.Equal(["fix", "unmute", "which", "page"], result.Path);
+        Assert.Equal("ok", result.Cleanup?.Outcome);
+    }
 }

@@ -1,0 +1,58 @@
+using Playbook.Tests.RealRuns;
+using Xunit;
+
+namespace Playbook.Tests.Simulate;
+
+/// <summary><c>playbook simulate</c> on a playbook with a cleanup: its states are labelled as the cleanup, its
+/// outcome is shown next to the end, and its worst case is on its own line, outside the ends' totals.</summary>
+public class CleanupSimulateTests
+{
+    [Fact]
+    public void A_dry_run_labels_cleanup_states_and_shows_the_cleanups_outcome_next_to_the_end()
+    {
+        using var work = new RunWorkspace("with-cleanup");
+
+        var result = work.Cli("simulate", "with-cleanup.playbook", "--fail", "tidy");
+
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Contains("tidy (cleanup)", result.Out);
+        Assert.DoesNotContain("branch @cleanup", result.Out);
+        Assert.Contains("end:      done (success)", result.Out);
+        Assert.Contains("cleanup:  fail (the cleanup ended 'fail' in 'tidy')", result.Out);
+    }
+
+    [Fact]
+    public void The_worst_case_shows_the_cleanup_on_its_own_line_outside_the_ends_totals()
+    {
+        using var work = new RunWorkspace("with-cleanup");
+
+        var result = work.Cli("simulate", "with-cleanup.playbook", "--worst-case");
+
+        Assert.True(result.Exit == 0, result.ToString());
+        // work's timeout (2m) is each end's total; the cleanup's 10s + 2m is not added to it.
+        Assert.Contains("done (success): 2m\n", result.Out);
+        Assert.Contains("cleanup (after the end; not in the ends' totals nor the rto): 2m10s\n  path: tidy → linger\n", result.Out);
+    }
+
+    [Theory]
+    [InlineData("[work, failed, tidy]", 0)]
+    [InlineData("[work, failed, tidy, linger]", 1)]
+    public void A_scenario_sets_cleanup_steps_outcomes_and_expects_them_on_the_path_after_the_end(string path, int exit)
+    {
+        using var work = new RunWorkspace("with-cleanup");
+        File.WriteAllText(work.PathOf("cleanup.scenarios.yaml"), $$"""
+            playbook: with-cleanup.playbook
+            scenarios:
+              - name: the cleanup runs after a failure
+                steps:
+                  work: { outcome: fail }
+                  tidy: { outcome: fail }
+                expect: { end: failed, path: {{path}} }
+            """);
+
+        var result = work.Cli("test", "cleanup.scenarios.yaml");
+
+        Assert.True(result.Exit == exit, result.ToString());
+        Assert.Contains(exit == 0 ? "PASS the cleanup runs after a failure" : "- linger", result.Out);
+    }
+}
