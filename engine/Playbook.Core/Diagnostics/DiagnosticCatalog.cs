@@ -224,6 +224,8 @@ public static class DiagnosticCatalog
         Error("PB9013", "Duplicate scenario name", "a scenario named '{0}' is already at line {1}: give each scenario its own name");
     public static readonly DiagnosticDescriptor ScenarioUnknownCapture =
         Error("PB9014", "Unknown capture in scenario", "{0}");
+    public static readonly DiagnosticDescriptor ScenarioUnknownItem =
+        Error("PB9570", "Unknown item in scenario outcomes", "'{0}' in the outcomes of foreach '{1}' is not one of the scenario's items: {2}");
 
     // ---- foreach (issue 11) ----------------------------------------------------------------
     public static readonly DiagnosticDescriptor ForeachWithoutEach =

@@ -20,9 +20,13 @@ public sealed partial class PlaybookEngine
         run.SetAttempt(state.Name, 1);
 
         object? value;
+        var script = _runner as IForeachScript;
         try
         {
-            value = _scope.Evaluate(spec.List);
+            // A dry run may be told the list (a scenario's items, a drawn count): the expression is then not read.
+            value = script?.ItemsFor(state, () => _scope.Evaluate(spec.List) as IReadOnlyList<object?>) is { } given
+                ? given as IList ?? given.ToList()
+                : _scope.Evaluate(spec.List);
         }
         catch (ExpressionFailedException e)
         {
@@ -55,12 +59,22 @@ public sealed partial class PlaybookEngine
                 if (lanes[l] < lanes[lane]) lane = l;
             var itemClock = virtualClock is not null ? new VirtualClock(virtualClock.StartedAt, lanes[lane]) : clock;
             var label = ItemLabel(state, i);
-            var machine = MachineFor(body);
-            machine.Reset(body.Entry);
-            var flow = await RunStatesAsync(body.Entry, run, itemClock, label, machine, ct).ConfigureAwait(false);
-            if (flow.Reason is not null && flow.BranchOutcome is null && flow.End is null)
-                run.Add(new TimelineEntry(itemClock.Elapsed, state.Name, 1, "item aborted", TimeSpan.Zero, label, flow.Reason));
-            var ok = BranchSucceeded(flow.BranchOutcome);
+            bool ok;
+            if (script?.OutcomeFor(state, item) is { } told)
+            {
+                // The scenario gave this item's outcome: its body does not run, and it takes no time.
+                ok = told == "ok";
+                run.Add(new TimelineEntry(itemClock.Elapsed, state.Name, 1, told, TimeSpan.Zero, label, "item outcome given by scenario"));
+            }
+            else
+            {
+                var machine = MachineFor(body);
+                machine.Reset(body.Entry);
+                var flow = await RunStatesAsync(body.Entry, run, itemClock, label, machine, ct).ConfigureAwait(false);
+                if (flow.Reason is not null && flow.BranchOutcome is null && flow.End is null)
+                    run.Add(new TimelineEntry(itemClock.Elapsed, state.Name, 1, "item aborted", TimeSpan.Zero, label, flow.Reason));
+                ok = BranchSucceeded(flow.BranchOutcome);
+            }
             if (!ok) failed.Add(RunScope.Display(item));
             var itemCaptures = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var name in captured)

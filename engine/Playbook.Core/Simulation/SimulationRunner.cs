@@ -7,7 +7,7 @@ namespace Playbook.Simulation;
 /// <summary>The action runner of a dry run: nothing is executed; each attempt returns what the
 /// scenario (or a --fail/--answer option) says, or else what the state's simulate hints suggest, and
 /// spends its simulated duration on the virtual clock.</summary>
-public sealed class SimulationRunner : IActionRunner
+public sealed class SimulationRunner : IActionRunner, IForeachScript
 {
     private readonly SimulationScript _script;
     private readonly Func<CompiledPlaybook, string, CompiledPlaybook?> _resolve;
@@ -123,6 +123,12 @@ public sealed class SimulationRunner : IActionRunner
         await request.Clock.DelayAsync(spent, cancellationToken).ConfigureAwait(false);
         return called;
     }
+
+    public IReadOnlyList<object?>? ItemsFor(CompiledState foreachState, Func<IReadOnlyList<object?>?> visible) =>
+        _script.Foreach.TryGetValue(foreachState.Name, out var given) ? given.Items : null;
+
+    public string? OutcomeFor(CompiledState foreachState, object? item) =>
+        _script.Foreach.TryGetValue(foreachState.Name, out var given) && given.Outcomes.TryGetValue(RunScope.Display(item), out var outcome) ? outcome : null;
 
     private string? Forced(string state, int attempt) =>
         _script.Failures.TryGetValue(state, out var n) && attempt <= n ? "fail" : null;
