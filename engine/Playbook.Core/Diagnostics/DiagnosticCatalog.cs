@@ -232,6 +232,10 @@ public static class DiagnosticCatalog
         Error("PB2501", "Foreach without each", "foreach '{0}' has no 'each': add 'each ID in `list`' to say what it walks");
     public static readonly DiagnosticDescriptor InvalidForeachSetting =
         Error("PB2502", "Invalid foreach setting", "'{0} {1}' must be a whole number of at least 1");
+    public static readonly DiagnosticDescriptor InvalidItemsHint =
+        Error("PB2570", "Invalid items hint", "'items {0}..{1}': {2}, like 'items 10..200'");
+    public static readonly DiagnosticDescriptor ItemsHintAboveMax =
+        Error("PB2571", "Items hint above max", "'items …{0}' draws more items than foreach '{1}' accepts (max {2}): a real run would fail such a list; lower the hint or raise max");
     public static readonly DiagnosticDescriptor EmptyForeach =
         Error("PB2503", "Foreach without states", "foreach '{0}' has no states: add 'step NAME {{ … }}' for what runs per item");
     public static readonly DiagnosticDescriptor ForeachNotAList =
