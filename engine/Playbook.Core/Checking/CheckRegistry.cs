@@ -15,6 +15,7 @@ public static class CheckRegistry
         new OutcomeCheck(),
         new ParallelCheck(),
         new ForeachShapeCheck(),
+        new ForeachItemsHintCheck(),
         new WaitCheck(),
         new ManualCheck(),
         new EmptyContainerCheck(),

@@ -101,7 +101,11 @@ public sealed record CompiledBranch(string Name, CompiledState Entry, IReadOnlyL
 
 /// <summary>What a foreach walks: the item's name, the list expression, how many items at once, and the
 /// longest list accepted (null: no bound written).</summary>
-public sealed record ForeachSpec(string Item, CompiledExpression List, int Parallel, int? Max, string ResultsName);
+public sealed record ForeachSpec(string Item, CompiledExpression List, int Parallel, int? Max, string ResultsName)
+{
+    /// <summary><c>simulate { items A..B }</c>: the item counts Monte Carlo draws from (null: it walks the list it sees).</summary>
+    public (int Min, int Max)? ItemsHint { get; init; }
+}
 
 /// <summary>One state of the compiled machine.</summary>
 public sealed class CompiledState

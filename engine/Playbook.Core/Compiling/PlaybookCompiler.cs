@@ -85,7 +85,10 @@ public static class PlaybookCompiler
                     .ToList();
                 state.Foreach = new ForeachSpec(each.Variable.Text, Expr(each.List),
                     loop.Parallelism is { } k ? (int)k.Value.Value : 1, loop.Max is { } m ? (int)m.Value.Value : null,
-                    Semantics.ForeachScope.ResultsName(loop.Name.Text));
+                    Semantics.ForeachScope.ResultsName(loop.Name.Text))
+                {
+                    ItemsHint = loop.ItemsHint is { } hint ? ((int)hint.Min.Value, (int)hint.Max.Value) : null,
+                };
             }
             if (syntax is ParallelSyntax parallel)
             {

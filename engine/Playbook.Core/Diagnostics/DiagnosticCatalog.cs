@@ -232,12 +232,18 @@ public static class DiagnosticCatalog
         Error("PB9013", "Duplicate scenario name", "a scenario named '{0}' is already at line {1}: give each scenario its own name");
     public static readonly DiagnosticDescriptor ScenarioUnknownCapture =
         Error("PB9014", "Unknown capture in scenario", "{0}");
+    public static readonly DiagnosticDescriptor ScenarioUnknownItem =
+        Error("PB9570", "Unknown item in scenario outcomes", "'{0}' in the outcomes of foreach '{1}' is not one of the scenario's items: {2}");
 
     // ---- foreach (issue 11) ----------------------------------------------------------------
     public static readonly DiagnosticDescriptor ForeachWithoutEach =
         Error("PB2501", "Foreach without each", "foreach '{0}' has no 'each': add 'each ID in `list`' to say what it walks");
     public static readonly DiagnosticDescriptor InvalidForeachSetting =
         Error("PB2502", "Invalid foreach setting", "'{0} {1}' must be a whole number of at least 1");
+    public static readonly DiagnosticDescriptor InvalidItemsHint =
+        Error("PB2570", "Invalid items hint", "'items {0}..{1}': {2}, like 'items 10..200'");
+    public static readonly DiagnosticDescriptor ItemsHintAboveMax =
+        Error("PB2571", "Items hint above max", "'items …{0}' draws more items than foreach '{1}' accepts (max {2}): a real run would fail such a list; lower the hint or raise max");
     public static readonly DiagnosticDescriptor EmptyForeach =
         Error("PB2503", "Foreach without states", "foreach '{0}' has no states: add 'step NAME {{ … }}' for what runs per item");
     public static readonly DiagnosticDescriptor ForeachNotAList =

@@ -25,6 +25,7 @@ public sealed partial class PlaybookEngine
 
         IList items;
         var before = resume?.Foreach;
+        var script = _runner as IForeachScript;
         if (before is not null)
         {
             // The list the run started with, not what the expression would give now.
@@ -35,7 +36,10 @@ public sealed partial class PlaybookEngine
             object? value;
             try
             {
-                value = _scope.Evaluate(spec.List);
+                // A dry run may be told the list (a scenario's items, a drawn count): the expression is then not read.
+                value = script?.ItemsFor(state, () => _scope.Evaluate(spec.List) as IReadOnlyList<object?>) is { } given
+                    ? given as IList ?? given.ToList()
+                    : _scope.Evaluate(spec.List);
             }
             catch (ExpressionFailedException e)
             {
@@ -73,6 +77,14 @@ public sealed partial class PlaybookEngine
             {
                 // Finished before the run stopped: never run again.
                 outcome = done;
+            }
+            else if (script?.OutcomeFor(state, item) is { } told)
+            {
+                // The scenario gave this item's outcome: its body does not run, and it takes no time.
+                _scope.Set(spec.Item, item);
+                outcome = told == "ok" ? "ok" : "fail";
+                var at = virtualClock is not null ? lanes.Min() : clock.Elapsed;
+                run.Add(new TimelineEntry(at, state.Name, 1, told, TimeSpan.Zero, ItemLabel(state, i), "item outcome given by scenario"));
             }
             else
             {

@@ -19,6 +19,7 @@ internal enum Blocks
     Simulate,
     Foreach,
     Cleanup,
+    ForeachSimulate,
 }
 
 internal sealed partial class PlaybookParser
@@ -44,6 +45,7 @@ internal sealed partial class PlaybookParser
         [Blocks.Simulate] = "in simulate { }",
         [Blocks.Foreach] = "in a foreach",
         [Blocks.Cleanup] = "in cleanup",
+        [Blocks.ForeachSimulate] = "in a foreach's simulate { }",
     };
 
     private readonly Dictionary<Blocks, Dictionary<string, Parser<ClauseSyntax>>> _tables = new();
@@ -108,11 +110,12 @@ internal sealed partial class PlaybookParser
         _tables[Blocks.Foreach] = new()
         {
             ["each"] = Each, ["parallel"] = ForeachSetting("parallel", "how many items run at once"),
-            ["max"] = ForeachSetting("max", "the most items the list may hold"),
+            ["max"] = ForeachSetting("max", "the most items the list may hold"), ["simulate"] = ForeachSimulate,
             ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual,
             ["on"] = On, ["->"] = Arrow, ["description"] = Description,
         };
         _tables[Blocks.Simulate] = new() { ["duration"] = SimDuration, ["fail"] = SimFail, ["outputs"] = SimOutputs };
+        _tables[Blocks.ForeachSimulate] = new() { ["items"] = SimItemCount };
     }
 
     internal readonly record struct BlockContent(ImmutableArray<ClauseSyntax> Items, int End);

@@ -7,7 +7,7 @@ namespace Playbook.Simulation;
 /// <summary>The action runner of a dry run: nothing is executed; each attempt returns what the
 /// scenario (or a --fail/--answer option) says, or else what the state's simulate hints suggest, and
 /// spends its simulated duration on the virtual clock.</summary>
-public sealed class SimulationRunner : IActionRunner
+public sealed class SimulationRunner : IActionRunner, IForeachScript
 {
     private readonly SimulationScript _script;
     private readonly Func<CompiledPlaybook, string, CompiledPlaybook?> _resolve;
@@ -123,6 +123,22 @@ public sealed class SimulationRunner : IActionRunner
         await request.Clock.DelayAsync(spent, cancellationToken).ConfigureAwait(false);
         return called;
     }
+
+    public IReadOnlyList<object?>? ItemsFor(CompiledState foreachState, Func<IReadOnlyList<object?>?> visible)
+    {
+        if (_script.Foreach.TryGetValue(foreachState.Name, out var given) && given.Items is not null) return given.Items;
+        if (_script.Mode != HintMode.Sampled || foreachState.Foreach?.ItemsHint is not { } hint) return null;
+        // Monte Carlo: a count drawn uniformly from A..B with this run's random source (so the result depends on
+        // the seed and run index only). The items are the visible list repeated, or 1..n when it is empty.
+        var count = hint.Min + Random.Next(hint.Max - hint.Min + 1);
+        var seen = visible();
+        var items = new List<object?>(count);
+        for (var i = 0; i < count; i++) items.Add(seen is { Count: > 0 } ? seen[i % seen.Count] : (object)(long)(i + 1));
+        return items;
+    }
+
+    public string? OutcomeFor(CompiledState foreachState, object? item) =>
+        _script.Foreach.TryGetValue(foreachState.Name, out var given) && given.Outcomes.TryGetValue(RunScope.Display(item), out var outcome) ? outcome : null;
 
     private string? Forced(string state, int attempt) =>
         _script.Failures.TryGetValue(state, out var n) && attempt <= n ? "fail" : null;

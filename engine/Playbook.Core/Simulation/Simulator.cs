@@ -40,6 +40,7 @@ public sealed class Simulator
             foreach (var (k, v) in fixedScript.Steps) script.Steps[k] = v;
             foreach (var (k, v) in fixedScript.Failures) script.Failures[k] = v;
             foreach (var (k, v) in fixedScript.Answers) script.Answers[k] = v;
+            foreach (var (k, v) in fixedScript.Foreach) script.Foreach[k] = v;
         }
         return new MonteCarloWorkers(_playbook, _resolve, script, parameters, seed, progress)
             .RunAsync(runs, workers ?? Environment.ProcessorCount, ct);

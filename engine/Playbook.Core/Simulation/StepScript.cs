@@ -26,6 +26,9 @@ public sealed class SimulationScript
     /// <summary>--fail STEP (every attempt: int.MaxValue) or --fail STEP=N (the first N attempts).</summary>
     public Dictionary<string, int> Failures { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>A foreach's list and per-item outcomes, by foreach name (scenario <c>items</c>/<c>outcomes</c>).</summary>
+    public Dictionary<string, ForeachScript> Foreach { get; } = new(StringComparer.Ordinal);
+
     /// <summary>--answer STEP=approve|reject|timeout.</summary>
     public Dictionary<string, string> Answers { get; } = new(StringComparer.Ordinal);
 

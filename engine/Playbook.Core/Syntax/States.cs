@@ -72,6 +72,9 @@ public sealed record ForeachSyntax(NameSyntax Keyword, NameSyntax Name, StringSy
 
     public ForeachSettingSyntax? Max => Body.IsDefault ? null : Body.OfType<ForeachSettingSyntax>().FirstOrDefault(s => s.Keyword.Text == "max");
 
+    /// <summary><c>simulate { items A..B }</c>: the item counts Monte Carlo draws from.</summary>
+    public SimulateItemCountSyntax? ItemsHint => Find<ForeachSimulateSyntax>()?.Items;
+
     /// <summary>The body as a branch, so the rules that keep a branch's states inside it hold for the body too.</summary>
     public BranchSyntax AsBody() => new(Keyword, Name, Title, Body, Span);
 }

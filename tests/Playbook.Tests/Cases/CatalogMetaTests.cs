@@ -31,6 +31,7 @@ public class CatalogMetaTests
         ["PB9012"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
         ["PB9013"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
         ["PB9014"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
+        ["PB9570"] = (typeof(ScenarioLoaderTests), nameof(ScenarioLoaderTests.Reports_the_diagnostic_at_its_position)),
     };
 
     /// <summary>PB1xxx–PB4xxx IDs that only the parser reports (no check lists them in <c>Reports</c>), with why.</summary>

@@ -29,6 +29,7 @@ public class ScenarioLoaderTests
     [InlineData("pb9012-state-not-scripted.scenarios.yaml", "PB9012", 6, 7)]
     [InlineData("pb9013-duplicate-name.scenarios.yaml", "PB9013", 6, 11)]
     [InlineData("pb9014-unknown-capture.scenarios.yaml", "PB9014", 6, 28)]
+    [InlineData("pb9570-unknown-item.scenarios.yaml", "PB9570", 5, 49)]
     public void Reports_the_diagnostic_at_its_position(string file, string id, int line, int column)
     {
         var diagnostics = Load(file);

@@ -31,6 +31,8 @@ internal sealed partial class ScenarioLoader
     private static readonly string[] FileKeys = ["playbook", "scenarios"];
     private static readonly string[] ScenarioKeys = ["name", "description", "inputs", "steps", "answers", "expect"];
     private static readonly string[] AttemptKeys = ["outcome", "duration", "captures", "outputs"];
+    private static readonly string[] ForeachKeys = ["items", "outcomes"];
+    private static readonly string[] ItemOutcomes = ["ok", "fail"];
     private static readonly string[] ExpectKeys = ["end", "status", "path", "attempts", "within", "captures"];
     private static readonly string[] ResponseKeys = ["status", "body", "json", "headers"];
     private static readonly string[] Statuses = ["success", "failure", "aborted"];
@@ -343,6 +345,11 @@ internal sealed partial class ScenarioLoader
         foreach (var (name, (keyNode, value)) in map)
         {
             var state = ScriptableState(name, keyNode, "steps");
+            if (state is { Kind: StateKind.Foreach })
+            {
+                if (LoadForeach(value, state) is { } loop) script.Foreach[name] = loop;
+                continue;
+            }
             var attempts = new List<StepScript>();
             if (value is YamlSequenceNode list)
             {
@@ -356,6 +363,63 @@ internal sealed partial class ScenarioLoader
             }
             script.Steps[name] = attempts;
         }
+    }
+
+    /// <summary>A foreach under 'steps': <c>{ items: [a, b], outcomes: { b: fail } }</c>. Items are text or
+    /// numbers (what a list input holds); an outcome names an item of <c>items</c> by its value.</summary>
+    private ForeachScript? LoadForeach(YamlNode node, StateSymbol state)
+    {
+        var map = Map(node, $"foreach '{state.Name}'", ForeachKeys);
+        if (map is null) return null;
+        List<object?>? items = null;
+        if (map.TryGetValue("items", out var i))
+        {
+            if (i.Value is not YamlSequenceNode sequence)
+            {
+                Invalid(i.Value, $"'items' of foreach '{state.Name}' must be a list, like [a, b, c]");
+                return null;
+            }
+            items = new List<object?>(sequence.Children.Count);
+            foreach (var child in sequence.Children)
+            {
+                var item = child is YamlScalarNode ? Value(child) : null;
+                if (item is not (string or long or double))
+                {
+                    Invalid(child, $"an item of foreach '{state.Name}' must be text or a number, as in a list input");
+                    return null;
+                }
+                items.Add(item);
+            }
+        }
+        var outcomes = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (map.TryGetValue("outcomes", out var o) && Map(o.Value, $"'outcomes' of foreach '{state.Name}'", null) is { } given)
+        {
+            var known = items?.Select(ScenarioValues.Display).ToList();
+            foreach (var (item, (keyNode, valueNode)) in given)
+            {
+                if (Text(valueNode, $"the outcome of item '{item}' must be one word: ok or fail") is not { } word) continue;
+                if (!ItemOutcomes.Contains(word))
+                {
+                    _bag.ReportWithHint(DiagnosticCatalog.ScenarioImpossibleOutcome, SpanOf(valueNode), Suggestion(word, ItemOutcomes),
+                        "an item of foreach", state.Name, word, Or(ItemOutcomes));
+                    continue;
+                }
+                if (known is null)
+                {
+                    _bag.Report(DiagnosticCatalog.ScenarioUnknownItem, SpanOf(keyNode), item, state.Name,
+                        "the scenario gives no 'items': add 'items: [ … ]' so that every outcome names an item of a known list");
+                    continue;
+                }
+                if (!known.Contains(item))
+                {
+                    _bag.ReportWithHint(DiagnosticCatalog.ScenarioUnknownItem, SpanOf(keyNode), Suggestion(item, known),
+                        item, state.Name, known.Count <= 10 ? $"its items are {Or(known, "and")}" : $"its items are {string.Join(", ", known.Take(10))} and {known.Count - 10} more");
+                    continue;
+                }
+                outcomes[item] = word;
+            }
+        }
+        return new ForeachScript(items, outcomes);
     }
 
     /// <summary>The state a steps/answers entry names, when it exists and a scenario can script it.</summary>
@@ -386,7 +450,7 @@ internal sealed partial class ScenarioLoader
         {
             StateKind.Decide => "is decided by its guards, not scripted: script the steps whose captures the guards read",
             StateKind.Parallel => "runs its branches: script the states inside them",
-            StateKind.Foreach => "runs its body once per item: script a state of one item as NAME[i]/STATE (i from 1)",
+            StateKind.Foreach when where != "steps" => "runs its body once per item: script a state of one item as NAME[i]/STATE (i from 1)",
             StateKind.Phase => "is a phase: script the states inside it",
             StateKind.End => "is an end: a scenario expects it with 'expect: { end: … }'",
             StateKind.Wait when state.Syntax.Find<UntilSyntax>() is null => "waits a fixed time and always ends ok: a scenario cannot script it",
