@@ -27,9 +27,9 @@ public class TestCliEndToEndTests
         Assert.Contains(Path.Combine("e2e", "mixed", "good.scenarios.yaml") + "\n  PASS fetch fails twice, the operator approves\n", result.Out);
         Assert.Contains(Path.Combine("e2e", "mixed", "wrong.scenarios.yaml") + "\n  FAIL fetch fails, nobody answers\n", result.Out);
         Assert.Contains("      end       expected failed, got done\n", result.Out);
-        // foreach/dead-letter holds two passing scenarios of a foreach (scripted per item as NAME[i]/STATE).
+        // foreach/dead-letter holds four passing scenarios of a foreach (scripted per item as NAME[i]/STATE).
         Assert.Contains(Path.Combine("e2e", "foreach", "dead-letter.scenarios.yaml") + "\n  PASS", result.Out);
-        Assert.EndsWith("\n5 passed, 1 failed\n", result.Out);
+        Assert.EndsWith("\n7 passed, 1 failed\n", result.Out);
         // Files in sorted order: foreach/dead-letter, mixed/good, mixed/wrong, pass/small.
         Assert.True(result.Out.IndexOf("dead-letter.scenarios", StringComparison.Ordinal) < result.Out.IndexOf("good.scenarios", StringComparison.Ordinal));
         Assert.True(result.Out.IndexOf("good.scenarios", StringComparison.Ordinal) < result.Out.IndexOf("wrong.scenarios", StringComparison.Ordinal));
@@ -42,7 +42,7 @@ public class TestCliEndToEndTests
         var result = Run("test", "--format", "junit", "e2e");
         Assert.True(result.Exit == 1, result.ToString());
         var root = System.Xml.Linq.XDocument.Parse(result.Out).Root!;
-        Assert.Equal("6", root.Attribute("tests")!.Value);
+        Assert.Equal("8", root.Attribute("tests")!.Value);
         Assert.Equal("1", root.Attribute("failures")!.Value);
     }
 
