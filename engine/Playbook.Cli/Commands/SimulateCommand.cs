@@ -147,12 +147,12 @@ internal sealed class SimulateCommand
         if (options.WorstCase)
         {
             var ends = WorstCaseReport.Build(loaded.Model, loaded.CalleeWorstCase);
-            if (options.Json) stdout.Write(SimulationJson.WorstCase(playbook, ends));
+            var cleanup = Timing.WorstCaseAnalysis.CleanupWorstCase(loaded.Model, loaded.CalleeWorstCase);
+            if (options.Json) stdout.Write(SimulationJson.WorstCase(playbook, ends, cleanup));
             else
             {
                 text.WriteWorstCase(playbook, ends, stdout);
-                if (Timing.WorstCaseAnalysis.CleanupWorstCase(loaded.Model, loaded.CalleeWorstCase) is { } cleanup)
-                    text.WriteCleanupWorstCase(cleanup.Total, cleanup.Path, stdout);
+                if (cleanup is { } c) text.WriteCleanupWorstCase(c.Total, c.Path, stdout);
             }
             stdout.Flush();
             return ExitCodes.Success;

@@ -46,7 +46,9 @@ internal static class SimulationJson
         json.WriteString("reason", run.Reason);
     });
 
-    public static string WorstCase(CompiledPlaybook playbook, IReadOnlyList<WorstCaseEnd> ends) => Write(json =>
+    /// <param name="cleanup">The cleanup's worst case, or null when the playbook has none: written as its own
+    /// <c>cleanup</c> field (null without one), never added to an end's total — it runs after the end.</param>
+    public static string WorstCase(CompiledPlaybook playbook, IReadOnlyList<WorstCaseEnd> ends, (TimeBound Total, IReadOnlyList<PathStep> Path)? cleanup = null) => Write(json =>
     {
         Header(json, playbook, "worst-case");
         Duration(json, "rto", playbook.Rto);
@@ -58,21 +60,40 @@ internal static class SimulationJson
             json.WriteString("status", end.StatusText);
             Bound(json, "total", end.Total);
             json.WriteString("unbounded_reason", end.Total.UnboundedBecause);
-            json.WriteStartArray("path");
-            foreach (var step in end.Path)
-            {
-                json.WriteStartObject();
-                json.WriteString("state", step.State);
-                Duration(json, "time", step.Time);
-                if (step.Share is { } share) json.WriteNumber("share", Math.Round(share, 4));
-                else json.WriteNull("share");
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
+            WorstPath(json, end.Path);
             json.WriteEndObject();
         }
         json.WriteEndArray();
+        if (cleanup is { } c)
+        {
+            json.WriteStartObject("cleanup");
+            Bound(json, "total", c.Total);
+            json.WriteString("unbounded_reason", c.Total.UnboundedBecause);
+            // Shares of the cleanup's own total, as an end's are of its total.
+            WorstPath(json, c.Path.Select(p => new WorstCaseStep(p.State, p.Time,
+                c.Total.IsUnbounded || c.Total.Value <= TimeSpan.Zero ? null : p.Time / c.Total.Value)).ToList());
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteNull("cleanup");
+        }
     });
+
+    private static void WorstPath(Utf8JsonWriter json, IReadOnlyList<WorstCaseStep> path)
+    {
+        json.WriteStartArray("path");
+        foreach (var step in path)
+        {
+            json.WriteStartObject();
+            json.WriteString("state", step.State);
+            Duration(json, "time", step.Time);
+            if (step.Share is { } share) json.WriteNumber("share", Math.Round(share, 4));
+            else json.WriteNull("share");
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
 
     public static string MonteCarlo(CompiledPlaybook playbook, MonteCarloResult result) => Write(json =>
     {

@@ -34,6 +34,44 @@ public class CleanupSimulateTests
         Assert.Contains("cleanup (after the end; not in the ends' totals nor the rto): 2m10s\n  path: tidy → linger\n", result.Out);
     }
 
+    [Fact]
+    public void The_json_worst_case_gives_the_cleanup_its_own_field_outside_the_ends_totals()
+    {
+        using var work = new RunWorkspace("with-cleanup");
+
+        var result = work.Cli("simulate", "with-cleanup.playbook", "--worst-case", "--format", "json");
+
+        Assert.True(result.Exit == 0, result.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(result.Out);
+        var root = json.RootElement;
+        Assert.All(root.GetProperty("ends").EnumerateArray(), end => Assert.Equal(120_000, end.GetProperty("total_ms").GetInt64()));
+        var cleanup = root.GetProperty("cleanup");
+        Assert.Equal("2m10s", cleanup.GetProperty("total").GetString());
+        Assert.Equal(130_000, cleanup.GetProperty("total_ms").GetInt64());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, cleanup.GetProperty("unbounded_reason").ValueKind);
+        Assert.Equal(["tidy", "linger"], cleanup.GetProperty("path").EnumerateArray().Select(p => p.GetProperty("state").GetString()));
+        Assert.Equal(["10s", "2m"], cleanup.GetProperty("path").EnumerateArray().Select(p => p.GetProperty("time").GetString()));
+    }
+
+    [Fact]
+    public void The_json_worst_case_of_a_playbook_without_cleanup_says_null()
+    {
+        using var work = new RunWorkspace("with-cleanup");
+        File.WriteAllText(work.PathOf("plain.playbook"), """
+            playbook plain {
+              step work { shell "true"  timeout 1m  -> done }
+              end done success
+            }
+            """);
+
+        var result = work.Cli("simulate", "plain.playbook", "--worst-case", "--format", "json");
+
+        Assert.True(result.Exit == 0, result.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(result.Out);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, json.RootElement.GetProperty("cleanup").ValueKind);
+        Assert.Equal(60_000, json.RootElement.GetProperty("ends")[0].GetProperty("total_ms").GetInt64());
+    }
+
     [Theory]
     [InlineData("[work, failed, tidy]", 0)]
     [InlineData("[work, failed, tidy, linger]", 1)]
