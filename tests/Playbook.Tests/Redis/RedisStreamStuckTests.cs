@@ -20,28 +20,35 @@ public sealed class RedisStreamStuckTests : IClassFixture<RedisServerFixture>
 
     public RedisStreamStuckTests(RedisServerFixture redis) => _redis = redis;
 
-    /// <summary>A stream of 6 messages the dead consumer read; two of them delivered 3 times (poison), one twice,
-    /// three once; and 2 later messages a live consumer holds. Every message of the dead consumer is idle for
-    /// longer than <see cref="MinIdleMs"/> when this returns.</summary>
-    private sealed record StuckGroup(string Stream, string Dlq, string[] Poison, string[] Others, string[] LiveHeld);
+    /// <summary>A stream whose dead consumer read <paramref name="poison"/> poison messages (delivered 3 times)
+    /// and 4 others (one delivered twice, three once), interleaved; and 2 later messages a live consumer
+    /// holds. Every message of the dead consumer is idle for longer than <see cref="MinIdleMs"/> when this returns.</summary>
+    private sealed record StuckGroup(string Stream, string Dlq, string[] Poison, string[] Others, string[] LiveHeld)
+    {
+        public string Lock => $"{Stream}:{Group}:recovery-lock";
+    }
 
-    private static StuckGroup CreateStuckGroup(RespClient redis)
+    private static StuckGroup CreateStuckGroup(RespClient redis, int poison = 2)
     {
         var stream = "orders:" + Guid.NewGuid().ToString("N")[..8];
         redis.Call("XGROUP", "CREATE", stream, Group, "$", "MKSTREAM");
-        var ids = Enumerable.Range(1, 6).Select(i => (string)redis.Call("XADD", stream, "*", "job", $"job-{i}")!).ToArray();
-        redis.Call("XREADGROUP", "GROUP", Group, Dead, "COUNT", "6", "STREAMS", stream, ">");
+        var count = poison + 4;
+        var ids = Enumerable.Range(1, count).Select(i => (string)redis.Call("XADD", stream, "*", "job", $"job-{i}")!).ToArray();
+        redis.Call("XREADGROUP", "GROUP", Group, Dead, "COUNT", count.ToString(), "STREAMS", stream, ">");
+        // Messages 0, 3, 5, 6, 7 … are poison; 1, 2, 4 and the last are not (poison and others interleave).
+        var poisonIds = ids.Where((_, i) => i == 0 || i == 3 || (i >= 5 && i < count - 1)).Take(poison).ToArray();
+        var others = ids.Except(poisonIds).ToArray();
         // Each XCLAIM (without JUSTID) counts one more delivery, as a redelivery to a crashing worker would.
-        foreach (var id in new[] { ids[0], ids[3] })
+        foreach (var id in poisonIds)
         {
             redis.Call("XCLAIM", stream, Group, Dead, "0", id);
             redis.Call("XCLAIM", stream, Group, Dead, "0", id);
         }
-        redis.Call("XCLAIM", stream, Group, Dead, "0", ids[1]);
-        var live = Enumerable.Range(7, 2).Select(i => (string)redis.Call("XADD", stream, "*", "job", $"job-{i}")!).ToArray();
+        redis.Call("XCLAIM", stream, Group, Dead, "0", others[0]);
+        var live = Enumerable.Range(count + 1, 2).Select(i => (string)redis.Call("XADD", stream, "*", "job", $"job-{i}")!).ToArray();
         redis.Call("XREADGROUP", "GROUP", Group, Live, "COUNT", "2", "STREAMS", stream, ">");
         Thread.Sleep(MinIdleMs + 300);
-        return new StuckGroup(stream, stream + ":dlq", [ids[0], ids[3]], [ids[1], ids[2], ids[4], ids[5]], live);
+        return new StuckGroup(stream, stream + ":dlq", poisonIds, others, live);
     }
 
     private static RunWorkspace Workspace()
@@ -68,6 +75,10 @@ public sealed class RedisStreamStuckTests : IClassFixture<RedisServerFixture>
         var run = work.Run("redis-stream-stuck", Inputs(g));
         Assert.True(run.Exit == 0, run.ToString());
         Assert.Contains("ended at 'recovered' (success)", run.Out);
+        // One item per poison message, each its own exec.
+        Assert.Contains("dead-letter[1]/move", run.Out);
+        Assert.Contains("dead-letter[2]/move", run.Out);
+        Assert.DoesNotContain("dead-letter[3]/move", run.Out);
         AssertRecovered(redis, g);
 
         // A second run (after a crash, or by a second engineer) finds nothing and moves nothing again.
@@ -78,59 +89,93 @@ public sealed class RedisStreamStuckTests : IClassFixture<RedisServerFixture>
         AssertNothingLeftOnceProcessed(redis, g);
     }
 
-    /// <summary>The run is killed (SIGKILL) while its dead-letter step is in flight — Redis holds the step's
-    /// script (CLIENT PAUSE WRITE), so the kill lands there every time — and the orphaned redis-cli then
-    /// finishes the move. <c>resume</c> runs the step again: the poison messages are still moved exactly once.</summary>
+    /// <summary>The run is SIGKILLed inside the dead-letter foreach, after some items ended and while the next
+    /// item's move is in flight — Redis holds its script (CLIENT PAUSE WRITE), so the kill lands inside a move —
+    /// and the orphaned redis-cli then finishes that move with no journal record of it. <c>resume</c> needs no
+    /// answer: <c>move</c> is idempotent (and its orphan ended on its own, so its real outcome is taken). Finished
+    /// items are not run again, the rest run, and every poison message is in the DLQ exactly once.</summary>
     [Fact]
-    public void Killed_while_dead_lettering_and_resumed_each_poison_message_is_moved_exactly_once()
+    public void Killed_inside_the_dead_letter_foreach_and_resumed_each_poison_message_is_moved_exactly_once()
     {
+        const int poison = 12;
         using var redis = _redis.Connect();
-        var g = CreateStuckGroup(redis);
+        var g = CreateStuckGroup(redis, poison);
         using var work = Workspace();
 
-        redis.Call("CLIENT", "PAUSE", "60000", "WRITE");
-        try
+        int endedAtKill;
+        using (var running = work.Start("redis-stream-stuck", Inputs(g)))
         {
-            using var running = work.Start("redis-stream-stuck", Inputs(g));
-            WaitFor(() => ((string)redis.Call("CLIENT", "LIST")!).Split('\n').Any(c => c.Contains("cmd=eval") && c.Contains("flags=b")),
-                "the dead-letter script waiting in Redis");
-            Assert.Equal(0L, redis.Call("XLEN", g.Dlq));
-            running.Kill();
-            running.Finish();
+            // Two items have ended: the foreach is under way. Then hold every write, so the next move waits in Redis.
+            RunWorkspace.WaitForRecord(work.SingleJournal, r => RunWorkspace.Type(r) == "item-ended" && r.GetProperty("index").GetInt32() >= 2, running);
+            redis.Call("CLIENT", "PAUSE", "60000", "WRITE");
+            try
+            {
+                WaitFor(() => ((string)redis.Call("CLIENT", "LIST")!).Split('\n').Any(c => c.Contains("cmd=eval") && c.Contains("flags=b")),
+                    "a move script waiting in Redis");
+                var records = RunWorkspace.Records(work.SingleJournal()!);
+                endedAtKill = records.Count(r => RunWorkspace.Type(r) == "item-ended");
+                Assert.True(endedAtKill is >= 2 and < poison, $"the kill must land inside the foreach, but {endedAtKill} of {poison} items had ended");
+                Assert.Equal(endedAtKill + 1, records.Count(r => RunWorkspace.Type(r) == "item-started"));
+                running.Kill();
+                running.Finish();
+            }
+            finally
+            {
+                redis.Call("CLIENT", "UNPAUSE");
+            }
         }
-        finally
-        {
-            redis.Call("CLIENT", "UNPAUSE");
-        }
-        // The orphan (in a process group of its own, so the kill did not reach it) completes the move.
-        WaitFor(() => (long)redis.Call("XLEN", g.Dlq)! == 2, "the orphaned dead-letter script to finish");
+        // The orphan (in a process group of its own, so the kill did not reach it) completes its move.
+        WaitFor(() => (long)redis.Call("XLEN", g.Dlq)! == endedAtKill + 1, "the orphaned move to finish");
 
         var resumed = work.Resume();
         Assert.True(resumed.Exit == 0, resumed.ToString());
         Assert.Contains("ended at 'recovered' (success)", resumed.Out);
+        // Items that had ended before the kill are not run again; the others are.
+        Assert.DoesNotContain("dead-letter[1]/move", resumed.Out);
+        Assert.Contains($"dead-letter[{poison}]/move", resumed.Out);
         AssertRecovered(redis, g);
         AssertNothingLeftOnceProcessed(redis, g);
     }
 
-    /// <summary>What makes the dead-letter step <c>idempotent</c>: its script, run a second time with the ids
-    /// the first run captured (a retry after a lost answer, a resume that cannot know what the attempt did),
-    /// moves nothing twice.</summary>
+    /// <summary>The lock keeps a second run off a group whose drill is under way: it changes nothing, ends
+    /// 'busy', and its cleanup leaves the other run's lock alone.</summary>
     [Fact]
-    public void The_dead_letter_script_run_again_with_the_same_ids_moves_nothing_twice()
+    public void A_run_that_finds_the_lock_taken_touches_nothing_and_leaves_the_lock()
+    {
+        using var redis = _redis.Connect();
+        var g = CreateStuckGroup(redis);
+        redis.Call("SET", g.Lock, "someone-else", "PX", "60000");
+        using var work = Workspace();
+
+        var run = work.Run("redis-stream-stuck", Inputs(g));
+
+        Assert.True(run.Exit == 1, run.ToString());
+        Assert.Contains("ended at 'busy' (failure)", run.Out);
+        Assert.Equal("someone-else", redis.Call("GET", g.Lock));
+        Assert.Equal(0L, redis.Call("EXISTS", g.Dlq));
+        Assert.Equal(6L, redis.List("XPENDING", g.Stream, Group, "-", "+", "100", Dead).Count);
+    }
+
+    /// <summary>What makes the move step <c>idempotent</c>: its script, run a second time for the same message
+    /// (a retry after a lost answer, a resume after a kill between the move and its journal record), moves
+    /// nothing twice.</summary>
+    [Fact]
+    public void The_move_script_run_again_for_the_same_message_moves_nothing_twice()
     {
         var path = Path.Combine(PlaybookLibraryTests.RepositoryRoot(), "playbooks", "redis-stream-stuck.playbook");
         var model = PlaybookDocument.Load(path).Model!;
-        var script = ((StringSyntax)model.Lets.Single(l => l.Name.Text == "dead_letter_lua").Value).Template;
+        var script = ((StringSyntax)model.Lets.Single(l => l.Name.Text == "move_lua").Value).Template;
         using var redis = _redis.Connect();
         var g = CreateStuckGroup(redis);
-        var ids = string.Join(' ', g.Poison);
 
-        Assert.Equal(2L, redis.Call("EVAL", script, "2", g.Stream, g.Dlq, Group, Dead, ids));
-        Assert.Equal(0L, redis.Call("EVAL", script, "2", g.Stream, g.Dlq, Group, Dead, ids));
-        Assert.Equal(2L, redis.Call("XLEN", g.Dlq));
+        Assert.Equal("moved", redis.Call("EVAL", script, "2", g.Stream, g.Dlq, Group, Dead, g.Poison[0]));
+        Assert.Equal("gone", redis.Call("EVAL", script, "2", g.Stream, g.Dlq, Group, Dead, g.Poison[0]));
+        Assert.Equal(1L, redis.Call("XLEN", g.Dlq));
         // Only what the dead consumer holds: a live consumer's message, or an id nobody holds, stays where it is.
-        Assert.Equal(0L, redis.Call("EVAL", script, "2", g.Stream, g.Dlq, Group, Dead, g.LiveHeld[0] + " 0-1"));
-        Assert.Equal(2L, redis.Call("XLEN", g.Dlq));
+        Assert.Equal("gone", redis.Call("EVAL", script, "2", g.Stream, g.Dlq, Group, Dead, g.LiveHeld[0]));
+        Assert.Equal("gone", redis.Call("EVAL", script, "2", g.Stream, g.Dlq, Group, Dead, "0-1"));
+        Assert.Equal(1L, redis.Call("XLEN", g.Dlq));
+        Assert.Equal((Live, 1L), PendingOf(redis, g)[g.LiveHeld[0]]);
     }
 
     private static void AssertRecovered(RespClient redis, StuckGroup g)
@@ -147,13 +192,18 @@ public sealed class RedisStreamStuckTests : IClassFixture<RedisServerFixture>
         // The dead consumer is gone; the live one untouched; the rest pending with the rescuer, counters kept.
         var consumers = redis.List("XINFO", "CONSUMERS", g.Stream, Group).Cast<List<object?>>().Select(c => (string)c[1]!).Order();
         Assert.Equal(new[] { Rescuer, Live }.Order(), consumers);
-        var pending = redis.List("XPENDING", g.Stream, Group, "-", "+", "100").Cast<List<object?>>()
-            .ToDictionary(p => (string)p[0]!, p => (Consumer: (string)p[1]!, Deliveries: (long)p[3]!));
+        var pending = PendingOf(redis, g);
         Assert.Equal(g.Others.Concat(g.LiveHeld).Order(), pending.Keys.Order());
         Assert.All(g.Others, id => Assert.Equal(Rescuer, pending[id].Consumer));
         Assert.All(g.LiveHeld, id => Assert.Equal((Live, 1L), pending[id]));
         Assert.Equal(2L, pending[g.Others[0]].Deliveries);
+        // The cleanup released the drill's lock.
+        Assert.Equal(0L, redis.Call("EXISTS", g.Lock));
     }
+
+    private static Dictionary<string, (string Consumer, long Deliveries)> PendingOf(RespClient redis, StuckGroup g) =>
+        redis.List("XPENDING", g.Stream, Group, "-", "+", "1000").Cast<List<object?>>()
+            .ToDictionary(p => (string)p[0]!, p => ((string)p[1]!, (long)p[3]!));
 
     /// <summary>The rescuer and the live consumer work off what they hold: then no pending message is left.</summary>
     private static void AssertNothingLeftOnceProcessed(RespClient redis, StuckGroup g)
@@ -166,7 +216,7 @@ public sealed class RedisStreamStuckTests : IClassFixture<RedisServerFixture>
             foreach (var m in messages.Cast<List<object?>>()) redis.Call("XACK", g.Stream, Group, (string)m[0]!);
         }
         Assert.Equal(0L, redis.List("XPENDING", g.Stream, Group)[0]);
-        Assert.Equal(2L, redis.Call("XLEN", g.Dlq));
+        Assert.Equal((long)g.Poison.Length, redis.Call("XLEN", g.Dlq));
     }
 
     private static Dictionary<string, string> Fields(List<object?> flat) =>
