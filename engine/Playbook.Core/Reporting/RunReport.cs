@@ -13,7 +13,7 @@ namespace Playbook.Reporting;
 /// <summary>Renders a run's report from its journal with a Scriban template: the embedded Markdown or
 /// HTML one, or the user's own. The journal is already redacted, so the report cannot show a secret.
 /// The template sees one object, documented in grammar/README.md ("Reports"): run_id, playbook, inputs,
-/// timeline, captures, approvals, notifications, end, status, elapsed against rto, path and mermaid.</summary>
+/// timeline, loops (a foreach's items), captures, approvals, notifications, end, status, elapsed against rto, path and mermaid.</summary>
 public static class RunReport
 {
     /// <summary>The report as text; a template that does not parse or fails while rendering gives
@@ -105,6 +105,8 @@ public static class RunReport
             });
         }
         model["timeline"] = timeline;
+        // One table per foreach: which items ended ok, which failed and why.
+        model["loops"] = ForeachTables.Model(run);
         // The cleanup on its own: its outcome and states, beside a status it never changes.
         model["cleanup"] = run.Cleanup is null ? null : new ScriptObject
         {
