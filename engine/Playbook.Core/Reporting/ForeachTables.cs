@@ -1,4 +1,3 @@
-using Playbook.EngineCore;
 using Playbook.Journal;
 using Playbook.LiveRuns;
 using Playbook.Text;
@@ -59,7 +58,7 @@ internal static class ForeachTables
             foreach (var c in span.Where(r => r.Type == "captured" && InItem(r)))
             {
                 var name = c.Body.String("name") ?? "";
-                var value = RunScope.Display(c.Body.TryGetProperty("value", out var v) ? JournalValues.Read(v) : null);
+                var value = RunReport.Shown(c.Body.TryGetProperty("value", out var v) ? JournalValues.Read(v) : null);
                 // The last attempt's value is the item's, as NAME.results has it.
                 if (seen.TryGetValue(name, out var known)) known["value"] = value;
                 else captures.Add(seen[name] = new ScriptObject { ["name"] = name, ["value"] = value });
@@ -70,7 +69,7 @@ internal static class ForeachTables
             items.Add(new ScriptObject
             {
                 ["index"] = index,
-                ["item"] = RunScope.Display(itemStarted.Body.TryGetProperty("item", out var item) ? JournalValues.Read(item) : null),
+                ["item"] = RunReport.Shown(itemStarted.Body.TryGetProperty("item", out var item) ? JournalValues.Read(item) : null),
                 ["outcome"] = outcome,
                 ["attempts"] = attempts.Count,
                 ["duration"] = DurationText.Format(duration < TimeSpan.Zero ? TimeSpan.Zero : duration),

@@ -126,7 +126,7 @@ public static class RunReport
 
         var captures = new ScriptArray();
         foreach (var (name, value) in run.Captures.OrderBy(c => c.Key, StringComparer.Ordinal))
-            captures.Add(new ScriptObject { ["name"] = name, ["value"] = RunScope.Display(value) });
+            captures.Add(new ScriptObject { ["name"] = name, ["value"] = Shown(value) });
         model["captures"] = captures;
 
         var approvals = new ScriptArray();
@@ -143,6 +143,11 @@ public static class RunReport
         model["mermaid"] = PathDiagram.Mermaid(run.Path, run.End, run.Status);
         return model;
     }
+
+    /// <summary>A journaled value as a report shows it: a list or map (a typed list capture, a foreach's items)
+    /// in flow form, <c>[a, b]</c>, not as its .NET type name; a scalar as the run displays it.</summary>
+    internal static string Shown(object? value) =>
+        value is System.Collections.IList or System.Collections.IDictionary ? Simulation.Scenarios.ScenarioValues.Display(value) : RunScope.Display(value);
 
     /// <summary>In a rehearsal, <c>real</c> for a step that ran for real (journaled at its start) and <c>simulated</c>
     /// for any other; empty in a real run, where every step is real.</summary>

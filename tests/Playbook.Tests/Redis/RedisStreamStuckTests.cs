@@ -135,6 +135,16 @@ public sealed class RedisStreamStuckTests : IClassFixture<RedisServerFixture>
         Assert.Contains($"dead-letter[{poison}]/move", resumed.Out);
         AssertRecovered(redis, g);
         AssertNothingLeftOnceProcessed(redis, g);
+
+        // The report names every message with what its move answered: the one in flight at the kill was moved
+        // by its orphan, and that real outcome is what the run took.
+        var report = work.Cli("report", Path.GetFileNameWithoutExtension(work.SingleJournal()!), "--journal", RunWorkspace.JournalDir);
+        Assert.True(report.Exit == 0, report.ToString());
+        Assert.Contains($"## Foreach dead-letter: ok\n\n{poison} of {poison} items ok\n", report.Out);
+        foreach (var (id, i) in g.Poison.Select((id, i) => (id, i)))
+            Assert.True(System.Text.RegularExpressions.Regex.IsMatch(report.Out, $@"\| {i + 1} \| `{id}` \| ok \| 1 \| [0-9ms]+ \| moved = `moved` \|"), report.Out);
+        // A typed list capture reads as its items, not as a .NET type name.
+        Assert.Contains($"| poison_ids | `[{g.Poison[0]}, {g.Poison[1]}, ", report.Out);
     }
 
     /// <summary>The lock keeps a second run off a group whose drill is under way: it changes nothing, ends
