@@ -65,7 +65,10 @@ public sealed partial class PlaybookEngine
                 _scope.Set(spec.Item, item);
                 outcome = told == "ok" ? "ok" : "fail";
                 var at = virtualClock is not null ? lanes.Min() : clock.Elapsed;
+                // A rehearsal journals it as any item (a dry run has no observer): its journal says every item started and ended.
+                Observer?.ItemStarted(flowName, state, i, item, at);
                 run.Add(new TimelineEntry(at, state.Name, 1, told, TimeSpan.Zero, ItemLabel(state, i), "item outcome given by scenario"));
+                Observer?.ItemEnded(flowName, state, i, outcome, at);
             }
             else
             {
