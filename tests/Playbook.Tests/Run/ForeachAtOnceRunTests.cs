@@ -90,6 +90,36 @@ public sealed class ForeachAtOnceRunTests
     }
 
     [Fact]
+    public void A_stop_signal_cancels_every_item_in_flight_stops_their_processes_and_a_resume_runs_them_again()
+    {
+        using var work = new RunWorkspace("foreach-ledger");
+        CliProcess.Result stopped;
+        using (var running = work.Start("foreach-ledger"))
+        {
+            RunWorkspace.WaitForRecord(work.SingleJournal, _ => LedgerLines(work) >= 3
+                && RunWorkspace.Records(work.SingleJournal()!).Count(r => RunWorkspace.Type(r) == "process-started") >= 3, running);
+            RunWorkspace.Terminate(running.Pid);
+            stopped = running.Finish(TimeSpan.FromSeconds(60));
+        }
+        Assert.True(stopped.Exit == 130, stopped.ToString());
+        var journal = work.SingleJournal()!;
+        var records = RunWorkspace.Records(journal);
+        Assert.Equal("run-interrupted", RunWorkspace.Type(records[^1]));
+        // The three items were cancelled, not ended: no item-ended, and none of their processes still runs.
+        Assert.DoesNotContain(records, r => RunWorkspace.Type(r) == "item-ended");
+        var groups = RunWorkspace.ProcessGroupsOf(journal).ToList();
+        Assert.Equal(3, groups.Count);
+        Assert.All(groups, g => Assert.False(Playbook.LiveRuns.Actions.ProcessGroups.IsAlive(g), $"process group {g} still runs after the run stopped"));
+
+        File.WriteAllText(work.PathOf("fast"), "");
+        var resumed = work.Resume("--answer", "write=rerun");
+        Assert.True(resumed.Exit == 0, resumed.ToString());
+        // The three cancelled items ran again (as told), the other two once.
+        var counts = work.Read("ledger.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries).GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 2, ["b"] = 2, ["c"] = 2, ["d"] = 1, ["e"] = 1 }, counts);
+    }
+
+    [Fact]
     public void An_item_address_is_refused_when_a_run_starts_and_nothing_runs()
     {
         using var work = new RunWorkspace("foreach-ledger");
