@@ -246,7 +246,8 @@ public sealed class CrashHarness(CrashOptions options)
     private List<string> Answers(CrashPlaybook playbook, JournaledRun run, string directory, out int waited, out int stopped)
     {
         waited = stopped = 0;
-        var live = RunProcesses.Live(run).Select(p => p.State).ToHashSet(StringComparer.Ordinal);
+        // By address: a foreach's items are answered one by one (each-item[2]/put), as an operator who checked each would.
+        var live = RunProcesses.Live(run).Select(p => StateAddress.ItemAddressOf(p.Flow, p.State)).ToHashSet(StringComparer.Ordinal);
         var ledger = CrashPlaybook.ReadLedger(directory);
         var answers = new List<string>();
         foreach (var step in live)
@@ -256,7 +257,7 @@ public sealed class CrashHarness(CrashOptions options)
             else stopped++;
             answers.Add($"{step}={(wait ? "wait" : "kill")}");
         }
-        answers.AddRange(playbook.Changes.Where(step => !live.Contains(step)).Select(step => $"{step}={(ledger.Contains(step) ? "skip" : "rerun")}"));
+        answers.AddRange(playbook.Writes.Where(w => !live.Contains(w.Address)).Select(w => $"{w.Address}={(ledger.Contains(w.Line) ? "skip" : "rerun")}"));
         return answers;
     }
 
@@ -286,7 +287,7 @@ public sealed class CrashHarness(CrashOptions options)
         foreach (var r in run.Records)
         {
             var key = $"{r.Body.String("flow")}/{r.Body.String("state")}#{r.Body.Long("attempt")}";
-            if (r.Type == "attempt-started") open[key] = r.Body.String("state") ?? "";
+            if (r.Type == "attempt-started") open[key] = StateAddress.ItemAddressOf(r.Body.String("flow") ?? "", r.Body.String("state") ?? "");
             else if (r.Type == "attempt-ended") open.Remove(key);
         }
         return open.Values;

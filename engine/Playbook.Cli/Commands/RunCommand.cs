@@ -275,8 +275,9 @@ internal sealed class RunCommand
         var outcome = previous is null
             ? await LiveRun.StartAsync(runOptions, cancellationToken).ConfigureAwait(false)
             : await LiveRun.ResumeAsync(previous, runOptions,
-                a => choices.TryGetValue(a.Address, out var c) ? c : options.Interactive ? AskInFlight(a) : null, cancellationToken,
-                a => orphanChoices.TryGetValue(a.Address, out var o) ? o : options.Interactive ? AskOrphan(a) : null).ConfigureAwait(false);
+                // One item's answer (NAME[i]/STATE) comes before the answer for the step in every item.
+                a => choices.TryGetValue(a.ItemAddress, out var c) || choices.TryGetValue(a.Address, out c) ? c : options.Interactive ? AskInFlight(a) : null, cancellationToken,
+                a => orphanChoices.TryGetValue(a.ItemAddress, out var o) || orphanChoices.TryGetValue(a.Address, out o) ? o : options.Interactive ? AskOrphan(a) : null).ConfigureAwait(false);
         if (outcome.Errors.Count > 0)
         {
             foreach (var e in outcome.Errors) stderr.WriteLine($"playbook: {e}");
@@ -317,7 +318,7 @@ internal sealed class RunCommand
     {
         var where = attempt.Flow.Length == 0 ? "" : $" (in {attempt.Flow})";
         var choice = AnsiConsole.Prompt(new SelectionPrompt<string>()
-            .Title($"Step [bold]{Markup.Escape(attempt.State.Name)}[/]{Markup.Escape(where)} was running (attempt {attempt.Attempt}) when the run stopped, and it is not idempotent. Check what it did, then:")
+            .Title($"Step [bold]{Markup.Escape(attempt.ItemAddress)}[/]{Markup.Escape(where)} was running (attempt {attempt.Attempt}) when the run stopped, and it is not idempotent. Check what it did, then:")
             .AddChoices("rerun: run it again", "skip: it did its work; count it as done", "fail: count it as failed"));
         return choice[0] switch
         {
@@ -333,7 +334,7 @@ internal sealed class RunCommand
         var where = attempt.Flow.Length == 0 ? "" : $" (in {attempt.Flow})";
         var group = attempt.Processes.Count == 0 ? "" : $" in process group {attempt.Processes[^1].Group}";
         var choice = AnsiConsole.Prompt(new SelectionPrompt<string>()
-            .Title($"Step [bold]{Markup.Escape(attempt.State.Name)}[/]{Markup.Escape(where)} is still running{Markup.Escape(group)}, left by the run that stopped. Then:")
+            .Title($"Step [bold]{Markup.Escape(attempt.ItemAddress)}[/]{Markup.Escape(where)} is still running{Markup.Escape(group)}, left by the run that stopped. Then:")
             .AddChoices("wait: let it finish; its outcome is the step's", "kill: stop it, then decide what it did"));
         return choice[0] == 'w' ? OrphanChoice.Wait : OrphanChoice.Kill;
     }
@@ -397,6 +398,13 @@ internal sealed class RunCommand
             if (StateAddress.Resolve(playbook, name, resolveCallee, out var unresolved) is not { } state)
             {
                 errors.Add($"--answer {spec}: {unresolved}");
+                continue;
+            }
+            if (name.Contains('[', StringComparison.Ordinal) && !(state.Kind == Semantics.StateKind.Step && resuming))
+            {
+                // An item's address names a step left in flight, which only a resume has.
+                errors.Add($"--answer {spec}: one item's state is answered only on resume, for a step that was running (rerun|skip|fail, wait|kill); " +
+                           $"answer '{name[(name.LastIndexOf('/') + 1)..]}' for every item");
                 continue;
             }
             if (state.Kind == Semantics.StateKind.Manual)

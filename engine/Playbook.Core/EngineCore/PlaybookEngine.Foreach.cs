@@ -6,8 +6,8 @@ namespace Playbook.EngineCore;
 
 /// <summary>Foreach: the body (a child machine, like a parallel's branch) once per item of the list.
 /// On a virtual clock items are laid out on <c>parallel</c> lanes, each item starting when a lane is free,
-/// so the simulated time is what K at once would take; on a real clock items run one after another
-/// (never more than K at once).</summary>
+/// so the simulated time is what K at once would take; on a real clock up to K items really run at once
+/// (<see cref="ForeachAtOnceAsync"/>).</summary>
 public sealed partial class PlaybookEngine
 {
     /// <summary>How many failing items a note names before it says "and N more".</summary>
@@ -23,35 +23,16 @@ public sealed partial class PlaybookEngine
         // Ended before the run stopped: its results came back with the journaled captures.
         if (Finished(resume) is { } ended) return ended;
 
-        IList items;
         var before = resume?.Foreach;
         var script = _runner as IForeachScript;
-        if (before is not null)
-        {
+        var (read, failure) = before is not null
             // The list the run started with, not what the expression would give now.
-            items = before.Items;
-        }
-        else
-        {
-            object? value;
-            try
-            {
-                // A dry run may be told the list (a scenario's items, a drawn count): the expression is then not read.
-                value = script?.ItemsFor(state, () => _scope.Evaluate(spec.List) as IReadOnlyList<object?>) is { } given
-                    ? given as IList ?? given.ToList()
-                    : _scope.Evaluate(spec.List);
-            }
-            catch (ExpressionFailedException e)
-            {
-                return FailForeach(state, run, clock, branch, startedAt, $"its list could not be read: {e.Message}");
-            }
-            if (value is not IList list)
-                return FailForeach(state, run, clock, branch, startedAt, $"its list is {(value is null ? "null" : "not a list")}: 'each' needs a list");
-            if (spec.Max is { } max && list.Count > max)
-                return FailForeach(state, run, clock, branch, startedAt, $"its list has {list.Count} items, more than max {max}: nothing was run");
-            items = list;
-            Observer?.ForeachStarted(flowName, state, items, clock.Elapsed);
-        }
+            ? (before.Items, null)
+            : ReadList(state, script);
+        if (read is null) return FailForeach(state, run, clock, branch, startedAt, failure!);
+        var items = read;
+        if (before is null) Observer?.ForeachStarted(flowName, state, items, clock.Elapsed);
+        if (clock.IsRealTime) return await ForeachAtOnceAsync(state, run, clock, branch, deadline, ct, before, items, startedAt).ConfigureAwait(false);
 
         var body = state.Branches.Count > 0 ? state.Branches[0] : null;
         var captured = body is null ? new List<string>() : body.States.SelectMany(s => s.Captures).Select(c => c.Name).Distinct(StringComparer.Ordinal).ToList();
@@ -84,7 +65,10 @@ public sealed partial class PlaybookEngine
                 _scope.Set(spec.Item, item);
                 outcome = told == "ok" ? "ok" : "fail";
                 var at = virtualClock is not null ? lanes.Min() : clock.Elapsed;
+                // A rehearsal journals it as any item (a dry run has no observer): its journal says every item started and ended.
+                Observer?.ItemStarted(flowName, state, i, item, at);
                 run.Add(new TimelineEntry(at, state.Name, 1, told, TimeSpan.Zero, ItemLabel(state, i), "item outcome given by scenario"));
+                Observer?.ItemEnded(flowName, state, i, outcome, at);
             }
             else
             {
@@ -126,6 +110,30 @@ public sealed partial class PlaybookEngine
         clock.JoinAt(end);
         Record(run, state, new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : foreachOutcome, end - startedAt, branch, ForeachNote(items.Count, failed)));
         return new StepOutcome(foreachOutcome, DeadlineHit: deadlineHit);
+    }
+
+    /// <summary>The list a foreach walks (a dry run's script may give it), or why it cannot walk one: the
+    /// expression failed, gave no list, or a list longer than <c>max</c>.</summary>
+    private (IList? Items, string? Failure) ReadList(CompiledState state, IForeachScript? script)
+    {
+        var spec = state.Foreach!;
+        object? value;
+        try
+        {
+            // A dry run may be told the list (a scenario's items, a drawn count): the expression is then not read.
+            value = script?.ItemsFor(state, () => Here.Evaluate(spec.List) as IReadOnlyList<object?>) is { } given
+                ? given as IList ?? given.ToList()
+                : Here.Evaluate(spec.List);
+        }
+        catch (ExpressionFailedException e)
+        {
+            return (null, $"its list could not be read: {e.Message}");
+        }
+        if (value is not IList list)
+            return (null, $"its list is {(value is null ? "null" : "not a list")}: 'each' needs a list");
+        if (spec.Max is { } max && list.Count > max)
+            return (null, $"its list has {list.Count} items, more than max {max}: nothing was run");
+        return (list, null);
     }
 
     private static Dictionary<string, object?> ItemResult(object? item, int index, string outcome, Dictionary<string, object?> captures) =>

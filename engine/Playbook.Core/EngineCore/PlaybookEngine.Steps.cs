@@ -56,7 +56,7 @@ public sealed partial class PlaybookEngine
                 return new StepOutcome("timeout", DeadlineHit: true);
 
             Observer?.AttemptStarting(branch ?? "", state, attempt, startedAt);
-            var request = new AttemptRequest(_playbook, state, attempt, limit, clock, _scope, branch) { CalleeResume = callee };
+            var request = new AttemptRequest(_playbook, state, attempt, limit, clock, Here, branch) { CalleeResume = callee };
             callee = null;
             AttemptResult result;
             string? note = null;
@@ -115,7 +115,7 @@ public sealed partial class PlaybookEngine
         if (state.RetryWhen is not { } condition) return null;
         try
         {
-            return _scope.Test(condition, outputs ?? EmptyOutputs) ? null : $"not retried: retry when `{condition.Code}` is false";
+            return Here.Test(condition, outputs ?? EmptyOutputs) ? null : $"not retried: retry when `{condition.Code}` is false";
         }
         catch (ExpressionFailedException)
         {
@@ -146,7 +146,7 @@ public sealed partial class PlaybookEngine
         {
             try
             {
-                var value = _scope.Evaluate(capture.Value, outputs);
+                var value = Here.Evaluate(capture.Value, outputs);
                 // A value not of the capture's type is never kept, not even from a failed attempt.
                 if (capture.Type is { } type && !CaptureTypes.TryConvert(type, value, out value)) continue;
                 Capture(state, branch, capture.Name, value);
@@ -172,13 +172,13 @@ public sealed partial class PlaybookEngine
             foreach (var capture in state.Captures)
             {
                 if (result.Captures?.ContainsKey(capture.Name) == true) continue;
-                var raw = _scope.Evaluate(capture.Value, result.Outputs);
+                var raw = Here.Evaluate(capture.Value, result.Outputs);
                 var value = raw;
                 if (capture.Type is { } type && !CaptureTypes.TryConvert(type, raw, out value))
                     return ("fail", CaptureTypes.Mismatch(capture, raw));
                 Capture(state, branch, capture.Name, value);
             }
-            if (state.Expect is { } expect && !_scope.Test(expect, result.Outputs))
+            if (state.Expect is { } expect && !Here.Test(expect, result.Outputs))
                 return ("fail", $"expect `{expect.Code}` is false");
         }
         catch (ExpressionFailedException e)

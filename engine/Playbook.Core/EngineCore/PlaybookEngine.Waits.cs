@@ -63,7 +63,7 @@ public sealed partial class PlaybookEngine
             if (state.Action is not null)
             {
                 Observer?.AttemptStarting(branch ?? "", state, poll, probeStart);
-                result = await _runner.RunAsync(new AttemptRequest(_playbook, state, poll, limit, clock, _scope, branch), ct).ConfigureAwait(false);
+                result = await _runner.RunAsync(new AttemptRequest(_playbook, state, poll, limit, clock, Here, branch), ct).ConfigureAwait(false);
             }
             var holds = false;
             if (result.Outcome == "ok" && state.Action is not null && result.Outputs is null && result.Captures is null)
@@ -78,7 +78,7 @@ public sealed partial class PlaybookEngine
                 {
                     try
                     {
-                        holds = _scope.Test(state.Until!, result.Outputs);
+                        holds = Here.Test(state.Until!, result.Outputs);
                     }
                     catch (ExpressionFailedException ex)
                     {

@@ -61,6 +61,7 @@ public sealed partial class PlaybookEngine
     private async ValueTask<RunResult> RunCoreAsync(RunClock clock, IReadOnlyDictionary<string, object?> parameters, RunResume? resume, CancellationToken cancellationToken)
     {
         _sync = clock.IsRealTime ? new object() : null;
+        _itemsAtOnce = false;
         _scope.Sync = _sync;
         _scope.Cancellation = cancellationToken;
         _scope.Clear();
@@ -132,6 +133,15 @@ public sealed partial class PlaybookEngine
 
     /// <summary>The values the last run's expressions read (inputs, secrets, lets, captures).</summary>
     public RunScope Scope => _scope;
+
+    // The scope of the foreach item this flow runs, when items run at once (a real run); unset elsewhere.
+    private readonly AsyncLocal<RunScope?> _itemScope = new();
+    // Set while a foreach runs its items at once, so a dry run never pays for reading the async-local.
+    private bool _itemsAtOnce;
+
+    /// <summary>The scope the current flow reads and captures into: its item's when it runs inside a foreach item
+    /// of a real run, else the run's.</summary>
+    private RunScope Here => _itemsAtOnce ? _itemScope.Value ?? _scope : _scope;
 
     /// <summary>What a run has done so far. On a real clock several branches add to it at once, so every
     /// change goes through a method that locks then.</summary>
@@ -277,7 +287,7 @@ public sealed partial class PlaybookEngine
             if (t.Guard is null) return t;
             try
             {
-                if (_scope.Test(t.Guard, outputs)) return t;
+                if (Here.Test(t.Guard, outputs)) return t;
             }
             catch (ExpressionFailedException e)
             {
@@ -309,7 +319,7 @@ public sealed partial class PlaybookEngine
 
     private void Capture(CompiledState state, string? branch, string name, object? value)
     {
-        _scope.Capture(name, value);
+        Here.Capture(name, value);
         Observer?.Captured(branch ?? "", state, name, value);
     }
 
@@ -343,7 +353,7 @@ public sealed partial class PlaybookEngine
     {
         try
         {
-            return _scope.Render(template);
+            return Here.Render(template);
         }
         catch (ExpressionFailedException e)
         {

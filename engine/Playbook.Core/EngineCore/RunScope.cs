@@ -11,8 +11,26 @@ public sealed class RunScope
 {
     private readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _captures = new(StringComparer.Ordinal);
+    // Shared by a scope and its item scopes: a change in either is a change both see, so a runtime that
+    // loaded one of them loads again.
+    private readonly VersionCounter _version;
+    private readonly RunScope? _parent;
 
-    internal RunScope(IExpressionRuntime runtime) => Runtime = runtime;
+    internal RunScope(IExpressionRuntime runtime)
+    {
+        Runtime = runtime;
+        _version = new VersionCounter();
+    }
+
+    /// <summary>An item's scope: reads the run's values, and keeps what it sets (the item, the body's captures) to itself.</summary>
+    private RunScope(RunScope parent)
+    {
+        _parent = parent;
+        Runtime = parent.Runtime;
+        _version = parent._version;
+        Sync = parent.Sync;
+        Cancellation = parent.Cancellation;
+    }
 
     internal IExpressionRuntime Runtime { get; }
 
@@ -25,9 +43,38 @@ public sealed class RunScope
     internal CancellationToken Cancellation { get; set; }
 
     /// <summary>Bumped on every change, so the runtime re-sends values only when they changed.</summary>
-    public int Version { get; private set; }
+    public int Version => _version.Value;
 
-    public IReadOnlyDictionary<string, object?> Values => _values;
+    /// <summary>Every value an expression here reads. For an item's scope a merged copy: the run's values, then the item's own over them.</summary>
+    public IReadOnlyDictionary<string, object?> Values
+    {
+        get
+        {
+            if (_parent is null) return _values;
+            var sync = Sync;
+            if (sync is null) return MergedValues();
+            lock (sync) return MergedValues();
+        }
+    }
+
+    private Dictionary<string, object?> MergedValues()
+    {
+        var merged = new Dictionary<string, object?>(_parent!.Values, StringComparer.Ordinal);
+        foreach (var (name, value) in _values) merged[name] = value;
+        return merged;
+    }
+
+    /// <summary>The values one item of a foreach whose items run at once reads and sets: the item and its
+    /// captures stay in it, so items running side by side never see each other's.</summary>
+    internal RunScope ForItem() => new(this);
+
+    /// <summary>What this scope set itself (for an item's scope: the item and the body's captures).</summary>
+    internal IReadOnlyDictionary<string, object?> Own => _values;
+
+    private sealed class VersionCounter
+    {
+        public int Value;
+    }
 
     public IReadOnlyDictionary<string, object?> Captures
     {
@@ -44,7 +91,7 @@ public sealed class RunScope
     {
         _values.Clear();
         _captures.Clear();
-        Version++;
+        _version.Value++;
     }
 
     public void Set(string name, object? value)
@@ -56,7 +103,7 @@ public sealed class RunScope
     private void SetUnlocked(string name, object? value)
     {
         _values[name] = value;
-        Version++;
+        _version.Value++;
     }
 
     /// <summary>Drops a name: a foreach's item after the loop, and its body's captures before each item,
@@ -69,7 +116,7 @@ public sealed class RunScope
 
     private void ForgetUnlocked(string name)
     {
-        if (_values.Remove(name)) Version++;
+        if (_values.Remove(name)) _version.Value++;
         _captures.Remove(name);
     }
 

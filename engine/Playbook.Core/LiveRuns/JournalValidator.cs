@@ -49,6 +49,9 @@ public sealed class JournalValidator
         /// which items (from 1) have started and ended.</summary>
         public int? ItemCount { get; set; }
 
+        /// <summary>For a foreach: its journaled list, each item as journaled (redacted as its item-started records are).</summary>
+        public System.Text.Json.JsonElement Items { get; set; }
+
         public HashSet<int> ItemsStarted { get; } = new();
 
         public HashSet<int> ItemsEnded { get; } = new();
@@ -187,6 +190,7 @@ public sealed class JournalValidator
                 var count = items.GetArrayLength();
                 if (loop.Foreach!.Max is { } max && count > max) throw new Refused($"foreach '{loop.Name}' started with {count} items, more than its max {max}");
                 f.ItemCount = count;
+                f.Items = items.Clone();
                 break;
             }
             case "item-started":
@@ -199,6 +203,13 @@ public sealed class JournalValidator
                 if (r.Type == "item-started")
                 {
                     if (!f.ItemsStarted.Add(index)) throw new Refused($"item {index} of foreach '{loop.Name}' started twice");
+                    // The item must be the list's: a resume would run the body with the list's value, not this one.
+                    var listed = f.Items[index - 1];
+                    if (!r.Body.TryGetProperty("item", out var item) || !System.Text.Json.JsonElement.DeepEquals(item, listed))
+                        throw new Refused($"item {index} of foreach '{loop.Name}' is {Shown(item)}, but its journaled list has {Shown(listed)} there");
+                    var inFlight = f.ItemsStarted.Count - f.ItemsEnded.Count;
+                    if (inFlight > loop.Foreach!.Parallel)
+                        throw new Refused($"item {index} of foreach '{loop.Name}' started with {inFlight - 1} of its items already in flight, but it runs at most {loop.Foreach.Parallel} at once (parallel {loop.Foreach.Parallel})");
                 }
                 else
                 {
@@ -220,6 +231,13 @@ public sealed class JournalValidator
                 if (f.Branch is null || f.Branch != f.Playbook.Cleanup) throw new Refused($"a '{r.Type}' in {Where(f)}, which is not a cleanup");
                 break;
         }
+    }
+
+    /// <summary>A journaled value as a message shows it: its JSON, cut at 40 characters.</summary>
+    private static string Shown(System.Text.Json.JsonElement value)
+    {
+        var text = value.ValueKind == System.Text.Json.JsonValueKind.Undefined ? "missing" : value.GetRawText();
+        return text.Length > 40 ? text[..40] + "…" : text;
     }
 
     /// <summary>The foreach the record names, which its flow must be in and not yet have ended.</summary>

@@ -214,7 +214,8 @@ public static class LiveRun
                 return LiveRunOutcome.Refused(plan.Undecided.Select(a =>
                     $"step '{a.State.Name}'{(a.Flow.Length == 0 ? "" : $" (in {a.Flow})")} was running (attempt {a.Attempt}) when the run stopped, and it is not idempotent" +
                     (processes.OutcomeOf(a.Flow, a.State.Name, a.Attempt) == "killed" ? " (its process group was stopped)" : "") + ": " +
-                    $"say what to do with --answer {a.Address}=rerun (run it again), =skip (count it as done) or =fail (count it as failed)"));
+                    $"say what to do with --answer {a.ItemAddress}=rerun (run it again), =skip (count it as done) or =fail (count it as failed)" +
+                    EveryItem(a)));
 
             Journal().Resumed(run.Contents.Damage, plan.Decisions.Select(d => (d.Attempt.Flow, d.Attempt.State.Name, d.Attempt.Attempt, d.Choice)), stopped,
                 processes.OutcomeOf, options.Journaled);
@@ -237,8 +238,13 @@ public static class LiveRun
         var process = journaled.LastOrDefault(p => p.Flow == a.Flow && p.State == a.State.Name && p.Attempt == a.Attempt);
         var what = process is null ? "" : $" (pid {process.Group}{(process.Command is null ? "" : $", `{process.Command}`")}, since {process.Since.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z)";
         return $"step '{a.State.Name}'{(a.Flow.Length == 0 ? "" : $" (in {a.Flow})")} is still running from the run that stopped{what}, and it is not idempotent: " +
-               $"say what to do with --answer {a.Address}=wait (let it finish and take its outcome) or =kill (stop it; then rerun, skip or fail decides)";
+               $"say what to do with --answer {a.ItemAddress}=wait (let it finish and take its outcome) or =kill (stop it; then rerun, skip or fail decides)" +
+               EveryItem(a);
     }
+
+    /// <summary>For a step in a foreach item: that its plain address answers it in every item at once.</summary>
+    private static string EveryItem(InFlightAttempt a) =>
+        a.ItemAddress == a.Address ? "" : $" (--answer {a.Address}=… answers it in every item)";
 
     private static async Task<LiveRunOutcome> DriveAsync(LiveRunOptions options, RunJournal journal, string runId, string path, int seed, Redactor redactor,
         RunSecrets secrets, RunClock clock, Dictionary<string, object?> values, RunResume? resume,

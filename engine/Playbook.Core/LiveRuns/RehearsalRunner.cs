@@ -7,12 +7,14 @@ namespace Playbook.LiveRuns;
 /// <summary>The action runner of a rehearsal (<c>playbook run --rehearse</c>): a <c>readonly</c> step runs for
 /// real through the live runner (its process, its request, its real time); every other action — and every
 /// manual step, call and wait probe — is answered by the simulation runner from the scenario or the
-/// <c>simulate</c> hints, on the virtual part of the <see cref="RehearsalClock"/>. Nothing else differs from a
-/// real run: the engine, the journal and the redaction are the same.</summary>
-public sealed class RehearsalRunner : IActionRunner
+/// <c>simulate</c> hints, on the virtual part of the <see cref="RehearsalClock"/>. A foreach walks the list the
+/// scenario gives it, and an item whose outcome the scenario gives is not run (<see cref="IForeachScript"/>); the other
+/// items run their body, readonly steps for real. Nothing else differs from a real run: the engine, the journal and
+/// the redaction are the same.</summary>
+public sealed class RehearsalRunner : IActionRunner, IForeachScript
 {
     private readonly IActionRunner _real;
-    private readonly IActionRunner _simulated;
+    private readonly SimulationRunner _simulated;
     private readonly JournalScope _journal;
 
     public RehearsalRunner(IActionRunner real, SimulationRunner simulated, JournalScope journal)
@@ -38,6 +40,13 @@ public sealed class RehearsalRunner : IActionRunner
         _journal.Answered(request.Branch ?? "", request.State, answer, request.Clock.Now);
         return answer;
     }
+
+    /// <summary>The scenario's list for a foreach (its <c>items</c>), else null: the list the run sees.</summary>
+    public IReadOnlyList<object?>? ItemsFor(CompiledState foreachState, Func<IReadOnlyList<object?>?> visible) =>
+        _simulated.ItemsFor(foreachState, visible);
+
+    /// <summary>The scenario's outcome for one item (its <c>outcomes</c>), else null: the item runs its body.</summary>
+    public string? OutcomeFor(CompiledState foreachState, object? item) => _simulated.OutcomeFor(foreachState, item);
 
     /// <summary>A call is never readonly (PB1750): the called playbook is simulated as a whole.</summary>
     public ValueTask<RunResult> CallAsync(AttemptRequest request, CancellationToken cancellationToken) =>

@@ -16,6 +16,9 @@ public sealed record InFlightAttempt(string Flow, CompiledState State, int Attem
     public IReadOnlyList<(int Group, ProcessIdentity? Identity)> Processes { get; init; } = [];
     /// <summary>How --answer names it: the call steps down to it, then its name (<see cref="StateAddress"/>).</summary>
     public string Address => StateAddress.Of(StateAddress.CallPathOf(Flow), State.Name);
+
+    /// <summary>How --answer names it in its foreach item (<c>dead-letter[37]/move</c>); <see cref="Address"/> when it is in no item.</summary>
+    public string ItemAddress => StateAddress.ItemAddressOf(Flow, State.Name);
 }
 
 /// <summary>Rebuilds where a stopped run stood by replaying its journal: for each flow (the main one,

@@ -5,7 +5,8 @@ namespace Playbook.LiveRuns;
 /// <summary>Names a state anywhere in a run, called playbooks included: the call steps that lead to it,
 /// then its name, joined with '/' (<c>migrate</c> in the playbook itself, <c>restore/migrate</c> in the
 /// playbook its step 'restore' calls, <c>a/b/migrate</c> two calls down). Branches do not appear: a
-/// state's name is unique in its playbook, branches included. This is what <c>--answer</c> takes.</summary>
+/// state's name is unique in its playbook, branches included. This is what <c>--answer</c> takes. On resume,
+/// one item of a foreach can be named too: <c>dead-letter[37]/move</c> (<see cref="ItemAddressOf"/>).</summary>
 public static class StateAddress
 {
     public const char Separator = '/';
@@ -19,6 +20,17 @@ public static class StateAddress
             .Where(s => s.Contains('#', StringComparison.Ordinal))
             .Select(s => s[..s.IndexOf('#', StringComparison.Ordinal)]));
 
+    /// <summary>The address of a state in <paramref name="flow"/> down to its foreach item: the call path with every
+    /// item segment kept (<c>dead-letter[37]/move</c>, <c>restore/dead-letter[2]/move</c>), so <c>--answer</c> can name
+    /// one item's step. Without an item in the flow it is <see cref="CallPathOf"/>'s address.</summary>
+    public static string ItemAddressOf(string flow, string state) =>
+        Of(string.Join(Separator, flow.Split(Separator, StringSplitOptions.RemoveEmptyEntries)
+            .Where(s => s.Contains('#', StringComparison.Ordinal) || IsItem(s))
+            .Select(s => s.Contains('#', StringComparison.Ordinal) ? s[..s.IndexOf('#', StringComparison.Ordinal)] : s)), state);
+
+    /// <summary>A segment <c>NAME[i]</c>: one item of a foreach.</summary>
+    private static bool IsItem(string segment) => segment.IndexOf('[', StringComparison.Ordinal) > 0 && segment[^1] == ']';
+
     /// <summary>The state <paramref name="address"/> names, or null with <paramref name="error"/> saying
     /// which part does not resolve (with a spelling suggestion).</summary>
     public static CompiledState? Resolve(CompiledPlaybook playbook, string address, Func<CompiledPlaybook, string, CompiledPlaybook?> resolveCallee, out string? error)
@@ -26,9 +38,23 @@ public static class StateAddress
         error = null;
         var parts = address.Split(Separator);
         var current = playbook;
+        CompiledState? loop = null;
         for (var i = 0; i < parts.Length; i++)
         {
             var name = parts[i];
+            if (IsItem(name))
+            {
+                // One item of a foreach: NAME[i], then a state of its body.
+                if (ResolveItem(current, name, i == parts.Length - 1, out error) is not { } found) return null;
+                loop = found;
+                continue;
+            }
+            if (loop is not null && current.ByName.TryGetValue(name, out var inBody) && !loop.Branches[0].States.Contains(inBody))
+            {
+                error = $"'{name}' is not in the body of foreach '{loop.Name}', so '{loop.Name}[…]{Separator}{name}' names nothing";
+                return null;
+            }
+            loop = null;
             if (!current.ByName.TryGetValue(name, out var state))
             {
                 var hint = Text.Spelling.Suggest(name, current.ByName.Keys.ToList()) is { } s ? $" (did you mean '{s}'?)" : "";
@@ -53,6 +79,40 @@ public static class StateAddress
             current = callee;
         }
         return null;
+    }
+
+    /// <summary>The foreach an item segment <c>NAME[i]</c> names, checked: NAME is a foreach of <paramref name="playbook"/>,
+    /// i a whole number from 1 within its max, and a state of its body follows.</summary>
+    private static CompiledState? ResolveItem(CompiledPlaybook playbook, string segment, bool last, out string? error)
+    {
+        error = null;
+        var open = segment.IndexOf('[', StringComparison.Ordinal);
+        var name = segment[..open];
+        var number = segment[(open + 1)..^1];
+        if (!playbook.ByName.TryGetValue(name, out var loop) || loop.Kind != Semantics.StateKind.Foreach)
+        {
+            var foreaches = playbook.States.Where(s => s.Kind == Semantics.StateKind.Foreach).Select(s => s.Name).ToList();
+            var hint = Text.Spelling.Suggest(name, foreaches) is { } s ? $" (did you mean '{s}'?)" : "";
+            error = $"'{segment}' names an item of '{name}', but playbook '{playbook.Name}' has no foreach '{name}'{hint}";
+            return null;
+        }
+        // No leading zero: the address is matched as written against the run's own 'NAME[i]'.
+        if (number.StartsWith('0') || !int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) || index < 1)
+        {
+            error = $"'{segment}': an item is numbered from 1 ('{name}[1]' is the first)";
+            return null;
+        }
+        if (loop.Foreach!.Max is { } max && index > max)
+        {
+            error = $"'{segment}': foreach '{name}' runs at most {max} item{(max == 1 ? "" : "s")} (its max)";
+            return null;
+        }
+        if (last || loop.Branches.Count == 0)
+        {
+            error = $"'{segment}' names an item, not a step: write {segment}{Separator}STATE with a state of its body";
+            return null;
+        }
+        return loop;
     }
 
     /// <summary>Every state of <paramref name="playbook"/> and of the playbooks it calls (each call step

@@ -49,7 +49,9 @@ public sealed class ProcessCommandLineIdentityTests
         try
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-            while (Playbook.LiveRuns.Actions.ProcessGroups.GroupOf(sleep.Id) != sleep.Id && DateTime.UtcNow < deadline) Thread.Sleep(5);
+            // Wait until setsid has both made the group and exec'd sleep: between the two (and during the
+            // exec) /proc/PID/cmdline can read empty, which is not the state this test is about.
+            while ((Playbook.LiveRuns.Actions.ProcessGroups.GroupOf(sleep.Id) != sleep.Id || !IsSleep(sleep.Id)) && DateTime.UtcNow < deadline) Thread.Sleep(5);
             var real = ProcessIdentity.Of(sleep.Id)!.Value;
             Assert.NotNull(real.CommandLine);
             Assert.True(Playbook.LiveRuns.RunProcesses.IsLive(sleep.Id, real));
@@ -63,5 +65,11 @@ public sealed class ProcessCommandLineIdentityTests
         {
             sleep.Kill();
         }
+    }
+
+    private static bool IsSleep(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/comm").Trim() == "sleep"; }
+        catch (IOException) { return false; }
     }
 }
