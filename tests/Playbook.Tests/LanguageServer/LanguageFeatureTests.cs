@@ -290,3 +290,46 @@ public sealed class LanguageFeatureTests
         Assert.False(global::Playbook.PlaybookDocument.FromText("/tmp/lsp-features/restart.playbook", marked).HasErrors);
     }
 }
+
+/// <summary>Text that is not (yet) a playbook: every request answers, none fails.</summary>
+public sealed class LanguageFeaturesOnBrokenTextTests
+{
+    private const string Uri = "file:///tmp/lsp-features/broken.playbook";
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("# only a comment\n")]
+    [InlineData("playbook x {\n  step a {\n    shell \"${\n")]
+    [InlineData("playbook x { step a { on ok -> } } }}} \"\"\" `")]
+    public async Task Every_request_answers_on_text_that_does_not_parse(string text)
+    {
+        await using var client = new LspTestClient();
+        await client.InitializeAsync();
+        await client.OpenAsync(Uri, text);
+        await client.NextDiagnosticsAsync(Uri);
+        var end = new { line = text.Count(c => c == '\n'), character = text.Length - (text.LastIndexOf('\n') + 1) };
+        var at = new { textDocument = new { uri = Uri }, position = end };
+        Assert.NotNull(await client.RequestAsync("textDocument/completion", at));
+        Assert.Empty((await client.RequestAsync("textDocument/definition", at))!.AsArray());
+        Assert.Null(await client.RequestAsync("textDocument/prepareRename", at));
+        var refused = await Assert.ThrowsAsync<StreamJsonRpc.RemoteInvocationException>(() =>
+            client.RequestAsync("textDocument/rename", new { textDocument = new { uri = Uri }, position = end, newName = "y" }));
+        Assert.Contains("there is no name here to rename", refused.Message);
+        Assert.NotNull(await client.RequestAsync("textDocument/documentSymbol", new { textDocument = new { uri = Uri } }));
+        Assert.NotNull(await client.RequestAsync("textDocument/foldingRange", new { textDocument = new { uri = Uri } }));
+        Assert.NotNull(await client.RequestAsync("textDocument/semanticTokens/full", new { textDocument = new { uri = Uri } }));
+        Assert.NotNull(await client.RequestAsync("textDocument/codeAction",
+            new { textDocument = new { uri = Uri }, range = new { start = end, end }, context = new { diagnostics = Array.Empty<object>() } }));
+    }
+
+    [Fact]
+    public async Task An_empty_file_is_offered_the_playbook_keyword()
+    {
+        await using var client = new LspTestClient();
+        await client.InitializeAsync();
+        await client.OpenAsync(Uri, "");
+        await client.NextDiagnosticsAsync(Uri);
+        var items = (await client.RequestAsync("textDocument/completion", new { textDocument = new { uri = Uri }, position = new { line = 0, character = 0 } }))!["items"]!.AsArray();
+        Assert.Equal("playbook", (string?)Assert.Single(items)!["label"]);
+    }
+}
