@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Playbook.LanguageServer.Features;
 
 namespace Playbook.LanguageServer;
 
@@ -7,6 +8,7 @@ namespace Playbook.LanguageServer;
 public sealed class OpenDocument
 {
     private readonly Lazy<PlaybookDocument> _document;
+    private readonly Lazy<NameIndex> _names;
 
     public OpenDocument(string uri, int version, string text)
     {
@@ -15,11 +17,28 @@ public sealed class OpenDocument
         Text = text;
         Path = DocumentPaths.ToPath(uri);
         _document = new Lazy<PlaybookDocument>(() => PlaybookDocument.FromText(Path, text));
+        _names = new Lazy<NameIndex>(() => NameIndex.Build(Document));
     }
+
+    /// <summary>A playbook that is not open in the editor, read from disk.</summary>
+    private OpenDocument(string path, PlaybookDocument document)
+    {
+        Path = path;
+        Uri = DocumentPaths.ToUri(path);
+        Text = document.Source.Text;
+        _document = new Lazy<PlaybookDocument>(document);
+        _names = new Lazy<NameIndex>(() => NameIndex.Build(Document));
+    }
+
+    public static OpenDocument FromDisk(string path) => new(path, PlaybookDocument.Load(path));
+
+    /// <summary>Every name declared and used in the document (built on first use, once per version).</summary>
+    public NameIndex Names => _names.Value;
 
     public string Uri { get; }
 
-    public int Version { get; }
+    /// <summary>The editor's version; null for a file read from disk.</summary>
+    public int? Version { get; }
 
     public string Text { get; }
 
@@ -39,6 +58,38 @@ public sealed class OpenDocuments
     public OpenDocument? Get(string uri) => _byUri.GetValueOrDefault(uri);
 
     public void Remove(string uri) => _byUri.TryRemove(uri, out _);
+
+    /// <summary>Playbook files read from disk for cross-file requests: more than this in one folder are not looked at.</summary>
+    public const int MaxSiblings = 500;
+
+    /// <summary>The playbook at <paramref name="path"/>: its open buffer, else the file on disk, else null.</summary>
+    public OpenDocument? ByPath(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        foreach (var open in _byUri.Values)
+        {
+            if (string.Equals(System.IO.Path.GetFullPath(open.Path), full, StringComparison.Ordinal)) return open;
+        }
+        return File.Exists(full) ? OpenDocument.FromDisk(full) : null;
+    }
+
+    /// <summary>The playbooks that can call, or be called by, the one at <paramref name="path"/>: every
+    /// <c>*.playbook</c> in its folder (a call resolves beside its caller), open buffers before disk.</summary>
+    public IEnumerable<OpenDocument> Siblings(string path)
+    {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".";
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var open in _byUri.Values)
+        {
+            var full = System.IO.Path.GetFullPath(open.Path);
+            if (System.IO.Path.GetDirectoryName(full) == directory && seen.Add(full)) yield return open;
+        }
+        if (!Directory.Exists(directory)) yield break;
+        foreach (var file in Directory.EnumerateFiles(directory, "*.playbook").Take(MaxSiblings))
+        {
+            if (seen.Add(System.IO.Path.GetFullPath(file))) yield return OpenDocument.FromDisk(file);
+        }
+    }
 }
 
 /// <summary>file:// URIs to paths and back.</summary>

@@ -35,6 +35,13 @@ public sealed class PlaybookLanguageServer : IDisposable
         _rpc.AddLocalRpcTarget(_lifecycle, options);
         _rpc.AddLocalRpcTarget(new TextSyncHandler(documents, publisher), options);
         _rpc.AddLocalRpcTarget(new HoverHandler(documents), options);
+        _rpc.AddLocalRpcTarget(new CompletionHandler(documents), options);
+        _rpc.AddLocalRpcTarget(new DefinitionHandler(documents), options);
+        _rpc.AddLocalRpcTarget(new ReferencesHandler(documents), options);
+        _rpc.AddLocalRpcTarget(new RenameHandler(documents), options);
+        _rpc.AddLocalRpcTarget(new OutlineHandler(documents), options);
+        _rpc.AddLocalRpcTarget(new SemanticTokensHandler(documents), options);
+        _rpc.AddLocalRpcTarget(new CodeActionHandler(documents), options);
     }
 
     /// <summary>Starts reading messages; the returned task ends when the client sends <c>exit</c> or the

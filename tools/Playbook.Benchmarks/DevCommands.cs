@@ -69,6 +69,10 @@ public static class DevCommands
                 MonteCarloCoresLoop.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000,
                     args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5);
                 return 0;
+            case "--lsp":
+                LanguageServerLoop.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000,
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000).GetAwaiter().GetResult();
+                return 0;
             case "--journal":
                 JournalBenchmarks.Loop(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50);
                 return 0;

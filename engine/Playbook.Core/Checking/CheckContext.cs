@@ -53,8 +53,11 @@ public sealed class CheckContext
     public void ReportWithHint(DiagnosticDescriptor descriptor, SyntaxNode at, string? hint, params object?[] args) =>
         Diagnostics.ReportWithHint(descriptor, at.Span, hint, args);
 
-    public static string? DidYouMean(string word, IEnumerable<string> candidates) =>
-        Spelling.Suggest(word, candidates) is { } s ? $"did you mean '{s}'?" : null;
+    /// <summary>Reports <paramref name="descriptor"/> at <paramref name="at"/> with the closest of
+    /// <paramref name="candidates"/> as its "did you mean" (hint and structured suggestion alike), compared
+    /// within this file's <see cref="SpellingBudget"/>.</summary>
+    public void ReportDidYouMean(DiagnosticDescriptor descriptor, SyntaxNode at, string word, IEnumerable<string> candidates, params object?[] args) =>
+        Diagnostics.ReportWithSuggestion(descriptor, at.Span, Suggest(word, candidates), null, args);
 
     /// <summary>Candidate comparisons all "did you mean" hints of one file may make together. A real
     /// playbook uses a few thousand; a hostile one with 20 000 unknown names among 20 000 lets would
@@ -63,8 +66,8 @@ public sealed class CheckContext
 
     private long _spellingBudget = SpellingBudget;
 
-    /// <summary>"did you mean …?" for <paramref name="word"/> where the candidates may be as many as the
-    /// file's names: compared within this file's <see cref="SpellingBudget"/>.</summary>
+    /// <summary>The closest of <paramref name="candidates"/> to <paramref name="word"/>, where the candidates
+    /// may be as many as the file's names: compared within this file's <see cref="SpellingBudget"/>.</summary>
     public string? Suggest(string word, IEnumerable<string> candidates) =>
-        Spelling.Suggest(word, candidates, ref _spellingBudget) is { } s ? $"did you mean '{s}'?" : null;
+        Spelling.Suggest(word, candidates, ref _spellingBudget);
 }

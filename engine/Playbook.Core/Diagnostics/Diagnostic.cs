@@ -9,6 +9,10 @@ public sealed record Diagnostic(DiagnosticDescriptor Descriptor, SourceFile Sour
 
     public Severity Severity { get; init; } = Descriptor.Severity;
 
+    /// <summary>The name the hint's "did you mean" proposes in place of <see cref="Span"/>, kept apart from
+    /// the hint's wording so an editor can offer it as a fix without reading the message.</summary>
+    public string? Suggestion { get; init; }
+
     public LinePosition Start => Source.GetPosition(Span.Start);
 
     public LinePosition End => Source.GetPosition(Span.End);

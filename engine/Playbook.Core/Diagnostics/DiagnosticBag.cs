@@ -23,5 +23,12 @@ public sealed class DiagnosticBag
     public void ReportWithHint(DiagnosticDescriptor descriptor, TextSpan span, string? hint, params object?[] args) =>
         _items.Add(descriptor.CreateWithHint(Source, span, hint, args));
 
+    /// <summary>Reports with "did you mean '<paramref name="suggestion"/>'?" as the hint (or
+    /// <paramref name="otherwise"/> when there is no suggestion), and the suggestion itself attached.</summary>
+    public void ReportWithSuggestion(DiagnosticDescriptor descriptor, TextSpan span, string? suggestion, string? otherwise, params object?[] args) =>
+        _items.Add(descriptor.CreateWithHint(Source, span, DidYouMean(suggestion) ?? otherwise, args) with { Suggestion = suggestion });
+
+    public static string? DidYouMean(string? suggestion) => suggestion is null ? null : $"did you mean '{suggestion}'?";
+
     public IReadOnlyList<Diagnostic> ToList() => _items.ToList();
 }

@@ -118,6 +118,14 @@ internal sealed partial class PlaybookParser
         _tables[Blocks.ForeachSimulate] = new() { ["items"] = SimItemCount };
     }
 
+    /// <summary>The statement keywords each block takes, read from the parser's own tables (built once for
+    /// an empty text), so editors complete exactly what the parser accepts.</summary>
+    internal static IReadOnlyDictionary<Blocks, IReadOnlyList<string>> StatementKeywords => s_statementKeywords.Value;
+
+    private static readonly Lazy<IReadOnlyDictionary<Blocks, IReadOnlyList<string>>> s_statementKeywords = new(() =>
+        new PlaybookParser(new SourceFile("", ""))._tables.ToDictionary(
+            t => t.Key, t => (IReadOnlyList<string>)t.Value.Keys.Where(k => k != "->").ToArray()));
+
     internal readonly record struct BlockContent(ImmutableArray<ClauseSyntax> Items, int End);
 
     /// <summary>Parses <c>{ statements }</c>. Never fails once the opening brace is there: a bad
@@ -247,13 +255,13 @@ internal sealed partial class PlaybookParser
         var keySpan = new TextSpan(at.Position, key.Length);
         var where = BlockNames[kind];
         var suggestion = Spelling.Suggest(key, table.Keys.Where(k => k != "->"));
-        string? hint = suggestion is not null ? $"did you mean '{suggestion}'?" : null;
-        if (hint is null)
+        string? otherwise = null;
+        if (suggestion is null)
         {
             var home = _tables.Where(t => t.Key != kind && t.Value.ContainsKey(key)).Select(t => BlockNames[t.Key]).FirstOrDefault();
-            hint = home is not null ? $"'{key}' belongs {home}" : $"allowed here: {allowed}";
+            otherwise = home is not null ? $"'{key}' belongs {home}" : $"allowed here: {allowed}";
         }
-        _bag.ReportWithHint(DiagnosticCatalog.UnknownStatement, keySpan, hint, key, where);
+        _bag.ReportWithSuggestion(DiagnosticCatalog.UnknownStatement, keySpan, suggestion, otherwise, key, where);
     }
 
     /// <summary>Turns a Sprache failure into a diagnostic at the exact place it happened.</summary>

@@ -4,7 +4,8 @@ using Playbook.LanguageServer.Protocol;
 namespace Playbook.LanguageServer.Features;
 
 /// <summary>A checker diagnostic as the editor shows it: the PB ID as its code, linked to its documentation,
-/// and the "help:" line kept under the message.</summary>
+/// and the "help:" line kept under the message. A "did you mean" suggestion also travels in the
+/// diagnostic's data, so the code action that applies it never reads the message.</summary>
 public sealed class DiagnosticConverter(DiagnosticLinks? links)
 {
     public const string SourceName = "playbook";
@@ -20,6 +21,7 @@ public sealed class DiagnosticConverter(DiagnosticLinks? links)
             SourceName,
             message,
             href is null ? null : new CodeDescription(href),
-            RelatedInformation: null);
+            RelatedInformation: null,
+            d.Suggestion is { } suggestion ? new DiagnosticData(suggestion) : null);
     }
 }

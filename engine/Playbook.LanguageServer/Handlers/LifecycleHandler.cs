@@ -1,4 +1,5 @@
 using System.Reflection;
+using Playbook.LanguageServer.Features;
 using Playbook.LanguageServer.Protocol;
 using StreamJsonRpc;
 
@@ -17,7 +18,17 @@ public sealed class LifecycleHandler(JsonRpc rpc)
     {
         var version = typeof(LifecycleHandler).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
         return new InitializeResult(
-            new ServerCapabilities(new TextDocumentSyncOptions(OpenClose: true, FullSync, new SaveOptions(IncludeText: true)), HoverProvider: true),
+            new ServerCapabilities(
+                new TextDocumentSyncOptions(OpenClose: true, FullSync, new SaveOptions(IncludeText: true)),
+                HoverProvider: true,
+                new CompletionOptions(CompletionHandler.TriggerCharacters),
+                DefinitionProvider: true,
+                ReferencesProvider: true,
+                new RenameOptions(PrepareProvider: true),
+                DocumentSymbolProvider: true,
+                FoldingRangeProvider: true,
+                new SemanticTokensOptions(SemanticTokensProvider.Legend, Full: true),
+                new CodeActionOptions([CodeActionProvider.QuickFix, CodeActionProvider.Rewrite])),
             new ServerInfo("playbook", version));
     }
 

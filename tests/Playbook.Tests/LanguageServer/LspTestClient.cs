@@ -82,6 +82,32 @@ internal sealed class LspTestClient : IAsyncDisposable
         catch (Exception e) when (e is ConnectionLostException or ObjectDisposedException or OperationCanceledException or IOException) { }
     }
 
+    /// <summary>Applies LSP text edits (JSON) to <paramref name="text"/>, as an editor does: all ranges refer to the text before any edit.</summary>
+    public static string Apply(string text, JsonArray edits)
+    {
+        var starts = new List<int> { 0 };
+        for (var i = 0; i < text.Length; i++) if (text[i] == '\n') starts.Add(i + 1);
+        int Offset(JsonNode p) => starts[(int)p["line"]!] + (int)p["character"]!;
+        var ordered = edits.Select(e => (Start: Offset(e!["range"]!["start"]!), End: Offset(e!["range"]!["end"]!), Text: (string)e!["newText"]!))
+            .OrderByDescending(e => e.Start).ToList();
+        foreach (var e in ordered) text = text[..e.Start] + e.Text + text[e.End..];
+        return text;
+    }
+
+    /// <summary>Semantic tokens in absolute positions.</summary>
+    public static List<(int Line, int Character, int Length, int Type, int Modifiers)> DecodeTokens(int[] data)
+    {
+        var tokens = new List<(int, int, int, int, int)>();
+        int line = 0, character = 0;
+        for (var i = 0; i + 4 < data.Length; i += 5)
+        {
+            character = data[i] == 0 ? character + data[i + 1] : data[i + 1];
+            line += data[i];
+            tokens.Add((line, character, data[i + 2], data[i + 3], data[i + 4]));
+        }
+        return tokens;
+    }
+
     /// <summary>The 0-based line and character of the first <paramref name="needle"/> in <paramref name="text"/>, plus a shift.</summary>
     public static (int Line, int Character) Find(string text, string needle, int shift = 0)
     {

@@ -4,7 +4,7 @@ using Xunit;
 namespace Playbook.Tests.LanguageServer;
 
 /// <summary>A real LSP client: headless Neovim starts the built <c>playbook lsp</c>, opens a playbook with a
-/// typo, and must receive the PB1001 diagnostic and a hover. Needs <c>nvim</c> (Debian package neovim,
+/// typo, and must receive the PB1001 diagnostic, a hover and a definition. Needs <c>nvim</c> (Debian package neovim,
 /// installed by .ci/run); it fails, never skips, without it.</summary>
 public sealed class NeovimEndToEndTests
 {
@@ -22,6 +22,10 @@ public sealed class NeovimEndToEndTests
         local c = vim.lsp.get_client_by_id(client)
         local res = c.request_sync('textDocument/hover', { textDocument = { uri = vim.uri_from_bufnr(0) }, position = { line = 2, character = 8 } }, 30000, 0)
         if res and res.result then out:write('HOVER ' .. (res.result.contents.value:gsub('\n', ' ')) .. '\n') else out:write('NO HOVER\n') end
+        local def = c.request_sync('textDocument/definition', { textDocument = { uri = vim.uri_from_bufnr(0) }, position = { line = 7, character = 16 } }, 30000, 0)
+        if def and def.result and def.result[1] then
+          out:write(string.format('DEF %d:%d\n', def.result[1].range.start.line, def.result[1].range.start.character))
+        else out:write('NO DEF\n') end
         finish('DONE')
         """;
 
@@ -47,7 +51,7 @@ public sealed class NeovimEndToEndTests
         """;
 
     [Fact]
-    public void Neovim_receives_the_typo_diagnostic_and_a_hover_from_playbook_lsp()
+    public void Neovim_receives_the_typo_diagnostic_a_hover_and_a_definition_from_playbook_lsp()
     {
         var dir = Directory.CreateTempSubdirectory("playbook-nvim-");
         try
@@ -76,6 +80,8 @@ public sealed class NeovimEndToEndTests
             var all = string.Join('\n', lines);
             Assert.Contains(lines, l => l.StartsWith("DIAG PB1001 6:13 'verfy' is not a state or phase", StringComparison.Ordinal));
             Assert.Contains(lines, l => l.StartsWith("HOVER step **stop** — Stop the service", StringComparison.Ordinal) && l.Contains("retries: 1s, 2s", StringComparison.Ordinal));
+            // Go to definition on 'failed' in 'on fail -> failed' lands on 'end failed'.
+            Assert.Contains("DEF 16:6", lines);
             Assert.True(lines.LastOrDefault() == "DONE", all);
         }
         finally

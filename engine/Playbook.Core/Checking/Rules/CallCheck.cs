@@ -26,7 +26,7 @@ public sealed class CallCheck : IPlaybookCheck
             foreach (var arg in call.Arguments)
             {
                 if (!inputs.Contains(arg.Key.Text))
-                    context.ReportWithHint(DiagnosticCatalog.UnknownCallInput, arg.Key, context.Suggest(arg.Key.Text, inputs), callee.Name, arg.Key.Text);
+                    context.ReportDidYouMean(DiagnosticCatalog.UnknownCallInput, arg.Key, arg.Key.Text, inputs, callee.Name, arg.Key.Text);
             }
             var given = new HashSet<string>(call.Arguments.Select(a => a.Key.Text), StringComparer.Ordinal);
             foreach (var input in callee.Inputs.Where(i => i.Default is null))

@@ -16,7 +16,7 @@ public sealed class CaptureTypeCheck : IPlaybookCheck
             foreach (var clause in state.Syntax.Body)
             {
                 if (clause is CaptureSyntax { Type: { } type } && Array.IndexOf(CaptureTypes.Names, type.Text) < 0)
-                    context.ReportWithHint(DiagnosticCatalog.UnknownCaptureType, type, CheckContext.DidYouMean(type.Text, CaptureTypes.Names), type.Text);
+                    context.ReportDidYouMean(DiagnosticCatalog.UnknownCaptureType, type, type.Text, CaptureTypes.Names, type.Text);
             }
         }
     }

@@ -176,10 +176,11 @@ public sealed class ExpressionCheck : IPlaybookCheck
             }
             if (scope.Allows(use, name.Name)) continue;
             var span = Map(name.Offset, name.Length);
-            var hint = context.Suggest(name.Name, scope.Candidates(use).Distinct());
-            if (hint is null && ResultNames.ContainsKey(name.Name))
-                hint = $"'{name.Name}' is the action's result: read it in this step's capture, expect or 'when', and capture what later states need";
-            context.Diagnostics.ReportWithHint(DiagnosticCatalog.UnknownName, span, hint, name.Name);
+            var suggestion = context.Suggest(name.Name, scope.Candidates(use).Distinct());
+            var otherwise = ResultNames.ContainsKey(name.Name)
+                ? $"'{name.Name}' is the action's result: read it in this step's capture, expect or 'when', and capture what later states need"
+                : null;
+            context.Diagnostics.ReportWithSuggestion(DiagnosticCatalog.UnknownName, span, suggestion, otherwise, name.Name);
         }
     }
 
@@ -193,8 +194,8 @@ public sealed class ExpressionCheck : IPlaybookCheck
             return;
         }
         if (RunValues.MemberAfter(use.Expression.Code, name.Offset + name.Length) is not var (member, offset) || RunValues.All.Contains(member)) return;
-        context.Diagnostics.ReportWithHint(DiagnosticCatalog.UnknownRunValue, map(offset, member.Length),
-            context.Suggest(member, RunValues.All), member);
+        context.Diagnostics.ReportWithSuggestion(DiagnosticCatalog.UnknownRunValue, map(offset, member.Length),
+            context.Suggest(member, RunValues.All), null, member);
     }
 
     /// <summary>Names read by expressions must be identifiers in both languages, and not built-ins.</summary>

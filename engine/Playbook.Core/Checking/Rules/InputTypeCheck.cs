@@ -17,7 +17,7 @@ public sealed class InputTypeCheck : IPlaybookCheck
             var type = input.Type.Text;
             if (Array.IndexOf(Types, type) < 0)
             {
-                context.ReportWithHint(DiagnosticCatalog.UnknownType, input.Type, CheckContext.DidYouMean(type, Types), type);
+                context.ReportDidYouMean(DiagnosticCatalog.UnknownType, input.Type, type, Types, type);
                 continue;
             }
             if (input.Default is not { } value || value is MissingValueSyntax) continue;

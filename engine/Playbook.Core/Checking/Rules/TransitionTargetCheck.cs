@@ -21,7 +21,7 @@ public sealed class TransitionTargetCheck : IPlaybookCheck
                     var candidates = state.Branch is { } b ? b.States.Select(s => s.Name)
                         : state.Cleanup is { } c ? c.States.Select(s => s.Name)
                         : model.States.Where(s => !s.InChildFlow).Select(s => s.Name);
-                    context.ReportWithHint(DiagnosticCatalog.UnknownTarget, t.TargetName, context.Suggest(t.TargetName.Text, candidates), t.TargetName.Text);
+                    context.ReportDidYouMean(DiagnosticCatalog.UnknownTarget, t.TargetName, t.TargetName.Text, candidates, t.TargetName.Text);
                     continue;
                 }
                 // Into or out of the cleanup: PB1602, reported by CleanupCheck.
@@ -41,8 +41,8 @@ public sealed class TransitionTargetCheck : IPlaybookCheck
         {
             var named = model.Lookup(start.Target.Text);
             if (named is null)
-                context.ReportWithHint(DiagnosticCatalog.UnknownStart, start.Target,
-                    context.Suggest(start.Target.Text, model.States.Where(s => !s.InChildFlow).Select(s => s.Name)), start.Target.Text);
+                context.ReportDidYouMean(DiagnosticCatalog.UnknownStart, start.Target,
+                    start.Target.Text, model.States.Where(s => !s.InChildFlow).Select(s => s.Name), start.Target.Text);
             else if (named.Branch is { } branch)
                 context.Report(DiagnosticCatalog.StartNotTopLevel, start.Target, start.Target.Text, branch.Name);
         }

@@ -22,20 +22,31 @@ public sealed class UnhandledOutcomeCheck : IPlaybookCheck
                     context.Report(DiagnosticCatalog.DecideWithoutElse, state.Syntax.Name, state.Name);
                 continue;
             }
-            var outcomes = PlaybookModel.OutcomesOf(state);
-            // A plain loop into one reused list: this runs for every state.
-            unhandled.Clear();
-            foreach (var o in outcomes)
-            {
-                if (PlaybookModel.TransitionsFor(state, o) is var handlers && (handlers.Count == 0 || AllGuarded(handlers))) unhandled.Add(o);
-            }
-            foreach (var outcome in unhandled)
-            {
-                // A timeout that falls back to an outcome that is itself unhandled is fixed by the same line: say it once.
-                if (PlaybookModel.FallbackOf(state, outcome) is { } fallback && unhandled.Contains(fallback)) continue;
+            foreach (var outcome in Missing(state, unhandled))
                 context.Report(DiagnosticCatalog.UnhandledOutcome, state.Syntax.Name, state.KindName, state.Name, outcome);
-            }
         }
+    }
+
+    /// <summary>The outcomes of <paramref name="state"/> that PB2002 reports: those with no unguarded
+    /// transition, less a timeout whose fallback is itself missing (one line fixes both). Editors offer to
+    /// add a transition for each. <paramref name="scratch"/> is reused: this runs for every state.</summary>
+    public static List<string> Missing(StateSymbol state, List<string>? scratch = null)
+    {
+        var unhandled = scratch ?? new List<string>();
+        unhandled.Clear();
+        foreach (var o in PlaybookModel.OutcomesOf(state))
+        {
+            if (PlaybookModel.TransitionsFor(state, o) is var handlers && (handlers.Count == 0 || AllGuarded(handlers))) unhandled.Add(o);
+        }
+        // Each is judged against the whole first list: the kept ones are appended after it, then it is cut.
+        var count = unhandled.Count;
+        for (var i = 0; i < count; i++)
+        {
+            var fallback = PlaybookModel.FallbackOf(state, unhandled[i]);
+            if (fallback is null || unhandled.IndexOf(fallback, 0, count) < 0) unhandled.Add(unhandled[i]);
+        }
+        unhandled.RemoveRange(0, count);
+        return unhandled;
     }
 
     private static bool AllGuarded(IReadOnlyList<TransitionSymbol> handlers)
