@@ -174,10 +174,12 @@ public sealed class FormatterTests
 
     /// <summary>Every playbook in the repository that parses: the shipped ones, the diagnostic cases, the CLI,
     /// scenario and run test data, the tools' and the editor's test files.</summary>
-    public static TheoryData<string> Corpus()
+    public static TheoryData<string> Corpus() => new(CorpusFiles());
+
+    private static List<string> CorpusFiles()
     {
         var root = CaseFiles.SourceRoot();
-        var data = new TheoryData<string>();
+        var data = new List<string>();
         foreach (var folder in new[] { "playbooks", "tests", "tools", "editors" })
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(root, folder), "*.playbook", SearchOption.AllDirectories)
@@ -191,7 +193,7 @@ public sealed class FormatterTests
     [Fact]
     public void The_corpus_is_the_whole_repository()
     {
-        var files = Corpus().Select(row => (string)row[0]).ToList();
+        var files = CorpusFiles();
         Assert.True(files.Count(f => f.StartsWith("playbooks/", StringComparison.Ordinal)) >= 17, string.Join(", ", files));
         Assert.True(files.Count(f => f.StartsWith("tests/Playbook.Tests/Cases/data/", StringComparison.Ordinal)) >= 100);
     }
@@ -208,8 +210,8 @@ public sealed class FormatterTests
         {
             // Refused, with the same errors validate reports.
             Assert.False(result.Succeeded);
-            Assert.Equal(original.Check().Where(d => d.Severity == Severity.Error && d.Id.StartsWith("PB0", StringComparison.Ordinal)).Select(d => d.ToString()),
-                result.Diagnostics.Where(d => d.Severity == Severity.Error && d.Id.StartsWith("PB0", StringComparison.Ordinal)).Select(d => d.ToString()));
+            Assert.Equal(original.Check().Where(d => d.Severity == Severity.Error && d.Id.StartsWith("PB0", StringComparison.Ordinal)).Select(d => d.ToString()).Order(StringComparer.Ordinal),
+                result.Diagnostics.Where(d => d.Severity == Severity.Error && d.Id.StartsWith("PB0", StringComparison.Ordinal)).Select(d => d.ToString()).Order(StringComparer.Ordinal));
             return;
         }
         var formatted = result.Text!;
