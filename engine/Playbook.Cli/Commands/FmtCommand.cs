@@ -72,7 +72,7 @@ internal sealed class FmtCommand
             // As validate prints them, with the reason the files were left alone.
             new TextFormatter(options.Color && !Console.IsErrorRedirected).Write(new ValidationReport(refused), stderr);
             foreach (var file in refused)
-                stderr.WriteLine($"playbook: '{DisplayPath.Escape(file.Path)}' has syntax errors: it was not formatted");
+                stderr.WriteLine($"playbook: '{DisplayPath.Escape(file.Path)}' cannot be parsed: it was left as it is");
         }
         stdout.Flush();
         return exit;

@@ -248,6 +248,9 @@ internal sealed partial class PlaybookParser
         var where = BlockNames[kind];
         var suggestion = Spelling.Suggest(key, table.Keys.Where(k => k != "->"));
         string? hint = suggestion is not null ? $"did you mean '{suggestion}'?" : null;
+        // 'choices approve "A" reject "B"': the second choice lost its comma and reads as a statement.
+        if (kind == Blocks.Manual && key is "approve" or "reject")
+            hint = $"choices are separated by ',': choices approve \"…\", reject \"…\" (add ',' before '{key}')";
         if (hint is null)
         {
             var home = _tables.Where(t => t.Key != kind && t.Value.ContainsKey(key)).Select(t => BlockNames[t.Key]).FirstOrDefault();

@@ -97,7 +97,7 @@ public sealed class FmtCommandTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains($"{broken}:3:11: error PB0002: string is not closed", stderr);
         Assert.Contains("    3 |     shell \"echo", stderr);
-        Assert.Contains($"playbook: '{broken}' has syntax errors: it was not formatted", stderr);
+        Assert.Contains($"playbook: '{broken}' cannot be parsed: it was left as it is", stderr);
         Assert.DoesNotContain("   at ", stderr);
         Assert.Equal("playbook p {\n  step a {\n    shell \"echo\n  }\n}\n", File.ReadAllText(broken));
         Assert.Equal(fine + "\n", stdout);
