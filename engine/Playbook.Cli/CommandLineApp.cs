@@ -21,6 +21,7 @@ internal static class CommandLineApp
             new RunsCommand().CreateCommand(),
             new ReportCommand().CreateCommand(),
             new LspCommand().CreateCommand(),
+            new FmtCommand().CreateCommand(color),
         };
         return root;
     }

@@ -135,7 +135,7 @@ internal sealed class TestTextWriter(bool color)
         foreach (var t in coverage.Untaken)
         {
             var line = source.GetPosition(t.Transition.Syntax.Span.Start).Line;
-            output.Write($"{source.Path}:{line}: state '{t.State.Name}': {TransitionText(source, t)}\n");
+            output.Write($"{Playbook.Text.DisplayPath.Escape(source.Path)}:{line}: state '{t.State.Name}': {TransitionText(source, t)}\n");
         }
         output.Write($"{source.Path}: {coverage.Covered} of {coverage.Total} transitions covered\n");
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using Playbook.Diagnostics;
+using Playbook.Text;
 
 namespace Playbook.Cli.Output;
 
@@ -28,7 +29,7 @@ internal sealed class TextFormatter(bool color, int maxPerFile = LineReportForma
         var start = diagnostic.Start;
         var severity = diagnostic.Severity.ToLowerString();
 
-        sb.Append(Paint(Bold, $"{diagnostic.Source.Path}:{start.Line}:{start.Column}:"));
+        sb.Append(Paint(Bold, $"{DisplayPath.Escape(diagnostic.Source.Path)}:{start.Line}:{start.Column}:"));
         sb.Append(' ');
         sb.Append(Paint(SeverityColor(diagnostic.Severity), $"{severity} {diagnostic.Id}:"));
         sb.Append(' ');

@@ -19,5 +19,5 @@ public sealed record Diagnostic(DiagnosticDescriptor Descriptor, SourceFile Sour
 
     public Diagnostic WithSeverity(Severity severity) => this with { Severity = severity };
 
-    public override string ToString() => $"{Source.Path}:{Start.Line}:{Start.Column}: {Severity.ToLowerString()} {Id}: {Message}";
+    public override string ToString() => $"{DisplayPath.Escape(Source.Path)}:{Start.Line}:{Start.Column}: {Severity.ToLowerString()} {Id}: {Message}";
 }

@@ -301,7 +301,7 @@ public sealed partial class PlaybookEngine
     private string Where(CompiledExpression expression)
     {
         var p = _playbook.Model.Source.GetPosition(expression.Syntax.CodeSpan.Start);
-        return $"{_playbook.Path}:{p.Line}:{p.Column}";
+        return $"{DisplayPath.Escape(_playbook.Path)}:{p.Line}:{p.Column}";
     }
 
     private static TimeSpan? Remaining(RunClock clock, TimeSpan? deadline) => deadline is { } d ? d - clock.Elapsed : null;

@@ -1,3 +1,4 @@
+using Playbook.Text;
 using Playbook.Compiling;
 using Playbook.EngineCore;
 using Playbook.LiveRuns.Actions;
@@ -92,7 +93,7 @@ public sealed class LiveRunner : IActionRunner
     private static string Where(CompiledPlaybook playbook, CompiledExpression expression)
     {
         var p = playbook.Model.Source.GetPosition(expression.Syntax.CodeSpan.Start);
-        return $"{playbook.Path}:{p.Line}:{p.Column}";
+        return $"{DisplayPath.Escape(playbook.Path)}:{p.Line}:{p.Column}";
     }
 
     private Task<AttemptResult> ShellAsync(AttemptRequest request, ActionSpec action, CancellationToken ct) =>

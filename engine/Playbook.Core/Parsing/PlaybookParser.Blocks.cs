@@ -256,7 +256,13 @@ internal sealed partial class PlaybookParser
         var where = BlockNames[kind];
         var suggestion = Spelling.Suggest(key, table.Keys.Where(k => k != "->"));
         string? otherwise = null;
-        if (suggestion is null)
+        // 'choices approve "A" reject "B"': the second choice lost its comma and reads as a statement.
+        if (kind == Blocks.Manual && key is "approve" or "reject")
+        {
+            suggestion = null;
+            otherwise = $"choices are separated by ',': choices approve \"…\", reject \"…\" (add ',' before '{key}')";
+        }
+        if (suggestion is null && otherwise is null)
         {
             var home = _tables.Where(t => t.Key != kind && t.Value.ContainsKey(key)).Select(t => BlockNames[t.Key]).FirstOrDefault();
             otherwise = home is not null ? $"'{key}' belongs {home}" : $"allowed here: {allowed}";

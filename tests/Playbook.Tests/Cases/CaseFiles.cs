@@ -5,7 +5,7 @@ namespace Playbook.Tests.Cases;
 
 /// <summary>Where the diagnostic case files live and how their expected output is rendered.
 ///
-/// Naming rule (see cases/README.md): under <c>cases/</c> (any depth), a file is a case when its
+/// Naming rule (see Cases/data/README.md): under <c>Cases/data/</c> (any depth), a file is a case when its
 /// name starts with <c>pbXXXX-</c> (one diagnostic ID: <c>pb1001-unknown-target.playbook</c>) or with
 /// <c>multi-</c> (several diagnostics in one file, e.g. parser recovery). Every other
 /// <c>.playbook</c> file is a helper (such as a playbook that a case calls) and is not checked by
@@ -16,10 +16,10 @@ internal static class CaseFiles
     public const string UpdateVariable = "PLAYBOOK_UPDATE_BASELINES";
 
     /// <summary>The cases folder copied next to the test assembly.</summary>
-    public static string OutputCasesRoot => Path.Combine(AppContext.BaseDirectory, "cases");
+    public static string OutputCasesRoot => Path.Combine(AppContext.BaseDirectory, "Cases", "data");
 
     /// <summary>The cases folder in the source tree (found by walking up to Playbook.sln).</summary>
-    public static string SourceCasesRoot => Path.Combine(SourceRoot(), "tests", "Playbook.Tests", "cases");
+    public static string SourceCasesRoot => Path.Combine(SourceRoot(), "tests", "Playbook.Tests", "Cases", "data");
 
     public static bool UpdateRequested => Environment.GetEnvironmentVariable(UpdateVariable) == "1";
 

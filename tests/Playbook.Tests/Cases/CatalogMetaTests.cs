@@ -66,7 +66,7 @@ public class CatalogMetaTests
     {
         var cased = CaseFiles.Enumerate(CaseFiles.SourceCasesRoot).Select(CaseFiles.IdOf).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var missing = CatalogIds.Where(id => !cased.Contains(id) && !DedicatedTests.ContainsKey(id)).ToList();
-        Assert.True(missing.Count == 0, "no case file (cases/PBxxxx-….playbook) or dedicated test for: " + string.Join(", ", missing));
+        Assert.True(missing.Count == 0, "no case file (Cases/data/pbxxxx-….playbook) or dedicated test for: " + string.Join(", ", missing));
     }
 
     [Fact]

@@ -2,12 +2,12 @@ using Xunit;
 
 namespace Playbook.Tests.Cases;
 
-/// <summary>Runs every case under tests/Playbook.Tests/cases through <c>PlaybookDocument.Load(path).Check()</c>
+/// <summary>Runs every case under tests/Playbook.Tests/Cases/data through <c>PlaybookDocument.Load(path).Check()</c>
 /// and compares the rendered diagnostics with the case's <c>.diagnostics.txt</c> baseline.
 ///
 /// To regenerate the baselines after an intended change of the engine's output, run
 /// <c>PLAYBOOK_UPDATE_BASELINES=1 dotnet test</c>: every case then rewrites its baseline in the
-/// SOURCE tree (tests/Playbook.Tests/cases, found by walking up to Playbook.sln), not in bin/.
+/// SOURCE tree (tests/Playbook.Tests/Cases/data, found by walking up to Playbook.sln), not in bin/.
 /// Then read the git diff of every baseline: a baseline that enshrines a wrong position or message
 /// is worse than none.</summary>
 public class DiagnosticCaseTests

@@ -33,7 +33,7 @@ public class ExpressionScopeTests
             """);
         Assert.Equal(new[]
         {
-            "3:23: PB1004 'errors' is not an input, let, secret or capture available here",
+            "3:23: PB1004 'errors' is not an input, let, secret or capture available here | 'errors' is set by 'tail', which runs later: read it after 'tail', or capture it in a state before this one",
             "5:21: PB1004 'erors' is not an input, let, secret or capture available here | did you mean 'errors'?",
         }, found);
     }

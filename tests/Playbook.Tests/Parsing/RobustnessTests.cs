@@ -210,7 +210,7 @@ public sealed class RobustnessTests : IDisposable
 
     // ---- fuzzing the sketch ---------------------------------------------------------------------------
 
-    private static string Sketch => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "parsing", "worker-rollback.playbook"));
+    private static string Sketch => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Parsing", "data", "worker-rollback.playbook"));
 
     [Fact]
     public void SketchExampleHasNoErrors()

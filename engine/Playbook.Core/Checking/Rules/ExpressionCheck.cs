@@ -133,6 +133,9 @@ public sealed class ExpressionCheck : IPlaybookCheck
             return _capturers.TryGetValue(name, out var capturers) && _context.Flow.AnyPrecedes(capturers, state);
         }
 
+        /// <summary>The states that capture <paramref name="name"/>, or null when none does.</summary>
+        public IReadOnlySet<StateSymbol>? CapturersOf(string name) => _capturers.TryGetValue(name, out var set) ? set : null;
+
         /// <summary>Names worth suggesting for a typo: everything readable somewhere.</summary>
         public IEnumerable<string> Candidates(Use use) =>
             _parameters.Concat(_results.Keys).Concat(use.LetIndex is { } index ? _lets.Where(l => l.Value < index).Select(l => l.Key) : _lets.Keys).Concat(use.State is null ? Array.Empty<string>() : _capturers.Keys)
@@ -162,10 +165,14 @@ public sealed class ExpressionCheck : IPlaybookCheck
                 var parts = issue.Message.Split('|', 2);
                 context.Report(DiagnosticCatalog.ForbiddenApi, span, parts[0], parts.Length > 1 ? parts[1] : "an impure API");
             }
-            else if (use.Language == ExpressionLanguage.JavaScript)
-                context.Report(DiagnosticCatalog.JavaScriptSyntax, span, issue.Message);
             else
-                context.Report(DiagnosticCatalog.CSharpError, span, issue.Message);
+            {
+                // ${X:-0} in a shell command is bash's parameter expansion, which the playbook reads as its own hole.
+                var hint = ShellHoleHints.IsShellHole(use.State, use.Expression) && ShellHoleHints.LooksLikeParameterExpansion(use.Expression.Code)
+                    ? ShellHoleHints.WriteItEscaped(use.Expression.Code)
+                    : null;
+                context.Diagnostics.ReportWithHint(use.Language == ExpressionLanguage.JavaScript ? DiagnosticCatalog.JavaScriptSyntax : DiagnosticCatalog.CSharpError, span, hint, issue.Message);
+            }
         }
         foreach (var name in analysis.FreeNames)
         {
@@ -177,11 +184,25 @@ public sealed class ExpressionCheck : IPlaybookCheck
             if (scope.Allows(use, name.Name)) continue;
             var span = Map(name.Offset, name.Length);
             var suggestion = context.Suggest(name.Name, scope.Candidates(use).Distinct());
-            var otherwise = ResultNames.ContainsKey(name.Name)
-                ? $"'{name.Name}' is the action's result: read it in this step's capture, expect or 'when', and capture what later states need"
-                : null;
+            string? otherwise = null;
+            if (ResultNames.ContainsKey(name.Name))
+                otherwise = $"'{name.Name}' is the action's result: read it in this step's capture, expect or 'when', and capture what later states need";
+            if (otherwise is null && use.State is { } here && scope.CapturersOf(name.Name) is { } capturers)
+                otherwise = CapturedElsewhere(name.Name, here, capturers, context);
+            if (otherwise is null && ShellHoleHints.IsShellHole(use.State, use.Expression))
+                otherwise = ShellHoleHints.WriteItEscaped(use.Expression.Code);
             context.Diagnostics.ReportWithSuggestion(DiagnosticCatalog.UnknownName, span, suggestion, otherwise, name.Name);
         }
+    }
+
+    /// <summary>A capture read where no state before it sets it: name the state that does, and whether it runs later.</summary>
+    private static string CapturedElsewhere(string name, StateSymbol here, IReadOnlySet<StateSymbol> capturers, CheckContext context)
+    {
+        var first = capturers.OrderBy(s => s.Syntax.Span.Start).First();
+        var later = context.Flow.AnyPrecedes(new HashSet<StateSymbol> { here }, first);
+        return later
+            ? $"'{name}' is set by '{first.Name}', which runs later: read it after '{first.Name}', or capture it in a state before this one"
+            : $"'{name}' is set by '{first.Name}', which is not on any path to here: capture it in a state before this one";
     }
 
     /// <summary>PB3601, PB3602: <c>run</c> is read only in the cleanup, and only for the values it has (the member
