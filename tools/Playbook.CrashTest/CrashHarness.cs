@@ -271,7 +271,7 @@ public sealed class CrashHarness(CrashOptions options)
             return;
         }
         using var listed = JsonDocument.Parse(outcome.Stdout);
-        var status = listed.RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("run").GetString() ?? "", r => r.GetProperty("status").GetString() ?? "", StringComparer.Ordinal);
+        var status = listed.RootElement.GetProperty("runs").EnumerateArray().ToDictionary(r => r.GetProperty("run").GetString() ?? "", r => r.GetProperty("status").GetString() ?? "", StringComparer.Ordinal);
         foreach (var id in _completed) _violations.AddRange(CrashChecks.Listed(id, status, reference));
     }
 

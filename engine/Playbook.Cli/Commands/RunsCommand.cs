@@ -34,6 +34,9 @@ internal sealed class RunsCommand
 
     private static bool Untrusted(JournaledRun r) => r.Problem is not null || r.Contents.Damage is { AtTail: false };
 
+    /// <summary>The version of <c>runs --format json</c>; a field is only ever added without bumping it.</summary>
+    public const int JsonSchemaVersion = 1;
+
     public int Run(string directory, bool json, TextWriter stdout, TextWriter stderr, bool strict = false)
     {
         var runs = JournaledRun.ReadAll(directory);
@@ -45,7 +48,10 @@ internal sealed class RunsCommand
             using var stream = new MemoryStream();
             using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
             {
-                w.WriteStartArray();
+                // Versioned like every JSON output (schemas/runs.schema.json): the list is "runs".
+                w.WriteStartObject();
+                w.WriteNumber("version", JsonSchemaVersion);
+                w.WriteStartArray("runs");
                 foreach (var r in runs)
                 {
                     w.WriteStartObject();
@@ -92,6 +98,7 @@ internal sealed class RunsCommand
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
+                w.WriteEndObject();
             }
             stdout.Write(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
             stdout.Write('\n');

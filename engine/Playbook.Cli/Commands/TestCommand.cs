@@ -8,6 +8,7 @@ internal enum TestFormat
 {
     Text,
     JUnit,
+    Json,
 }
 
 /// <summary>What <c>playbook test</c> was asked to do.</summary>
@@ -28,7 +29,7 @@ internal sealed class TestCommand
     public Command CreateCommand(bool color)
     {
         var paths = CommonOptions.Paths("Scenario files (NAME.scenarios.yaml), or directories to search recursively for them");
-        var format = CommonOptions.Format("Output format: text, or junit (JUnit XML for CI)", "text", "junit");
+        var format = CommonOptions.Format("Output format: text, junit (JUnit XML for CI) or json", "text", "junit", "json");
         var output = new Option<string?>("--output", "-o")
         {
             Description = "With --format junit: write the XML to this file (and the text report to stdout)",
@@ -49,7 +50,7 @@ internal sealed class TestCommand
         {
             var options = new TestOptions(
                 parseResult.GetValue(paths) ?? [],
-                parseResult.GetValue(format) == "junit" ? TestFormat.JUnit : TestFormat.Text,
+                parseResult.GetValue(format) switch { "junit" => TestFormat.JUnit, "json" => TestFormat.Json, _ => TestFormat.Text },
                 parseResult.GetValue(output),
                 parseResult.GetValue(coverage),
                 color);
@@ -117,6 +118,11 @@ internal sealed class TestCommand
                     foreach (var playbook in c) TestTextWriter.WriteCoverage(playbook, stderr);
                 }
             }
+        }
+        else if (options.Format == TestFormat.Json)
+        {
+            stdout.Write(Output.TestJson.Write(report));
+            stdout.Write('\n');
         }
         else
         {

@@ -6,7 +6,7 @@ using Playbook.Diagnostics;
 namespace Playbook.Cli.Output;
 
 /// <summary><c>--format json</c>: one indented document, properties always in the same order
-/// (schema in README.md). Version 1; a field is only ever added, never changed or removed,
+/// (schemas/validate.schema.json). Version 1; a field is only ever added, never changed or removed,
 /// without bumping "version".</summary>
 internal sealed class JsonFormatter : IReportFormatter
 {
@@ -37,26 +37,30 @@ internal sealed class JsonFormatter : IReportFormatter
             json.WriteNumber("errors", report.ErrorCount);
             json.WriteNumber("warnings", report.WarningCount);
             json.WriteStartArray("diagnostics");
-            foreach (var d in report.Diagnostics)
-            {
-                var start = d.Start;
-                var end = d.End;
-                json.WriteStartObject();
-                json.WriteString("file", d.Source.Path);
-                json.WriteNumber("line", start.Line);
-                json.WriteNumber("column", start.Column);
-                json.WriteNumber("endLine", end.Line);
-                json.WriteNumber("endColumn", end.Column);
-                json.WriteString("id", d.Id);
-                json.WriteString("severity", d.Severity.ToLowerString());
-                json.WriteString("message", d.Message);
-                if (d.Hint is null) json.WriteNull("hint");
-                else json.WriteString("hint", d.Hint);
-                json.WriteEndObject();
-            }
+            foreach (var d in report.Diagnostics) WriteDiagnostic(json, d);
             json.WriteEndArray();
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>One diagnostic as an object of "diagnostics": also how <c>test --format json</c> shows a
+    /// scenario file's diagnostics, so both documents share one definition in the schemas.</summary>
+    internal static void WriteDiagnostic(Utf8JsonWriter json, Diagnostic d)
+    {
+        var start = d.Start;
+        var end = d.End;
+        json.WriteStartObject();
+        json.WriteString("file", d.Source.Path);
+        json.WriteNumber("line", start.Line);
+        json.WriteNumber("column", start.Column);
+        json.WriteNumber("endLine", end.Line);
+        json.WriteNumber("endColumn", end.Column);
+        json.WriteString("id", d.Id);
+        json.WriteString("severity", d.Severity.ToLowerString());
+        json.WriteString("message", d.Message);
+        if (d.Hint is null) json.WriteNull("hint");
+        else json.WriteString("hint", d.Hint);
+        json.WriteEndObject();
     }
 }

@@ -35,19 +35,11 @@ internal sealed class SarifFormatter(string baseDirectory) : IReportFormatter
             json.WriteStartObject("tool");
             json.WriteStartObject("driver");
             json.WriteString("name", "playbook");
+            json.WriteString("version", ToolInfo.Version);
+            json.WriteString("semanticVersion", ToolInfo.SemanticVersion);
+            json.WriteString("informationUri", ToolInfo.InformationUri);
             json.WriteStartArray("rules");
-            foreach (var rule in rules)
-            {
-                json.WriteStartObject();
-                json.WriteString("id", rule.Id);
-                json.WriteStartObject("shortDescription");
-                json.WriteString("text", rule.Title);
-                json.WriteEndObject();
-                json.WriteStartObject("defaultConfiguration");
-                json.WriteString("level", Level(rule.Severity));
-                json.WriteEndObject();
-                json.WriteEndObject();
-            }
+            foreach (var rule in rules) WriteRule(json, rule);
             json.WriteEndArray();
             json.WriteEndObject(); // driver
             json.WriteEndObject(); // tool
@@ -91,6 +83,50 @@ internal sealed class SarifFormatter(string baseDirectory) : IReportFormatter
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>One catalog entry as a reportingDescriptor: everything GitHub code scanning shows on an alert
+    /// (name, full description, help as text and Markdown, a link to its section of the language reference),
+    /// taken from the reference's diagnostic tables so the two never disagree.</summary>
+    private static void WriteRule(Utf8JsonWriter json, DiagnosticDescriptor rule)
+    {
+        var entry = DiagnosticReference.Embedded.EntryFor(rule.Id);
+        var meaning = entry?.Meaning ?? rule.Title;
+        var anchor = DiagnosticReference.Embedded.AnchorFor(rule.Id);
+        var helpUri = anchor is null ? ToolInfo.ReferenceUri : ToolInfo.ReferenceUri + "#" + anchor;
+        var severity = rule.Severity.ToLowerString();
+
+        json.WriteStartObject();
+        json.WriteString("id", rule.Id);
+        json.WriteString("name", DiagnosticCatalog.NameById[rule.Id]);
+        json.WriteStartObject("shortDescription");
+        json.WriteString("text", rule.Title);
+        json.WriteEndObject();
+        json.WriteStartObject("fullDescription");
+        json.WriteString("text", Sentence(meaning));
+        json.WriteString("markdown", Sentence(meaning));
+        json.WriteEndObject();
+        json.WriteStartObject("help");
+        var example = entry is null ? "" : $" Example: {entry.Example}";
+        json.WriteString("text", $"{rule.Id} ({severity}): {Sentence(meaning)}{example}\nSee {helpUri}");
+        var exampleMarkdown = entry is null ? "" : $"\n\nExample: {entry.Example}";
+        json.WriteString("markdown", $"**{rule.Id}** ({severity}): {Sentence(meaning)}{exampleMarkdown}\n\nSee [its section of the language reference]({helpUri}).");
+        json.WriteEndObject();
+        json.WriteString("helpUri", helpUri);
+        json.WriteStartObject("defaultConfiguration");
+        json.WriteString("level", Level(rule.Severity));
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    /// <summary>The reference's table cells are phrases ("unknown transition target"); a description is a
+    /// sentence: capital first letter, final period.</summary>
+    private static string Sentence(string phrase)
+    {
+        var text = phrase.Trim();
+        if (text.Length == 0) return text;
+        if (char.IsLower(text[0])) text = char.ToUpperInvariant(text[0]) + text[1..];
+        return text.EndsWith('.') ? text : text + ".";
     }
 
     internal static string Level(Severity severity) => severity switch

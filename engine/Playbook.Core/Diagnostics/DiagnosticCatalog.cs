@@ -253,11 +253,19 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ForeachItemShadows =
         Error("PB3503", "Item name already taken", "the item '{0}' would hide {1} of that name: name the item something else");
 
-    /// <summary>All descriptors, found by reflection so a new one can never be forgotten.</summary>
-    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = typeof(DiagnosticCatalog)
+    private static readonly FieldInfo[] Fields = typeof(DiagnosticCatalog)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+        .ToArray();
+
+    /// <summary>All descriptors, found by reflection so a new one can never be forgotten.</summary>
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = Fields
         .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
         .OrderBy(d => d.Id, StringComparer.Ordinal)
         .ToList();
+
+    /// <summary>Each ID's name in PascalCase, the name of its field here (PB1001 → UnknownTarget): the
+    /// readable rule name SARIF viewers show beside the ID.</summary>
+    public static IReadOnlyDictionary<string, string> NameById { get; } = Fields
+        .ToDictionary(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id, f => f.Name, StringComparer.Ordinal);
 }

@@ -1,24 +1,19 @@
-using System.Text;
-using System.Text.RegularExpressions;
+using Playbook.Diagnostics;
 
 namespace Playbook.LanguageServer.Features;
 
-/// <summary>Where each diagnostic ID is documented: the grammar/README.md section of its group
-/// ("### PB1xxx — names and references"), as a link an editor can open. The reference is shipped beside
-/// the server (playbook-language.md), so the link works offline and always matches the server's version.</summary>
-public sealed partial class DiagnosticLinks
+/// <summary>Where each diagnostic ID is documented, as a link an editor can open: the reference shipped beside
+/// the server (playbook-language.md), so the link works offline and always matches the server's version. The
+/// anchors come from <see cref="DiagnosticReference"/>, the same mapping SARIF's helpUri uses.</summary>
+public sealed class DiagnosticLinks
 {
     private readonly string _documentUri;
-    private readonly Dictionary<string, string> _anchorByGroup;
+    private readonly DiagnosticReference _reference;
 
     public DiagnosticLinks(string documentUri, string markdown)
     {
         _documentUri = documentUri;
-        _anchorByGroup = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (Match m in GroupHeading().Matches(markdown))
-        {
-            _anchorByGroup.TryAdd(m.Groups["group"].Value, Slug(m.Groups["heading"].Value));
-        }
+        _reference = new DiagnosticReference(markdown);
     }
 
     /// <summary>The reference shipped beside the server, or null when it is missing (then no links are given).</summary>
@@ -29,25 +24,8 @@ public sealed partial class DiagnosticLinks
     }
 
     /// <summary>The link for an ID such as PB1001, or null when its group has no section.</summary>
-    public string? For(string id)
-    {
-        if (id.Length < 3) return null;
-        var group = id[..3] + "xxx";
-        return _anchorByGroup.TryGetValue(group, out var anchor) ? _documentUri + "#" + anchor : null;
-    }
+    public string? For(string id) => _reference.AnchorFor(id) is { } anchor ? _documentUri + "#" + anchor : null;
 
-    /// <summary>GitHub's heading anchor: lower case, punctuation dropped, each space a hyphen.</summary>
-    public static string Slug(string heading)
-    {
-        var sb = new StringBuilder(heading.Length);
-        foreach (var c in heading.Trim().ToLowerInvariant())
-        {
-            if (char.IsLetterOrDigit(c) || c is '-' or '_') sb.Append(c);
-            else if (c == ' ') sb.Append('-');
-        }
-        return sb.ToString();
-    }
-
-    [GeneratedRegex(@"^### (?<heading>(?<group>PB\dxxx)\b.*)$", RegexOptions.Multiline)]
-    private static partial Regex GroupHeading();
+    /// <summary>GitHub's heading anchor (see <see cref="DiagnosticReference.Slug"/>).</summary>
+    public static string Slug(string heading) => DiagnosticReference.Slug(heading);
 }

@@ -111,6 +111,54 @@ public class SarifFormatterTests
     }
 
     [Fact]
+    public void The_driver_names_its_version_and_home_as_code_scanning_requires()
+    {
+        var driver = Parse(Report(Sample())).GetProperty("runs")[0].GetProperty("tool").GetProperty("driver");
+        var semantic = driver.GetProperty("semanticVersion").GetString()!;
+        Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$", semantic);
+        Assert.StartsWith(semantic, driver.GetProperty("version").GetString());
+        Assert.True(Uri.TryCreate(driver.GetProperty("informationUri").GetString(), UriKind.Absolute, out var home) && home.Scheme == "https",
+            "informationUri must be an absolute https URI");
+    }
+
+    [Fact]
+    public void Every_rule_has_a_name_descriptions_help_and_a_link_to_its_section_of_the_reference()
+    {
+        // What GitHub's ingestion (GH2012) and the SARIF rules require of each reportingDescriptor; the text
+        // comes from grammar/README.md's diagnostic tables, so an ID left out of them fails here.
+        var reference = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "playbook-language.md"));
+        var anchors = reference.Split('\n').Where(l => l.StartsWith('#')).Select(l => DiagnosticReference.Slug(l.TrimStart('#'))).ToHashSet();
+        var rules = Parse(Report(Sample())).GetProperty("runs")[0].GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray().ToList();
+        Assert.Equal(DiagnosticCatalog.All.Count, rules.Count);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var rule in rules)
+        {
+            var id = rule.GetProperty("id").GetString()!;
+            var row = reference.Split('\n').Single(l => l.StartsWith($"| {id} |", StringComparison.Ordinal));
+            var meaning = row.Split('|')[3].Trim();
+
+            var name = rule.GetProperty("name").GetString()!;
+            Assert.Matches("^[A-Z][A-Za-z0-9]+$", name);
+            Assert.True(names.Add(name), $"{id}: rule name {name} is used twice");
+
+            var full = rule.GetProperty("fullDescription");
+            Assert.Contains(meaning[1..], full.GetProperty("text").GetString());
+            Assert.Contains(meaning[1..], full.GetProperty("markdown").GetString());
+
+            var helpUri = rule.GetProperty("helpUri").GetString()!;
+            Assert.True(Uri.TryCreate(helpUri, UriKind.Absolute, out _), $"{id}: helpUri {helpUri} is not absolute");
+            Assert.EndsWith("/grammar/README.md#" + helpUri.Split('#')[1], helpUri);
+            Assert.Contains(helpUri.Split('#')[1], anchors);
+            Assert.StartsWith(id.ToLowerInvariant()[..3] + "xxx--", helpUri.Split('#')[1]);
+
+            var help = rule.GetProperty("help");
+            Assert.Contains(meaning[1..], help.GetProperty("text").GetString());
+            Assert.Contains(helpUri, help.GetProperty("text").GetString());
+            Assert.Contains($"]({helpUri})", help.GetProperty("markdown").GetString());
+        }
+    }
+
+    [Fact]
     public void Results_have_rule_level_message_and_region()
     {
         var run = Parse(Report(Sample())).GetProperty("runs")[0];

@@ -88,7 +88,7 @@ public class RunOutcomeTests
 
         var json = work.Cli("runs", "--journal", JournalDir, "--format", "json");
         Assert.True(json.Exit == 0, json.ToString());
-        var runs = JsonDocument.Parse(json.Out).RootElement.EnumerateArray()
+        var runs = JsonDocument.Parse(json.Out).RootElement.GetProperty("runs").EnumerateArray()
             .ToDictionary(r => r.GetProperty("run").GetString()!, r => (Str(r, "status"), Str(r, "end"), Str(r, "playbook")));
         Assert.Equal(("success", "done", "shell-files"), runs[good]);
         Assert.Equal(("failure", "broken", "shell-files"), runs[bad]);

@@ -33,7 +33,7 @@ public class RunsAndRtoTests
         Assert.Contains("interrupted", line);
         Assert.DoesNotContain(" 0s", line);
         var json = JsonDocument.Parse(work.Cli("runs", "--journal", JournalDir, "--format", "json").Out).RootElement;
-        var elapsed = json.EnumerateArray().Single(r => r.GetProperty("run").GetString() == id).GetProperty("elapsed_ms").GetInt64();
+        var elapsed = json.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("run").GetString() == id).GetProperty("elapsed_ms").GetInt64();
         Assert.InRange(elapsed, 1500, 60_000);
     }
 
@@ -55,7 +55,7 @@ public class RunsAndRtoTests
         Assert.Contains("<strong>not met: the run ended in failure</strong>", html.Out);
         Assert.Contains("not met (failure)", RunsLine(work, id));
         var json = JsonDocument.Parse(work.Cli("runs", "--journal", JournalDir, "--format", "json").Out).RootElement;
-        Assert.False(json.EnumerateArray().Single().GetProperty("rto_met").GetBoolean());
+        Assert.False(json.GetProperty("runs").EnumerateArray().Single().GetProperty("rto_met").GetBoolean());
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public class RunsAndRtoTests
 
         var json = work.Cli("runs", "--journal", JournalDir, "--format", "json");
         Assert.True(json.Exit == 0, json.ToString());
-        var runs = JsonDocument.Parse(json.Out).RootElement.EnumerateArray().ToList();
+        var runs = JsonDocument.Parse(json.Out).RootElement.GetProperty("runs").EnumerateArray().ToList();
         Assert.Equal(["aborted", "unreadable"], runs.Select(r => r.GetProperty("status").GetString()));
         Assert.Contains("which is not a string", runs[1].GetProperty("problem").GetString());
 
