@@ -19,6 +19,11 @@ public static class CSharpAnalyzer
     };
 
     private const string ClassName = "__PlaybookExpressions";
+
+    /// <summary>Expressions per generated method, each a local function of it. One method per expression made
+    /// Roslyn build and check a member per expression (100 000 lets: a third of the time went to members);
+    /// a method of many local functions is bound once, and a few dozen keep its flow analysis small.</summary>
+    private const int GroupSize = 32;
     private const string ResponseTypeName = "Response";
 
     private static readonly CSharpParseOptions s_parseOptions = CSharpParseOptions.Default
@@ -91,15 +96,16 @@ public static class CSharpAnalyzer
 
         var results = new Collector[expressions.Count];
         var parsed = new bool[expressions.Count];
+        var mentioned = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < expressions.Count; i++)
         {
             results[i] = new Collector();
-            parsed[i] = ParseAlone(expressions[i] ?? string.Empty, results[i]);
+            parsed[i] = ParseAlone(expressions[i] ?? string.Empty, results[i], mentioned);
         }
 
         if (parsed.Any(p => p))
         {
-            CompileTogether(globals, expressions, parsed, results);
+            CompileTogether(globals.Where(g => mentioned.Contains(g.Name)).ToList(), globals.Any(g => g.TypeName == ResponseTypeName), expressions, parsed, results);
         }
 
         return results.Select(r => r.ToAnalysis()).ToArray();
@@ -107,7 +113,10 @@ public static class CSharpAnalyzer
 
     /// <summary>Parses one expression on its own, so syntax errors are exact and nothing can escape
     /// the generated method (a stray ')' or a preprocessor directive).</summary>
-    private static bool ParseAlone(string code, Collector result)
+    /// <param name="mentioned">Gets the names the expression's identifiers spell, when it parsed: only the
+    /// globals named somewhere are declared for the compilation (a file of 100 000 lets made a field each,
+    /// whether or not any expression read it).</param>
+    private static bool ParseAlone(string code, Collector result, HashSet<string> mentioned)
     {
         if (string.IsNullOrWhiteSpace(code))
         {
@@ -166,6 +175,16 @@ public static class CSharpAnalyzer
                 $"expected a single expression, but '{text}' follows it", offset, Math.Max(Math.Min(token.Span.Length, code.Length - offset), 1)));
             ok = false;
         }
+        if (ok)
+        {
+            foreach (var token in expression.DescendantTokens())
+            {
+                if (token.IsKind(SyntaxKind.IdentifierToken))
+                {
+                    mentioned.Add(token.ValueText);
+                }
+            }
+        }
         if (ok && code.Contains('#'))
         {
             foreach (var token in SyntaxFactory.ParseTokens(code, 0, 0, s_parseOptions))
@@ -182,16 +201,17 @@ public static class CSharpAnalyzer
         return ok;
     }
 
-    private static void CompileTogether(IReadOnlyList<CSharpGlobal> globals, IReadOnlyList<string> expressions, bool[] parsed, Collector[] results)
+    private static void CompileTogether(IReadOnlyList<CSharpGlobal> globals, bool declareResponse, IReadOnlyList<string> expressions, bool[] parsed, Collector[] results)
     {
-        // Layout: usings, the Response type, one class with a field per global and one method per
-        // expression. Each expression's code starts on its own line; starts[i] is its position.
+        // Layout: usings, the Response type, one class with a field per global and one local function
+        // per expression, GroupSize of them to a method. Each expression's code starts on its own line;
+        // starts[i] is its position.
         var text = new StringBuilder(1024);
         foreach (var import in Imports)
         {
             text.Append("using ").Append(import).Append(";\n");
         }
-        if (globals.Any(g => g.TypeName == ResponseTypeName))
+        if (declareResponse)
         {
             text.Append("public sealed class ").Append(ResponseTypeName)
                 .Append(" { public long status; public string body; public dynamic json; public System.Collections.Generic.Dictionary<string, string> headers; }\n");
@@ -207,18 +227,32 @@ public static class CSharpAnalyzer
         }
         var starts = new int[expressions.Count];
         var methodSpans = new TextSpan[expressions.Count];
+        int inGroup = 0;
         for (int i = 0; i < expressions.Count; i++)
         {
             if (!parsed[i])
             {
                 continue;
             }
+            if (inGroup == 0)
+            {
+                text.Append("public void __g").Append(i.ToString(CultureInfo.InvariantCulture)).Append("()\n{\n");
+            }
             int methodStart = text.Length;
-            text.Append("public object __e").Append(i.ToString(CultureInfo.InvariantCulture)).Append("() => (\n");
+            text.Append("object __e").Append(i.ToString(CultureInfo.InvariantCulture)).Append("() => (\n");
             starts[i] = text.Length;
             text.Append(expressions[i]);
             text.Append("\n);\n");
             methodSpans[i] = TextSpan.FromBounds(methodStart, text.Length);
+            if (++inGroup == GroupSize)
+            {
+                text.Append("}\n");
+                inGroup = 0;
+            }
+        }
+        if (inGroup > 0)
+        {
+            text.Append("}\n");
         }
         text.Append("}\n");
 
@@ -276,6 +310,10 @@ public static class CSharpAnalyzer
         }
 
         var forbiddenByName = new Dictionary<string, ITypeSymbol?>(StringComparer.Ordinal);
+        // Where the compiler found a name it does not know (CS0103, not a forbidden type): the purity walk
+        // does not ask the semantic model about it again (it has no symbol), which for an expression that
+        // is only such a name saves binding its method a second time.
+        var unknown = new HashSet<int>();
         var forbiddenSearch = new ForbiddenTypeSearch(compilation);
         foreach (var diagnostic in compilation.GetDiagnostics())
         {
@@ -312,21 +350,24 @@ public static class CSharpAnalyzer
                 else
                 {
                     results[index].FreeNames.Add(new FreeName(name, offset, length));
+                    unknown.Add(span.Start);
                 }
                 continue;
             }
             results[index].Issues.Add(new ExpressionIssue(Message(diagnostic), offset, length));
         }
 
-        var root = tree.GetRoot();
-        foreach (var method in root.DescendantNodes().OfType<MethodDeclarationSyntax>())
+        // Only the generated local functions: an expression may hold local functions of its own (in a lambda's block).
+        var functions = tree.GetRoot().DescendantNodes(n => n is CompilationUnitSyntax or ClassDeclarationSyntax or MethodDeclarationSyntax or BlockSyntax { Parent: MethodDeclarationSyntax })
+            .OfType<LocalFunctionStatementSyntax>();
+        foreach (var function in functions)
         {
-            int index = Locate(method.ExpressionBody?.Expression is ParenthesizedExpressionSyntax p ? p.Expression.SpanStart : -1);
-            if (index < 0 || method.ExpressionBody?.Expression is not ParenthesizedExpressionSyntax body)
+            int index = Locate(function.ExpressionBody?.Expression is ParenthesizedExpressionSyntax p ? p.Expression.SpanStart : -1);
+            if (index < 0 || function.ExpressionBody?.Expression is not ParenthesizedExpressionSyntax body)
             {
                 continue;
             }
-            var checker = new PurityChecker(model, globalsType, starts[index], results[index]);
+            var checker = new PurityChecker(model, globalsType, starts[index], results[index], unknown);
             checker.Walk(body.Expression);
         }
     }
@@ -539,13 +580,15 @@ public static class CSharpAnalyzer
         private readonly INamedTypeSymbol? _globals;
         private readonly int _start;
         private readonly Collector _result;
+        private readonly HashSet<int> _unknown;
 
-        public PurityChecker(SemanticModel model, INamedTypeSymbol? globals, int start, Collector result)
+        public PurityChecker(SemanticModel model, INamedTypeSymbol? globals, int start, Collector result, HashSet<int> unknown)
         {
             _model = model;
             _globals = globals;
             _start = start;
             _result = result;
+            _unknown = unknown;
         }
 
         /// <returns>true when something at or below <paramref name="node"/> was refused.</returns>
@@ -643,6 +686,8 @@ public static class CSharpAnalyzer
                 case InvocationExpressionSyntax:
                 case AnonymousFunctionExpressionSyntax:
                     // The callee and the body are checked as children; a lambda's own symbol is not interesting.
+                    return false;
+                case IdentifierNameSyntax identifier when _unknown.Contains(identifier.SpanStart):
                     return false;
                 case IdentifierNameSyntax identifier:
                     var info = _model.GetSymbolInfo(identifier);
