@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -96,19 +97,109 @@ public static class CSharpAnalyzer
 
         var results = new Collector[expressions.Count];
         var parsed = new bool[expressions.Count];
+        var shapes = new CSharpShape?[expressions.Count];
         var mentioned = new HashSet<string>(StringComparer.Ordinal);
+        var globalNames = globals.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+        // A global spelled like a placeholder would be what the placeholder binds to: then no expression is shaped.
+        bool shaping = !globalNames.Any(n => n.StartsWith(CSharpShape.PlaceholderPrefix, StringComparison.Ordinal));
+        bool MayMean(string name) => globalNames.Contains(name) || s_meaningfulNames.Value.Contains(name) || name.StartsWith("__", StringComparison.Ordinal)
+            || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None;
         for (int i = 0; i < expressions.Count; i++)
         {
             results[i] = new Collector();
-            parsed[i] = ParseAlone(expressions[i] ?? string.Empty, results[i], mentioned);
+            parsed[i] = ParseAlone(expressions[i] ?? string.Empty, results[i], mentioned, shaping ? MayMean : null, out shapes[i]);
         }
 
         if (parsed.Any(p => p))
         {
-            CompileTogether(globals.Where(g => mentioned.Contains(g.Name)).ToList(), globals.Any(g => g.TypeName == ResponseTypeName), expressions, parsed, results);
+            var declared = globals.Where(g => mentioned.Contains(g.Name)).ToList();
+            bool declareResponse = globals.Any(g => g.TypeName == ResponseTypeName);
+
+            // Each distinct shape (or code, when it has none) is compiled once; its findings are mapped back
+            // into every expression of that shape.
+            var codes = new List<string>();
+            var codeIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+            var codeOf = new int[expressions.Count];
+            for (int i = 0; i < expressions.Count; i++)
+            {
+                if (!parsed[i])
+                {
+                    continue;
+                }
+                string code = shapes[i]?.Text ?? expressions[i];
+                if (!codeIndex.TryGetValue(code, out codeOf[i]))
+                {
+                    codeIndex[code] = codeOf[i] = codes.Count;
+                    codes.Add(code);
+                }
+            }
+            var compiled = new Collector[codes.Count];
+            for (int c = 0; c < codes.Count; c++)
+            {
+                compiled[c] = new Collector();
+            }
+            CompileTogether(declared, declareResponse, codes, Enumerable.Repeat(true, codes.Count).ToArray(), compiled);
+
+            var unshaped = new bool[expressions.Count];
+            bool anyUnshaped = false;
+            for (int i = 0; i < expressions.Count; i++)
+            {
+                if (!parsed[i])
+                {
+                    continue;
+                }
+                var found = compiled[codeOf[i]];
+                if (shapes[i] is not { } shape)
+                {
+                    results[i].Issues.AddRange(found.Issues);
+                    results[i].FreeNames.AddRange(found.FreeNames);
+                }
+                else if (!shape.TryMapInto(expressions[i], found.Issues, found.FreeNames, results[i].Issues, results[i].FreeNames))
+                {
+                    unshaped[i] = anyUnshaped = true;
+                }
+            }
+            if (anyUnshaped)
+            {
+                // A message named a placeholder: those expressions are compiled as they are written.
+                CompileTogether(declared, declareResponse, expressions, unshaped, results);
+            }
         }
 
         return results.Select(r => r.ToAnalysis()).ToArray();
+    }
+
+    /// <summary>Every simple name that can bind to something in an expression besides a global: the types
+    /// and namespaces of the global namespace, the types of the imported namespaces and of the namespaces
+    /// searched for forbidden types (whatever their accessibility), and the members of <c>object</c>. A name
+    /// outside this set and the globals is unknown wherever it is used as a value (see <see cref="CSharpShape"/>).</summary>
+    private static readonly Lazy<HashSet<string>> s_meaningfulNames = new(MeaningfulNames, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static HashSet<string> MeaningfulNames()
+    {
+        var compilation = CSharpCompilation.Create("PlaybookNames", references: s_references.Value, options: s_compilationOptions);
+        var names = new HashSet<string>(StringComparer.Ordinal) { ResponseTypeName, ClassName };
+        foreach (var member in compilation.GlobalNamespace.GetMembers())
+        {
+            names.Add(member.Name);
+        }
+        foreach (var ns in Imports.Concat(s_forbiddenNamespacesToSearch))
+        {
+            INamespaceSymbol? current = compilation.GlobalNamespace;
+            foreach (var part in ns.Split('.'))
+            {
+                current = current?.GetNamespaceMembers().FirstOrDefault(n => n.Name == part);
+            }
+            foreach (var type in current?.GetTypeMembers() ?? ImmutableArray<INamedTypeSymbol>.Empty)
+            {
+                names.Add(type.Name);
+            }
+        }
+        foreach (var member in compilation.GetSpecialType(SpecialType.System_Object).GetMembers())
+        {
+            names.Add(member.Name);
+        }
+        return names;
     }
 
     /// <summary>Parses one expression on its own, so syntax errors are exact and nothing can escape
@@ -116,8 +207,11 @@ public static class CSharpAnalyzer
     /// <param name="mentioned">Gets the names the expression's identifiers spell, when it parsed: only the
     /// globals named somewhere are declared for the compilation (a file of 100 000 lets made a field each,
     /// whether or not any expression read it).</param>
-    private static bool ParseAlone(string code, Collector result, HashSet<string> mentioned)
+    /// <param name="mayMean">Whether a simple name may bind to something, for the expression's shape; null: no shape.</param>
+    /// <param name="shape">The expression's shape when it parsed and has one.</param>
+    private static bool ParseAlone(string code, Collector result, HashSet<string> mentioned, Func<string, bool>? mayMean, out CSharpShape? shape)
     {
+        shape = null;
         if (string.IsNullOrWhiteSpace(code))
         {
             result.Issues.Add(new ExpressionIssue("expected an expression, but the code is empty", 0, 0));
@@ -184,6 +278,7 @@ public static class CSharpAnalyzer
                     mentioned.Add(token.ValueText);
                 }
             }
+            shape = mayMean is null ? null : CSharpShape.Of(code, expression, mayMean);
         }
         if (ok && code.Contains('#'))
         {
