@@ -46,6 +46,6 @@ public sealed class CliRun(string playbookDll)
 
     private static string Tail(string text) => text.Length > 2_000 ? text[^2_000..] : text;
 
-    private static string DotnetHost() =>
+    internal static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }

@@ -41,7 +41,8 @@ public static class FuzzPipeline
     private static IReadOnlyList<string> Format(IReadOnlyList<Diagnostic> diagnostics) =>
         diagnostics.Select(d => $"{d.Start.Line}:{d.Start.Column} {d.Id} {d.Message}").ToList();
 
-    private static PipelineOutcome RunHere(string path, bool simulate)
+    /// <summary>The pipeline on the calling thread, with no time-out (a pipeline worker is killed from outside instead).</summary>
+    public static PipelineOutcome RunHere(string path, bool simulate)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         IReadOnlyList<string> diagnostics = Array.Empty<string>();

@@ -12,12 +12,13 @@ public sealed record Finding(string Kind, Mutant Mutant, string Detail);
 
 /// <summary>Mutates the corpus and runs every mutant through <c>playbook validate</c> out of process (in
 /// batches of a folder each; a batch that does not answer is re-run file by file to name the mutant),
-/// through the in-process pipeline (timed against 2 s per MiB plus an allowance), through the line-ending
-/// parity check, and — for every K-th mutant without errors — through <c>graph</c>, <c>simulate</c> and
+/// through the pipeline and the line-ending parity check in a worker process (timed against 2 s per MiB plus
+/// an allowance; killed when late), and — for every K-th mutant without errors — through <c>graph</c>, <c>simulate</c> and
 /// <c>test</c> out of process. Failing mutants are saved with a note saying why.</summary>
-public sealed class FuzzRun(FuzzOptions options, string playbookDll, TextWriter log)
+public sealed class FuzzRun(FuzzOptions options, string playbookDll, string fuzzDll, TextWriter log)
 {
     private readonly CliRun _cli = new(playbookDll);
+    private PipelineProcess _pipeline = null!;
     public List<Finding> Findings { get; } = new();
     public int Valid { get; private set; }
     public int CliCommands { get; private set; }
@@ -25,6 +26,7 @@ public sealed class FuzzRun(FuzzOptions options, string playbookDll, TextWriter 
     public (double SecondsPerMiB, Mutant? Mutant) SlowestPerMiB { get; private set; }
     public (TimeSpan Time, Mutant? Mutant) SlowestSmall { get; private set; }
     public int ParityChecked { get; private set; }
+    public int Workers => _pipeline?.Started ?? 0;
 
     /// <summary>Files from 256 KiB up are judged per MiB; below, start-up costs dominate and the time is shown as is.</summary>
     private const int PerMiBFrom = 256 * 1024;
@@ -34,20 +36,24 @@ public sealed class FuzzRun(FuzzOptions options, string playbookDll, TextWriter 
         var corpus = Mutator.LoadCorpus(options.Corpus);
         var mutator = new Mutator(corpus, options.Seed);
         var work = Directory.CreateTempSubdirectory("playbook-fuzz-").FullName;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            // Warm up: the first check loads and JIT-compiles Jint and Roslyn, which no mutant should pay.
-            foreach (var (name, _) in corpus.Take(2)) FuzzPipeline.Run(Path.Combine(options.Corpus, name), TimeSpan.FromMinutes(2));
+            // The worker warms up (loads and JIT-compiles Jint and Roslyn) on two originals before its first mutant.
+            _pipeline = new PipelineProcess(fuzzDll, corpus.Take(2).Select(c => Path.Combine(options.Corpus, c.Name)).ToList());
             // Mutant i depends only on the seed and i, so --from N continues a run with the same mutants.
             for (var first = options.From; first < options.Mutants; first += options.Batch)
             {
                 var mutants = Enumerable.Range(first, Math.Min(options.Batch, options.Mutants - first)).Select(mutator.Make).ToList();
                 RunBatch(Path.Combine(work, $"batch-{first / options.Batch}"), corpus, mutants);
-                log.WriteLine($"{first + mutants.Count}/{options.Mutants} mutants, {Findings.Count} findings, slowest {SlowestPerMiB.SecondsPerMiB:0.00} s/MiB");
+                int Count(string kind) => Findings.Count(f => f.Kind.Contains(kind, StringComparison.Ordinal));
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{first + mutants.Count}/{options.Mutants} mutants, {Findings.Count} findings (crash {Count("crash")}, hang {Count("hang")}, exception {Count("exception")}, slow {Count("slow")}, parity {Count("line-ending parity")} of {ParityChecked} checked), slowest {SlowestPerMiB.SecondsPerMiB:0.00} s/MiB, {clock.Elapsed.TotalMinutes:0.0} min"));
             }
         }
         finally
         {
+            _pipeline?.Dispose();
             Directory.Delete(work, recursive: true);
         }
     }
@@ -82,27 +88,33 @@ public sealed class FuzzRun(FuzzOptions options, string playbookDll, TextWriter 
         foreach (var m in mutants)
         {
             var path = Path.Combine(dir, FileName(m));
-            // 2. the whole pipeline in process, timed.
+            // 2. the whole pipeline, timed, and 3. CR, LF and CRLF give the same diagnostics: in a worker
+            // process that is killed when it is late, so a hung mutant takes nothing it holds along.
             var allowed = FuzzPipeline.Allowed(m.Bytes.Length, TimeSpan.FromSeconds(options.AllowanceSeconds));
-            var outcome = FuzzPipeline.Run(path, allowed);
-            if (outcome.TimedOut) { Report("pipeline hang", m, $"still running after {allowed.TotalSeconds:0.0} s", dir); continue; }
-            if (outcome.Failure is { } e) { Report("pipeline exception", m, e.ToString(), dir); continue; }
-            if (outcome.Elapsed > allowed) Report("pipeline slow", m, $"{outcome.Elapsed.TotalSeconds:0.00} s, allowed {allowed.TotalSeconds:0.00} s", dir);
+            var parity = m.Bytes.Length <= options.ParityMaxBytes;
+            if (parity) ParityChecked++;
+            // A variant may be a little longer than the mutant (CRLF); the three are checked one after another.
+            var parityLimit = 3 * FuzzPipeline.Allowed(m.Bytes.Length * 2, TimeSpan.FromSeconds(options.AllowanceSeconds));
+            // Waited for beyond its allowance, so a slow mutant is measured ("slow") before one is called a hang.
+            var outcome = _pipeline.Check(path, parity, allowed + TimeSpan.FromSeconds(options.AllowanceSeconds), parityLimit);
+            if (outcome.Crash is { } crash) { Report("pipeline crash", m, crash, dir); continue; }
+            if (outcome.Pipeline is not { } answer) { Report("pipeline hang", m, outcome.Hang!, dir); continue; }
+            if (answer.Failure is { } e) { Report("pipeline exception", m, e, dir); continue; }
+            if (answer.ElapsedSeconds > allowed.TotalSeconds) Report("pipeline slow", m, $"{answer.ElapsedSeconds:0.00} s, allowed {allowed.TotalSeconds:0.00} s", dir);
             if (m.Bytes.Length >= PerMiBFrom)
             {
-                var perMiB = outcome.CheckTime.TotalSeconds / m.MiB;
+                var perMiB = answer.CheckSeconds / m.MiB;
                 if (perMiB > SlowestPerMiB.SecondsPerMiB) SlowestPerMiB = (perMiB, m);
             }
-            else if (outcome.CheckTime > SlowestSmall.Time)
+            else if (answer.CheckSeconds > SlowestSmall.Time.TotalSeconds)
             {
-                SlowestSmall = (outcome.CheckTime, m);
+                SlowestSmall = (TimeSpan.FromSeconds(answer.CheckSeconds), m);
             }
-
-            // 3. CR, LF and CRLF give the same diagnostics.
-            if (m.Bytes.Length <= options.ParityMaxBytes && Parity(dir, m) is { } parity) Report("line-ending parity", m, parity, dir);
+            if (outcome.Hang is { } parityHang) { Report("parity hang", m, parityHang, dir); continue; }
+            if (outcome.Parity?.Difference is { } difference) Report("line-ending parity", m, difference, dir);
 
             // 4. a mutant without errors goes through the commands that compile, draw and simulate it.
-            if (!outcome.Valid) continue;
+            if (!answer.Valid) continue;
             Valid++;
             if (Valid % options.CliEvery != 0) continue;
             var seed = corpus.FirstOrDefault(c => c.Name == m.Seed);
@@ -126,39 +138,6 @@ public sealed class FuzzRun(FuzzOptions options, string playbookDll, TextWriter 
     }
 
     private TimeSpan CliLimit(Mutant m) => FuzzPipeline.Allowed(m.Bytes.Length, TimeSpan.FromSeconds(options.CliAllowanceSeconds));
-
-    /// <summary>Null when the three line-ending variants give the same diagnostics, else the first difference.</summary>
-    private string? Parity(string dir, Mutant m)
-    {
-        ParityChecked++;
-        var (lf, cr, crlf) = FuzzPipeline.LineEndingVariants(m.Bytes);
-        var results = new List<IReadOnlyList<string>>();
-        // One path for all three, so messages that name a file (the mutant, a callee it looks for) agree.
-        var folder = Directory.CreateDirectory(Path.Combine(dir, "parity")).FullName;
-        var path = Path.Combine(folder, "mutant.playbook");
-        foreach (var (variant, bytes) in new[] { ("LF", lf), ("CR", cr), ("CRLF", crlf) })
-        {
-            File.WriteAllBytes(path, bytes);
-            IReadOnlyList<string>? found = null;
-            var thread = new Thread(() => found = FuzzPipeline.Diagnostics(path), 256 * 1024 * 1024) { IsBackground = true };
-            thread.Start();
-            if (!thread.Join(FuzzPipeline.Allowed(bytes.Length, TimeSpan.FromSeconds(options.AllowanceSeconds)))) return $"{variant}: no answer in time";
-            results.Add(found!);
-        }
-        for (var v = 1; v < 3; v++)
-        {
-            var name = v == 1 ? "CR" : "CRLF";
-            var a = results[0];
-            var b = results[v];
-            for (var i = 0; i < Math.Max(a.Count, b.Count); i++)
-            {
-                var x = i < a.Count ? a[i] : "(none)";
-                var y = i < b.Count ? b[i] : "(none)";
-                if (x != y) return $"LF gives  {x}\n{name} gives {y}";
-            }
-        }
-        return null;
-    }
 
     private void Report(string kind, Mutant m, string detail, string dir)
     {

@@ -4,6 +4,10 @@ using Playbook.Fuzz;
 // dotnet run -c Release --project tools/Playbook.Fuzz -- --mutants 10000 --seed 1 [--from N] [--out DIR] [--corpus DIR] [--cli-every K]
 // dotnet run -c Release --project tools/Playbook.Fuzz -- --seed 1 --write 42 [--out DIR]   (writes mutant 42 of seed 1, to reproduce it)
 // Exits 1 when any mutant crashed, hung, was too slow or broke line-ending parity; each is saved to --out.
+// (--pipeline-worker WARMUP... is the child process the run starts to check mutants in: see PipelineWorker.)
+if (args.Length > 0 && args[0] == "--pipeline-worker")
+    return PipelineWorker.Serve(Console.In, Console.Out, args[1..]);
+
 var mutants = 1000;
 var seed = 1;
 string? corpus = null;
@@ -48,21 +52,23 @@ if (write is { } index)
 
 var dll = Path.Combine(AppContext.BaseDirectory, "playbook.dll");
 var clock = Stopwatch.StartNew();
-var run = new FuzzRun(new FuzzOptions(mutants, seed, corpus, failures, CliEvery: cliEvery, From: from), dll, Console.Out);
+var fuzzDll = typeof(PipelineWorker).Assembly.Location;
+var run = new FuzzRun(new FuzzOptions(mutants, seed, corpus, failures, CliEvery: cliEvery, From: from), dll, fuzzDll, Console.Out);
 run.Execute();
 clock.Stop();
 
 Console.WriteLine();
-Console.WriteLine($"mutants:          {mutants} (seed {seed}), {run.Bytes / (1024.0 * 1024.0):0.0} MiB in all, {run.Valid} without errors");
-Console.WriteLine($"CLI processes:    {run.CliCommands} (validate in batches; graph, simulate x2, test for every {cliEvery}th mutant without errors)");
-foreach (var kind in new[] { "crash", "hang", "exception", "slow", "parity" })
-    Console.WriteLine($"{kind + ":",-17} {run.Findings.Count(f => f.Kind.Contains(kind, StringComparison.Ordinal))}");
-Console.WriteLine($"parity checked:   {run.ParityChecked} mutants (LF, CR and CRLF)");
+Console.WriteLine($"mutants:            {mutants - from} of {mutants} (seed {seed}, from {from}), {run.Bytes / (1024.0 * 1024.0):0.0} MiB in all, {run.Valid} without errors");
+Console.WriteLine($"pipeline workers:   {run.Workers} processes (restarted after a hang or crash and every {PipelineProcess.RecycleAfter} mutants)");
+Console.WriteLine($"CLI processes:      {run.CliCommands} (validate in batches; graph, simulate x2, test for every {cliEvery}th mutant without errors)");
+foreach (var kind in new[] { "crash", "hang", "exception", "slow", "line-ending parity" })
+    Console.WriteLine($"{kind + ":",-19} {run.Findings.Count(f => f.Kind.Contains(kind, StringComparison.Ordinal))}");
+Console.WriteLine($"parity checked:     {run.ParityChecked} mutants (LF, CR and CRLF)");
 if (run.SlowestPerMiB.Mutant is { } slow)
-    Console.WriteLine($"slowest per MiB:  {run.SlowestPerMiB.SecondsPerMiB:0.00} s/MiB (mutant {slow.Index}: {slow.Seed}, {slow.Mutations}, {slow.MiB:0.00} MiB; files from 256 KiB)");
+    Console.WriteLine($"slowest per MiB:    {run.SlowestPerMiB.SecondsPerMiB:0.00} s/MiB (mutant {slow.Index}: {slow.Seed}, {slow.Mutations}, {slow.MiB:0.00} MiB; files from 256 KiB)");
 if (run.SlowestSmall.Mutant is { } small)
-    Console.WriteLine($"slowest small:    {run.SlowestSmall.Time.TotalSeconds:0.00} s (mutant {small.Index}: {small.Seed}, {small.Mutations}, {small.Bytes.Length} bytes)");
-Console.WriteLine($"wall time:        {clock.Elapsed.TotalMinutes:0.0} min");
+    Console.WriteLine($"slowest small:      {run.SlowestSmall.Time.TotalSeconds:0.00} s (mutant {small.Index}: {small.Seed}, {small.Mutations}, {small.Bytes.Length} bytes)");
+Console.WriteLine($"wall time:          {clock.Elapsed.TotalMinutes:0.0} min");
 if (run.Findings.Count > 0) Console.WriteLine($"failing mutants saved to {failures}");
 return run.Findings.Count == 0 ? 0 : 1;
 

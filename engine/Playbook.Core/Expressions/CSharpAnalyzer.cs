@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -19,6 +20,11 @@ public static class CSharpAnalyzer
     };
 
     private const string ClassName = "__PlaybookExpressions";
+
+    /// <summary>Expressions per generated method, each a local function of it. One method per expression made
+    /// Roslyn build and check a member per expression (100 000 lets: a third of the time went to members);
+    /// a method of many local functions is bound once, and a few dozen keep its flow analysis small.</summary>
+    private const int GroupSize = 32;
     private const string ResponseTypeName = "Response";
 
     private static readonly CSharpParseOptions s_parseOptions = CSharpParseOptions.Default
@@ -91,24 +97,121 @@ public static class CSharpAnalyzer
 
         var results = new Collector[expressions.Count];
         var parsed = new bool[expressions.Count];
+        var shapes = new CSharpShape?[expressions.Count];
+        var mentioned = new HashSet<string>(StringComparer.Ordinal);
+        var globalNames = globals.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+        // A global spelled like a placeholder would be what the placeholder binds to: then no expression is shaped.
+        bool shaping = !globalNames.Any(n => n.StartsWith(CSharpShape.PlaceholderPrefix, StringComparison.Ordinal));
+        bool MayMean(string name) => globalNames.Contains(name) || s_meaningfulNames.Value.Contains(name) || name.StartsWith("__", StringComparison.Ordinal)
+            || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None;
         for (int i = 0; i < expressions.Count; i++)
         {
             results[i] = new Collector();
-            parsed[i] = ParseAlone(expressions[i] ?? string.Empty, results[i]);
+            parsed[i] = ParseAlone(expressions[i] ?? string.Empty, results[i], mentioned, shaping ? MayMean : null, out shapes[i]);
         }
 
         if (parsed.Any(p => p))
         {
-            CompileTogether(globals, expressions, parsed, results);
+            var declared = globals.Where(g => mentioned.Contains(g.Name)).ToList();
+            bool declareResponse = globals.Any(g => g.TypeName == ResponseTypeName);
+
+            // Each distinct shape (or code, when it has none) is compiled once; its findings are mapped back
+            // into every expression of that shape.
+            var codes = new List<string>();
+            var codeIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+            var codeOf = new int[expressions.Count];
+            for (int i = 0; i < expressions.Count; i++)
+            {
+                if (!parsed[i])
+                {
+                    continue;
+                }
+                string code = shapes[i]?.Text ?? expressions[i];
+                if (!codeIndex.TryGetValue(code, out codeOf[i]))
+                {
+                    codeIndex[code] = codeOf[i] = codes.Count;
+                    codes.Add(code);
+                }
+            }
+            var compiled = new Collector[codes.Count];
+            for (int c = 0; c < codes.Count; c++)
+            {
+                compiled[c] = new Collector();
+            }
+            CompileTogether(declared, declareResponse, codes, Enumerable.Repeat(true, codes.Count).ToArray(), compiled);
+
+            var unshaped = new bool[expressions.Count];
+            bool anyUnshaped = false;
+            for (int i = 0; i < expressions.Count; i++)
+            {
+                if (!parsed[i])
+                {
+                    continue;
+                }
+                var found = compiled[codeOf[i]];
+                if (shapes[i] is not { } shape)
+                {
+                    results[i].Issues.AddRange(found.Issues);
+                    results[i].FreeNames.AddRange(found.FreeNames);
+                }
+                else if (!shape.TryMapInto(expressions[i], found.Issues, found.FreeNames, results[i].Issues, results[i].FreeNames))
+                {
+                    unshaped[i] = anyUnshaped = true;
+                }
+            }
+            if (anyUnshaped)
+            {
+                // A message named a placeholder: those expressions are compiled as they are written.
+                CompileTogether(declared, declareResponse, expressions, unshaped, results);
+            }
         }
 
         return results.Select(r => r.ToAnalysis()).ToArray();
     }
 
+    /// <summary>Every simple name that can bind to something in an expression besides a global: the types
+    /// and namespaces of the global namespace, the types of the imported namespaces and of the namespaces
+    /// searched for forbidden types (whatever their accessibility), and the members of <c>object</c>. A name
+    /// outside this set and the globals is unknown wherever it is used as a value (see <see cref="CSharpShape"/>).</summary>
+    private static readonly Lazy<HashSet<string>> s_meaningfulNames = new(MeaningfulNames, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static HashSet<string> MeaningfulNames()
+    {
+        var compilation = CSharpCompilation.Create("PlaybookNames", references: s_references.Value, options: s_compilationOptions);
+        var names = new HashSet<string>(StringComparer.Ordinal) { ResponseTypeName, ClassName };
+        foreach (var member in compilation.GlobalNamespace.GetMembers())
+        {
+            names.Add(member.Name);
+        }
+        foreach (var ns in Imports.Concat(s_forbiddenNamespacesToSearch))
+        {
+            INamespaceSymbol? current = compilation.GlobalNamespace;
+            foreach (var part in ns.Split('.'))
+            {
+                current = current?.GetNamespaceMembers().FirstOrDefault(n => n.Name == part);
+            }
+            foreach (var type in current?.GetTypeMembers() ?? ImmutableArray<INamedTypeSymbol>.Empty)
+            {
+                names.Add(type.Name);
+            }
+        }
+        foreach (var member in compilation.GetSpecialType(SpecialType.System_Object).GetMembers())
+        {
+            names.Add(member.Name);
+        }
+        return names;
+    }
+
     /// <summary>Parses one expression on its own, so syntax errors are exact and nothing can escape
     /// the generated method (a stray ')' or a preprocessor directive).</summary>
-    private static bool ParseAlone(string code, Collector result)
+    /// <param name="mentioned">Gets the names the expression's identifiers spell, when it parsed: only the
+    /// globals named somewhere are declared for the compilation (a file of 100 000 lets made a field each,
+    /// whether or not any expression read it).</param>
+    /// <param name="mayMean">Whether a simple name may bind to something, for the expression's shape; null: no shape.</param>
+    /// <param name="shape">The expression's shape when it parsed and has one.</param>
+    private static bool ParseAlone(string code, Collector result, HashSet<string> mentioned, Func<string, bool>? mayMean, out CSharpShape? shape)
     {
+        shape = null;
         if (string.IsNullOrWhiteSpace(code))
         {
             result.Issues.Add(new ExpressionIssue("expected an expression, but the code is empty", 0, 0));
@@ -166,6 +269,17 @@ public static class CSharpAnalyzer
                 $"expected a single expression, but '{text}' follows it", offset, Math.Max(Math.Min(token.Span.Length, code.Length - offset), 1)));
             ok = false;
         }
+        if (ok)
+        {
+            foreach (var token in expression.DescendantTokens())
+            {
+                if (token.IsKind(SyntaxKind.IdentifierToken))
+                {
+                    mentioned.Add(token.ValueText);
+                }
+            }
+            shape = mayMean is null ? null : CSharpShape.Of(code, expression, mayMean);
+        }
         if (ok && code.Contains('#'))
         {
             foreach (var token in SyntaxFactory.ParseTokens(code, 0, 0, s_parseOptions))
@@ -182,16 +296,17 @@ public static class CSharpAnalyzer
         return ok;
     }
 
-    private static void CompileTogether(IReadOnlyList<CSharpGlobal> globals, IReadOnlyList<string> expressions, bool[] parsed, Collector[] results)
+    private static void CompileTogether(IReadOnlyList<CSharpGlobal> globals, bool declareResponse, IReadOnlyList<string> expressions, bool[] parsed, Collector[] results)
     {
-        // Layout: usings, the Response type, one class with a field per global and one method per
-        // expression. Each expression's code starts on its own line; starts[i] is its position.
+        // Layout: usings, the Response type, one class with a field per global and one local function
+        // per expression, GroupSize of them to a method. Each expression's code starts on its own line;
+        // starts[i] is its position.
         var text = new StringBuilder(1024);
         foreach (var import in Imports)
         {
             text.Append("using ").Append(import).Append(";\n");
         }
-        if (globals.Any(g => g.TypeName == ResponseTypeName))
+        if (declareResponse)
         {
             text.Append("public sealed class ").Append(ResponseTypeName)
                 .Append(" { public long status; public string body; public dynamic json; public System.Collections.Generic.Dictionary<string, string> headers; }\n");
@@ -207,18 +322,32 @@ public static class CSharpAnalyzer
         }
         var starts = new int[expressions.Count];
         var methodSpans = new TextSpan[expressions.Count];
+        int inGroup = 0;
         for (int i = 0; i < expressions.Count; i++)
         {
             if (!parsed[i])
             {
                 continue;
             }
+            if (inGroup == 0)
+            {
+                text.Append("public void __g").Append(i.ToString(CultureInfo.InvariantCulture)).Append("()\n{\n");
+            }
             int methodStart = text.Length;
-            text.Append("public object __e").Append(i.ToString(CultureInfo.InvariantCulture)).Append("() => (\n");
+            text.Append("object __e").Append(i.ToString(CultureInfo.InvariantCulture)).Append("() => (\n");
             starts[i] = text.Length;
             text.Append(expressions[i]);
             text.Append("\n);\n");
             methodSpans[i] = TextSpan.FromBounds(methodStart, text.Length);
+            if (++inGroup == GroupSize)
+            {
+                text.Append("}\n");
+                inGroup = 0;
+            }
+        }
+        if (inGroup > 0)
+        {
+            text.Append("}\n");
         }
         text.Append("}\n");
 
@@ -276,6 +405,10 @@ public static class CSharpAnalyzer
         }
 
         var forbiddenByName = new Dictionary<string, ITypeSymbol?>(StringComparer.Ordinal);
+        // Where the compiler found a name it does not know (CS0103, not a forbidden type): the purity walk
+        // does not ask the semantic model about it again (it has no symbol), which for an expression that
+        // is only such a name saves binding its method a second time.
+        var unknown = new HashSet<int>();
         var forbiddenSearch = new ForbiddenTypeSearch(compilation);
         foreach (var diagnostic in compilation.GetDiagnostics())
         {
@@ -312,21 +445,24 @@ public static class CSharpAnalyzer
                 else
                 {
                     results[index].FreeNames.Add(new FreeName(name, offset, length));
+                    unknown.Add(span.Start);
                 }
                 continue;
             }
             results[index].Issues.Add(new ExpressionIssue(Message(diagnostic), offset, length));
         }
 
-        var root = tree.GetRoot();
-        foreach (var method in root.DescendantNodes().OfType<MethodDeclarationSyntax>())
+        // Only the generated local functions: an expression may hold local functions of its own (in a lambda's block).
+        var functions = tree.GetRoot().DescendantNodes(n => n is CompilationUnitSyntax or ClassDeclarationSyntax or MethodDeclarationSyntax or BlockSyntax { Parent: MethodDeclarationSyntax })
+            .OfType<LocalFunctionStatementSyntax>();
+        foreach (var function in functions)
         {
-            int index = Locate(method.ExpressionBody?.Expression is ParenthesizedExpressionSyntax p ? p.Expression.SpanStart : -1);
-            if (index < 0 || method.ExpressionBody?.Expression is not ParenthesizedExpressionSyntax body)
+            int index = Locate(function.ExpressionBody?.Expression is ParenthesizedExpressionSyntax p ? p.Expression.SpanStart : -1);
+            if (index < 0 || function.ExpressionBody?.Expression is not ParenthesizedExpressionSyntax body)
             {
                 continue;
             }
-            var checker = new PurityChecker(model, globalsType, starts[index], results[index]);
+            var checker = new PurityChecker(model, globalsType, starts[index], results[index], unknown);
             checker.Walk(body.Expression);
         }
     }
@@ -539,13 +675,15 @@ public static class CSharpAnalyzer
         private readonly INamedTypeSymbol? _globals;
         private readonly int _start;
         private readonly Collector _result;
+        private readonly HashSet<int> _unknown;
 
-        public PurityChecker(SemanticModel model, INamedTypeSymbol? globals, int start, Collector result)
+        public PurityChecker(SemanticModel model, INamedTypeSymbol? globals, int start, Collector result, HashSet<int> unknown)
         {
             _model = model;
             _globals = globals;
             _start = start;
             _result = result;
+            _unknown = unknown;
         }
 
         /// <returns>true when something at or below <paramref name="node"/> was refused.</returns>
@@ -643,6 +781,8 @@ public static class CSharpAnalyzer
                 case InvocationExpressionSyntax:
                 case AnonymousFunctionExpressionSyntax:
                     // The callee and the body are checked as children; a lambda's own symbol is not interesting.
+                    return false;
+                case IdentifierNameSyntax identifier when _unknown.Contains(identifier.SpanStart):
                     return false;
                 case IdentifierNameSyntax identifier:
                     var info = _model.GetSymbolInfo(identifier);

@@ -254,4 +254,48 @@ public class CSharpAnalyzerTests
         Assert.Equal(ExpressionIssueKind.Error, issue.Kind);
         Assert.Equal(0, issue.Offset);
     }
+
+    [Fact]
+    public void ExpressionsOfOneShapeEachReportTheirOwnNamesAtTheirOwnPositions()
+    {
+        // The four share one shape (an unknown name, then the same code), so they are compiled once;
+        // what each reports is still its own: its name, and positions shifted by that name's length.
+        string[] codes = { "w1 + \"a\" * errors", "a_much_longer_name + \"a\" * errors", "@w3 + \"a\" * errors", "w4 + \"a\" * errors + Environment.ProcessorCount" };
+        var results = CSharpAnalyzer.AnalyzeAll(Globals, codes);
+        for (var i = 0; i < codes.Length; i++)
+        {
+            var code = codes[i];
+            var name = code[..code.IndexOf(' ', StringComparison.Ordinal)];
+            Assert.Equal(new[] { new FreeName(name.TrimStart('@'), 0, name.Length), new FreeName("errors", code.IndexOf("errors", StringComparison.Ordinal), 6) }, results[i].FreeNames);
+            var error = Assert.Single(results[i].Issues, x => x.Kind == ExpressionIssueKind.Error);
+            Assert.Equal(code.IndexOf("\"a\" * errors", StringComparison.Ordinal), error.Offset);
+            Assert.Equal("\"a\" * errors".Length, error.Length);
+            Assert.Contains("'*'", error.Message);
+        }
+        var forbidden = Assert.Single(results[3].Issues, x => x.Kind == ExpressionIssueKind.Forbidden);
+        Assert.Equal(codes[3].IndexOf("Environment", StringComparison.Ordinal), forbidden.Offset);
+        Assert.Equal("Environment".Length, forbidden.Length);
+    }
+
+    [Fact]
+    public void AnUnknownNameUsedAsATypeIsNamedInItsOwnMessage()
+    {
+        // The compiler's message names a type it cannot find, so such expressions are not shared by shape.
+        var results = CSharpAnalyzer.AnalyzeAll(Globals, new[] { "(w1)stdout", "(w22)stdout", "stdout is w333" });
+        Assert.Contains("'w1'", Assert.Single(results[0].Issues).Message);
+        Assert.Contains("'w22'", Assert.Single(results[1].Issues).Message);
+        Assert.Contains("'w333'", Assert.Single(results[2].Issues).Message);
+    }
+
+    [Fact]
+    public void NamesThatMeanSomethingAreNotSharedByShape()
+    {
+        // Math, File and a global bind to something, so w1 and they are not interchangeable.
+        var results = CSharpAnalyzer.AnalyzeAll(Globals, new[] { "w1.Max(1, 2)", "Math.Max(1, 2)", "File.Exists(\"x\")", "errors.Max(1, 2)" });
+        Assert.Equal("w1", Assert.Single(results[0].FreeNames).Name);
+        Assert.Empty(results[1].Issues);
+        Assert.Empty(results[1].FreeNames);
+        Assert.Equal(ExpressionIssueKind.Forbidden, Assert.Single(results[2].Issues).Kind);
+        Assert.Contains("Max", Assert.Single(results[3].Issues).Message);
+    }
 }
