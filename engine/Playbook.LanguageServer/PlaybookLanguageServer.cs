@@ -42,6 +42,7 @@ public sealed class PlaybookLanguageServer : IDisposable
         _rpc.AddLocalRpcTarget(new OutlineHandler(documents), options);
         _rpc.AddLocalRpcTarget(new SemanticTokensHandler(documents), options);
         _rpc.AddLocalRpcTarget(new CodeActionHandler(documents), options);
+        _rpc.AddLocalRpcTarget(new FormattingHandler(documents), options);
     }
 
     /// <summary>Starts reading messages; the returned task ends when the client sends <c>exit</c> or the

@@ -37,7 +37,7 @@ check() {
 }
 
 sarif_of "$work/shipped.sarif" playbooks/
-sarif_of "$work/cases.sarif" tests/Playbook.Tests/cases
+sarif_of "$work/cases.sarif" tests/Playbook.Tests/Cases/data
 
 # The check must be able to fail: drop the help of the first rule and expect GitHub's GH2012 error.
 node -e '
@@ -52,5 +52,5 @@ echo "sarif-check: a rule without help is refused (GH2012), as it must be"
 
 status=0
 check "$work/shipped.sarif" "playbook validate playbooks/" || status=1
-check "$work/cases.sarif" "playbook validate tests/Playbook.Tests/cases" || status=1
+check "$work/cases.sarif" "playbook validate tests/Playbook.Tests/Cases/data" || status=1
 exit $status

@@ -28,7 +28,8 @@ public sealed class LifecycleHandler(JsonRpc rpc)
                 DocumentSymbolProvider: true,
                 FoldingRangeProvider: true,
                 new SemanticTokensOptions(SemanticTokensProvider.Legend, Full: true),
-                new CodeActionOptions([CodeActionProvider.QuickFix, CodeActionProvider.Rewrite])),
+                new CodeActionOptions([CodeActionProvider.QuickFix, CodeActionProvider.Rewrite]),
+                DocumentFormattingProvider: true),
             new ServerInfo("playbook", version));
     }
 

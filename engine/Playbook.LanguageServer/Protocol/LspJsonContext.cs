@@ -26,6 +26,8 @@ namespace Playbook.LanguageServer.Protocol;
 [JsonSerializable(typeof(FoldingRange[]))]
 [JsonSerializable(typeof(SemanticTokens))]
 [JsonSerializable(typeof(CodeActionParams))]
+[JsonSerializable(typeof(DocumentFormattingParams))]
+[JsonSerializable(typeof(TextEdit[]))]
 [JsonSerializable(typeof(CodeAction[]))]
 [JsonSerializable(typeof(object))]
 public sealed partial class LspJsonContext : JsonSerializerContext;

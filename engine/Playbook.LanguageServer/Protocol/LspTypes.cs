@@ -38,7 +38,8 @@ public sealed record ServerCapabilities(
     bool DocumentSymbolProvider,
     bool FoldingRangeProvider,
     SemanticTokensOptions SemanticTokensProvider,
-    CodeActionOptions CodeActionProvider);
+    CodeActionOptions CodeActionProvider,
+    bool DocumentFormattingProvider);
 
 public sealed record CompletionOptions(string[] TriggerCharacters);
 
@@ -147,3 +148,6 @@ public sealed record CodeAction(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LspDiagnostic[]? Diagnostics,
     bool IsPreferred,
     WorkspaceEdit Edit);
+
+/// <summary>The options are ignored: the layout is the one canonical layout of <c>playbook fmt</c>.</summary>
+public sealed record DocumentFormattingParams(TextDocumentIdentifier TextDocument);
