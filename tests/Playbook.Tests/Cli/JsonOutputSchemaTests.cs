@@ -27,7 +27,7 @@ public class JsonOutputSchemaTests
         Assert.Equal(1, JsonDocument.Parse(clean).RootElement.GetProperty("version").GetInt32());
 
         // Every error and warning the checker has a case for: hints, spans, severities of every kind.
-        var cases = Cli("validate", "tests/Playbook.Tests/cases", "--format", "json");
+        var cases = Cli("validate", "tests/Playbook.Tests/Cases/data", "--format", "json");
         OutputSchemas.AssertValid("validate.schema.json", cases);
         var diagnostics = JsonDocument.Parse(cases).RootElement.GetProperty("diagnostics").EnumerateArray().ToList();
         Assert.Contains(diagnostics, d => d.GetProperty("severity").GetString() == "warning");
@@ -137,7 +137,7 @@ public class JsonOutputSchemaTests
     [InlineData("colour", "\"red\"", "/diagnostics/0/colour")]
     public void The_validate_schema_refuses_a_wrong_version_type_value_or_unknown_field(string field, string value, string where)
     {
-        var json = JsonNode.Parse(Cli("validate", "tests/Playbook.Tests/cases", "--format", "json"))!;
+        var json = JsonNode.Parse(Cli("validate", "tests/Playbook.Tests/Cases/data", "--format", "json"))!;
         if (field == "version") json["version"] = JsonNode.Parse(value);
         else json["diagnostics"]![0]![field] = JsonNode.Parse(value);
 

@@ -45,7 +45,7 @@ public class LazyLoadingTests
     public void Validating_a_playbook_with_csharp_expressions_loads_Roslyn()
     {
         // The other side: the hook sees Roslyn when a playbook does need it, so the test above can fail.
-        var loaded = LoadedBy("validate", "tests/Playbook.Tests/cases/pb3002-csharp-error.playbook");
+        var loaded = LoadedBy("validate", "tests/Playbook.Tests/Cases/data/pb3002-csharp-error.playbook");
 
         Assert.Contains(loaded, a => a.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
     }
