@@ -10,12 +10,16 @@ public class CleanupEndToEndTests
 {
     private const string Playbook = "with-cleanup";
 
-    private static void WaitForCleanupLine(RunWorkspace work, string line)
+    private static void WaitForCleanupLine(RunWorkspace work, string line) => WaitForLine(work, "cleanup.txt", line);
+
+    /// <summary>A step's process-started record is journaled before its shell runs a line, so a signal sent on
+    /// that record alone may stop the shell before it wrote anything; wait for what it writes.</summary>
+    private static void WaitForLine(RunWorkspace work, string file, string line)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!(work.Exists("cleanup.txt") && work.Read("cleanup.txt").Split('\n').Contains(line)))
+        while (!(work.Exists(file) && work.Read(file).Split('\n').Contains(line)))
         {
-            Assert.True(DateTime.UtcNow < deadline, $"no '{line}' in cleanup.txt");
+            Assert.True(DateTime.UtcNow < deadline, $"no '{line}' in {file}");
             Thread.Sleep(10);
         }
     }
@@ -32,6 +36,7 @@ public class CleanupEndToEndTests
         using (var running = work.Start(Playbook))
         {
             WaitForRecord(work.SingleJournal, r => Started(r, "", "work"), running);
+            WaitForLine(work, "ledger.txt", "work");
             Terminate(running.Pid);
             stopped = running.Finish(TimeSpan.FromSeconds(60));
         }
@@ -60,6 +65,7 @@ public class CleanupEndToEndTests
         using (var running = work.Start(Playbook))
         {
             WaitForRecord(work.SingleJournal, r => Started(r, "", "work"), running);
+            WaitForLine(work, "ledger.txt", "work");
             Terminate(running.Pid);
             WaitForRecord(work.SingleJournal, r => Started(r, "@cleanup", "linger"), running);
             WaitForCleanupLine(work, "linger");
