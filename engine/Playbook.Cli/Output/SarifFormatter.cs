@@ -7,12 +7,13 @@ namespace Playbook.Cli.Output;
 /// <summary><c>--format sarif</c>: a SARIF 2.1.0 log with one run, for code-scanning tools
 /// (GitHub code scanning, VS Code SARIF viewer). Every catalog diagnostic is listed as a rule;
 /// results point at files relative to <paramref name="baseDirectory"/>. <paramref name="home"/> and
-/// <paramref name="reference"/> (the project's home page and its language reference, by default the build's, see
-/// <see cref="ToolInfo"/>) give the driver's informationUri and each rule's helpUri; without them both are left out
-/// and the help names the reference's section in words.</summary>
+/// <paramref name="reference"/> give the driver's informationUri and each rule's helpUri: by default the home the
+/// build was given (see <see cref="ToolInfo"/>), else the reference installed beside the tool (a file: URI, as
+/// the language server links); with neither, both are left out and the help names the section in words.</summary>
 internal sealed class SarifFormatter(string baseDirectory, string? home, string? reference) : IReportFormatter
 {
-    public SarifFormatter(string baseDirectory) : this(baseDirectory, ToolInfo.InformationUri, ToolInfo.ReferenceUri) { }
+    public SarifFormatter(string baseDirectory)
+        : this(baseDirectory, ToolInfo.InformationUri ?? ToolInfo.InstalledReferenceUri, ToolInfo.ReferenceUri ?? ToolInfo.InstalledReferenceUri) { }
 
     public const string SchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
 

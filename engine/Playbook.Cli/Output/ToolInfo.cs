@@ -23,6 +23,12 @@ internal static class ToolInfo
     /// built from; a section is "#anchor" after it. Null without a home.</summary>
     public static string? ReferenceUri { get; } = ReferenceOn(InformationUri, Metadata("RepositoryBranch"));
 
+    /// <summary>The language reference installed beside the tool (playbook-language.md, as <c>playbook lsp</c> links
+    /// to it), as a file: URI; null when it is not there. The links of a build given no home: a real target, and
+    /// the copy that matches this version.</summary>
+    public static string? InstalledReferenceUri { get; } =
+        Path.Combine(AppContext.BaseDirectory, "playbook-language.md") is var path && File.Exists(path) ? new Uri(path).AbsoluteUri : null;
+
     internal static string? ReferenceOn(string? home, string? branch) =>
         home is null ? null : $"{home.TrimEnd('/')}/blob/{(string.IsNullOrEmpty(branch) ? "main" : branch)}/grammar/README.md";
 

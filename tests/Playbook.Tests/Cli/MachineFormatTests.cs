@@ -123,16 +123,29 @@ public class SarifFormatterTests
         var semantic = driver.GetProperty("semanticVersion").GetString()!;
         Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$", semantic);
         Assert.StartsWith(semantic, driver.GetProperty("version").GetString());
-        // The test build is given no RepositoryUrl: no link is made up, in the driver or in any rule.
+        // The test build is given no RepositoryUrl: no web link is made up; the links are the reference installed
+        // beside the tool (a real file), as the language server gives them.
         Assert.Null(ToolInfo.InformationUri);
-        Assert.False(driver.TryGetProperty("informationUri", out _));
+        var installed = new Uri(Path.Combine(AppContext.BaseDirectory, "playbook-language.md")).AbsoluteUri;
+        Assert.Equal(installed, driver.GetProperty("informationUri").GetString());
         foreach (var rule in driver.GetProperty("rules").EnumerateArray())
+        {
+            var helpUri = rule.GetProperty("helpUri").GetString()!;
+            Assert.Matches(@"#pb\dxxx--", helpUri);
+            Assert.StartsWith(installed + "#", helpUri);
+            Assert.True(File.Exists(new Uri(helpUri).LocalPath));
+            Assert.DoesNotContain("/blob/", rule.GetProperty("help").GetProperty("text").GetString());
+        }
+
+        // With neither a home nor an installed reference: no links at all, the section named in words.
+        var bare = Parse(Report(Sample()), new SarifFormatter(Base, null, null)).GetProperty("runs")[0].GetProperty("tool").GetProperty("driver");
+        Assert.False(bare.TryGetProperty("informationUri", out _));
+        foreach (var rule in bare.GetProperty("rules").EnumerateArray())
         {
             Assert.False(rule.TryGetProperty("helpUri", out _));
             var id = rule.GetProperty("id").GetString()!;
             Assert.Matches(@"\nSee grammar/README\.md#pb\dxxx--", rule.GetProperty("help").GetProperty("text").GetString());
             Assert.DoesNotContain("](", rule.GetProperty("help").GetProperty("markdown").GetString());
-            Assert.DoesNotContain("/blob/", rule.GetProperty("help").GetProperty("text").GetString());
             Assert.StartsWith(id, rule.GetProperty("help").GetProperty("text").GetString());
         }
 
