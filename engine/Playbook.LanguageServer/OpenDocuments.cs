@@ -59,7 +59,8 @@ public sealed class OpenDocuments
 
     public void Remove(string uri) => _byUri.TryRemove(uri, out _);
 
-    /// <summary>Playbook files read from disk for cross-file requests: more than this in one folder are not looked at.</summary>
+    /// <summary>Playbook files read from disk for cross-file requests: a folder holding more is refused (each
+    /// would be parsed on every request), never half-searched.</summary>
     public const int MaxSiblings = 500;
 
     /// <summary>The playbook at <paramref name="path"/>: its open buffer, else the file on disk, else null.</summary>
@@ -75,22 +76,36 @@ public sealed class OpenDocuments
 
     /// <summary>The playbooks that can call, or be called by, the one at <paramref name="path"/>: every
     /// <c>*.playbook</c> in its folder (a call resolves beside its caller), open buffers before disk.</summary>
-    public IEnumerable<OpenDocument> Siblings(string path)
+    /// <exception cref="WorkspaceTooLargeException">the folder holds more than <see cref="MaxSiblings"/> playbooks:
+    /// an answer from some of them would be a rename that misses callers, or references that look complete and are not.</exception>
+    public IReadOnlyList<OpenDocument> Siblings(string path)
     {
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".";
+        var files = Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, "*.playbook").Take(MaxSiblings + 1).ToList()
+            : [];
+        if (files.Count > MaxSiblings) throw new WorkspaceTooLargeException(directory);
+
+        var siblings = new List<OpenDocument>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var open in _byUri.Values)
         {
             var full = System.IO.Path.GetFullPath(open.Path);
-            if (System.IO.Path.GetDirectoryName(full) == directory && seen.Add(full)) yield return open;
+            if (System.IO.Path.GetDirectoryName(full) == directory && seen.Add(full)) siblings.Add(open);
         }
-        if (!Directory.Exists(directory)) yield break;
-        foreach (var file in Directory.EnumerateFiles(directory, "*.playbook").Take(MaxSiblings))
+        foreach (var file in files.Order(StringComparer.Ordinal))
         {
-            if (seen.Add(System.IO.Path.GetFullPath(file))) yield return OpenDocument.FromDisk(file);
+            if (seen.Add(System.IO.Path.GetFullPath(file))) siblings.Add(OpenDocument.FromDisk(file));
         }
+        return siblings;
     }
 }
+
+/// <summary>A request that has to look at every playbook of a folder holding more than
+/// <see cref="OpenDocuments.MaxSiblings"/>: refused, with words for the editor to show.</summary>
+public sealed class WorkspaceTooLargeException(string directory)
+    : Exception($"{directory} holds more than {OpenDocuments.MaxSiblings} playbooks: the language server does not search a folder that large for calls across files " +
+                "(references to and renames of a playbook or its inputs); split the folder, or search it with grep");
 
 /// <summary>file:// URIs to paths and back.</summary>
 public static class DocumentPaths

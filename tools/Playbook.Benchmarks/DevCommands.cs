@@ -73,6 +73,8 @@ public static class DevCommands
                 LanguageServerLoop.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000,
                     args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000).GetAwaiter().GetResult();
                 return 0;
+            case "--cold-start":
+                return ColdStartLoop.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20, args.Length > 2 ? args[2] : null);
             case "--journal":
                 JournalBenchmarks.Loop(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50);
                 return 0;
@@ -159,7 +161,7 @@ public static class DevCommands
         });
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.OrderBy(v => v).ToList();
         return sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];

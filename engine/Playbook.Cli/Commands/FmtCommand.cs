@@ -55,7 +55,7 @@ internal sealed class FmtCommand
             }
 
             if (!result.Changed) continue;
-            if (options.Diff) stdout.Write(UnifiedDiff.Of(result.Input, formatted, file.Replace('\\', '/')));
+            if (options.Diff) stdout.Write(UnifiedDiff.Of(result.Input, formatted, DiffPath(file, Directory.GetCurrentDirectory())));
             if (options.Check)
             {
                 if (!options.Diff) stdout.WriteLine(DisplayPath.Escape(file));
@@ -76,5 +76,18 @@ internal sealed class FmtCommand
         }
         stdout.Flush();
         return exit;
+    }
+
+    /// <summary>The path in the <c>--- a/PATH</c> / <c>+++ b/PATH</c> headers, as <c>git diff</c> writes it:
+    /// relative to the current directory when the file is under it (so <c>patch -p1</c> applies the diff where
+    /// it was made), else the absolute path without its root (<c>a/tmp/x.playbook</c>, never <c>a//tmp/…</c>);
+    /// '/' between folders, and a CR or LF in a name escaped so it cannot end the header line.</summary>
+    internal static string DiffPath(string file, string currentDirectory)
+    {
+        var full = Path.GetFullPath(file, currentDirectory);
+        var relative = Path.GetRelativePath(currentDirectory, full);
+        var outside = Path.IsPathRooted(relative) || relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        var shown = outside ? full[(Path.GetPathRoot(full)?.Length ?? 0)..] : relative;
+        return DisplayPath.Escape(Path.DirectorySeparatorChar == '\\' ? shown.Replace('\\', '/') : shown);
     }
 }

@@ -6,9 +6,15 @@ namespace Playbook.Cli.Output;
 
 /// <summary><c>--format sarif</c>: a SARIF 2.1.0 log with one run, for code-scanning tools
 /// (GitHub code scanning, VS Code SARIF viewer). Every catalog diagnostic is listed as a rule;
-/// results point at files relative to <paramref name="baseDirectory"/>.</summary>
-internal sealed class SarifFormatter(string baseDirectory) : IReportFormatter
+/// results point at files relative to <paramref name="baseDirectory"/>. <paramref name="home"/> and
+/// <paramref name="reference"/> give the driver's informationUri and each rule's helpUri: by default the home the
+/// build was given (see <see cref="ToolInfo"/>), else the reference installed beside the tool (a file: URI, as
+/// the language server links); with neither, both are left out and the help names the section in words.</summary>
+internal sealed class SarifFormatter(string baseDirectory, string? home, string? reference) : IReportFormatter
 {
+    public SarifFormatter(string baseDirectory)
+        : this(baseDirectory, ToolInfo.InformationUri ?? ToolInfo.InstalledReferenceUri, ToolInfo.ReferenceUri ?? ToolInfo.InstalledReferenceUri) { }
+
     public const string SchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
 
     public void Write(ValidationReport report, TextWriter output)
@@ -37,7 +43,7 @@ internal sealed class SarifFormatter(string baseDirectory) : IReportFormatter
             json.WriteString("name", "playbook");
             json.WriteString("version", ToolInfo.Version);
             json.WriteString("semanticVersion", ToolInfo.SemanticVersion);
-            json.WriteString("informationUri", ToolInfo.InformationUri);
+            if (home is not null) json.WriteString("informationUri", home);
             json.WriteStartArray("rules");
             foreach (var rule in rules) WriteRule(json, rule);
             json.WriteEndArray();
@@ -88,12 +94,14 @@ internal sealed class SarifFormatter(string baseDirectory) : IReportFormatter
     /// <summary>One catalog entry as a reportingDescriptor: everything GitHub code scanning shows on an alert
     /// (name, full description, help as text and Markdown, a link to its section of the language reference),
     /// taken from the reference's diagnostic tables so the two never disagree.</summary>
-    private static void WriteRule(Utf8JsonWriter json, DiagnosticDescriptor rule)
+    private void WriteRule(Utf8JsonWriter json, DiagnosticDescriptor rule)
     {
         var entry = DiagnosticReference.Embedded.EntryFor(rule.Id);
         var meaning = entry?.Meaning ?? rule.Title;
         var anchor = DiagnosticReference.Embedded.AnchorFor(rule.Id);
-        var helpUri = anchor is null ? ToolInfo.ReferenceUri : ToolInfo.ReferenceUri + "#" + anchor;
+        var helpUri = reference is null ? null : anchor is null ? reference : reference + "#" + anchor;
+        // Without a home, where to read more in words: the reference ships with the tool (playbook-language.md).
+        var section = anchor is null ? "grammar/README.md" : $"grammar/README.md#{anchor}";
         var severity = rule.Severity.ToLowerString();
 
         json.WriteStartObject();
@@ -108,11 +116,12 @@ internal sealed class SarifFormatter(string baseDirectory) : IReportFormatter
         json.WriteEndObject();
         json.WriteStartObject("help");
         var example = entry is null ? "" : $" Example: {entry.Example}";
-        json.WriteString("text", $"{rule.Id} ({severity}): {Sentence(meaning)}{example}\nSee {helpUri}");
+        json.WriteString("text", $"{rule.Id} ({severity}): {Sentence(meaning)}{example}\nSee {helpUri ?? section}");
         var exampleMarkdown = entry is null ? "" : $"\n\nExample: {entry.Example}";
-        json.WriteString("markdown", $"**{rule.Id}** ({severity}): {Sentence(meaning)}{exampleMarkdown}\n\nSee [its section of the language reference]({helpUri}).");
+        var link = helpUri is null ? $"its section of the language reference, `{section}`" : $"[its section of the language reference]({helpUri})";
+        json.WriteString("markdown", $"**{rule.Id}** ({severity}): {Sentence(meaning)}{exampleMarkdown}\n\nSee {link}.");
         json.WriteEndObject();
-        json.WriteString("helpUri", helpUri);
+        if (helpUri is not null) json.WriteString("helpUri", helpUri);
         json.WriteStartObject("defaultConfiguration");
         json.WriteString("level", Level(rule.Severity));
         json.WriteEndObject();

@@ -15,10 +15,23 @@ internal static class ToolInfo
     /// <summary>The Semantic Versioning 2.0 version without build metadata ("0.1.0").</summary>
     public static string SemanticVersion { get; } = Version.Split('+')[0];
 
-    /// <summary>The project's home page.</summary>
-    public static string InformationUri { get; } = Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .FirstOrDefault(a => a.Key == "RepositoryUrl")?.Value ?? throw new InvalidOperationException("the build set no RepositoryUrl");
+    /// <summary>The project's home page, when the build was given one (<c>-p:RepositoryUrl=…</c>); null otherwise:
+    /// no output names a home that was made up.</summary>
+    public static string? InformationUri { get; } = Metadata("RepositoryUrl");
 
-    /// <summary>The language reference (grammar/README.md) on the project's home; a section is "#anchor" after it.</summary>
-    public static string ReferenceUri { get; } = InformationUri.TrimEnd('/') + "/blob/main/grammar/README.md";
+    /// <summary>The language reference (grammar/README.md) on the project's home at the branch or tag the tool was
+    /// built from; a section is "#anchor" after it. Null without a home.</summary>
+    public static string? ReferenceUri { get; } = ReferenceOn(InformationUri, Metadata("RepositoryBranch"));
+
+    /// <summary>The language reference installed beside the tool (playbook-language.md, as <c>playbook lsp</c> links
+    /// to it), as a file: URI; null when it is not there. The links of a build given no home: a real target, and
+    /// the copy that matches this version.</summary>
+    public static string? InstalledReferenceUri { get; } =
+        Path.Combine(AppContext.BaseDirectory, "playbook-language.md") is var path && File.Exists(path) ? new Uri(path).AbsoluteUri : null;
+
+    internal static string? ReferenceOn(string? home, string? branch) =>
+        home is null ? null : $"{home.TrimEnd('/')}/blob/{(string.IsNullOrEmpty(branch) ? "main" : branch)}/grammar/README.md";
+
+    private static string? Metadata(string key) =>
+        Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value is { Length: > 0 } value ? value : null;
 }

@@ -99,7 +99,7 @@ public static partial class CompletionProvider
         var directory = Path.GetDirectoryName(Path.GetFullPath(document.Path));
         if (directory is null || !Directory.Exists(directory)) return;
         var self = Path.GetFileNameWithoutExtension(document.Path);
-        foreach (var file in Directory.EnumerateFiles(directory, "*.playbook").Take(OpenDocuments.MaxSiblings).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.EnumerateFiles(directory, "*.playbook").Order(StringComparer.Ordinal).Take(OpenDocuments.MaxSiblings))
         {
             var name = Path.GetFileNameWithoutExtension(file);
             if (name != self) add(name, FileKind, Path.GetFileName(file));

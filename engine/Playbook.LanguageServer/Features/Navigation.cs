@@ -18,7 +18,9 @@ public static class Navigation
     public static Location[] Definition(OpenDocuments documents, OpenDocument document, int offset)
     {
         if (document.Names.At(offset) is not { } at) return [];
-        var declarations = Places(documents, document, at).Where(p => p.Occurrence.IsDeclaration).Select(p => p.ToLocation()).ToArray();
+        // Declarations live in this file or the callee's: the folder's other callers are not needed (nor
+        // searched, so a folder past OpenDocuments.MaxSiblings still has go to definition).
+        var declarations = Places(documents, document, at, callers: false).Where(p => p.Occurrence.IsDeclaration).Select(p => p.ToLocation()).ToArray();
         if (declarations.Length == 0 && at.Kind == NameKind.Playbook && Callee(documents, document, at) is { } callee)
             return [new Location(callee.Uri, new Protocol.Range(new Position(0, 0), new Position(0, 0)))];
         return declarations;
@@ -29,8 +31,10 @@ public static class Navigation
             ? Places(documents, document, at).Where(p => includeDeclaration || !p.Occurrence.IsDeclaration).Select(p => p.ToLocation()).ToArray()
             : [];
 
-    /// <summary>Every place the symbol of <paramref name="at"/> is written, each once, declarations included.</summary>
-    public static IReadOnlyList<SymbolPlace> Places(OpenDocuments documents, OpenDocument document, NameOccurrence at)
+    /// <summary>Every place the symbol of <paramref name="at"/> is written, each once, declarations included;
+    /// without <paramref name="callers"/>, not the calls and <c>with</c> keys in the folder's other playbooks.</summary>
+    /// <exception cref="WorkspaceTooLargeException">callers are wanted and the folder holds too many playbooks.</exception>
+    public static IReadOnlyList<SymbolPlace> Places(OpenDocuments documents, OpenDocument document, NameOccurrence at, bool callers = true)
     {
         var places = new List<SymbolPlace>();
         var seen = new HashSet<(string, int)>();
@@ -49,7 +53,7 @@ public static class Navigation
                 {
                     foreach (var o in callee.Names.Occurrences.Where(o => o.Kind == NameKind.Playbook && o.IsDeclaration)) Add(callee, o);
                 }
-                foreach (var sibling in documents.Siblings(calleePath))
+                foreach (var sibling in callers ? documents.Siblings(calleePath) : [])
                 {
                     foreach (var o in sibling.Names.Occurrences.Where(o => o.Kind == NameKind.Playbook && !o.IsDeclaration && o.Name == calledAs)) Add(sibling, o);
                 }
@@ -57,13 +61,13 @@ public static class Navigation
             }
             case NameKind.Input:
                 foreach (var o in document.Names.Same(at)) Add(document, o);
-                AddCallers(documents, document.Path, at.Name, Add);
+                if (callers) AddCallers(documents, document.Path, at.Name, Add);
                 break;
             case NameKind.CallInput:
                 if (Callee(documents, document, at) is { } called)
                 {
                     foreach (var o in called.Names.Occurrences.Where(o => o.Kind == NameKind.Input && o.Name == at.Name)) Add(called, o);
-                    AddCallers(documents, called.Path, at.Name, Add);
+                    if (callers) AddCallers(documents, called.Path, at.Name, Add);
                 }
                 else
                 {

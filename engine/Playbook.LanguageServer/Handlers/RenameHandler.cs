@@ -10,7 +10,7 @@ namespace Playbook.LanguageServer.Handlers;
 public sealed class RenameHandler(OpenDocuments documents)
 {
     /// <summary>LSP's RequestFailed: the request was valid but could not be carried out.</summary>
-    private const int RequestFailed = -32803;
+    internal const int RequestFailed = -32803;
 
     [JsonRpcMethod("textDocument/prepareRename", UseSingleObjectParameterDeserialization = true)]
     public PrepareRenameResult? PrepareRename(TextDocumentPositionParams parameters) =>
@@ -27,7 +27,7 @@ public sealed class RenameHandler(OpenDocuments documents)
         {
             return RenameProvider.Rename(documents, open, LineMap.ToOffset(open.Document.Source, parameters.Position), parameters.NewName);
         }
-        catch (RenameRefusedException refused)
+        catch (Exception refused) when (refused is RenameRefusedException or WorkspaceTooLargeException)
         {
             throw new LocalRpcException(refused.Message) { ErrorCode = RequestFailed };
         }

@@ -29,16 +29,26 @@ public class LazyLoadingTests
         }
     }
 
+    /// <summary>What a cold validate of a playbook without C# has no use for: the C# compiler, the JavaScript runtime
+    /// (its parser, Acornima, is used), report templates, scenario YAML, the state machine library (validate
+    /// compiles nothing), the language server and its RPC stack, and the terminal UI library.</summary>
+    private static readonly string[] NotNeededByValidate =
+    [
+        "Microsoft.CodeAnalysis", "Microsoft.CodeAnalysis.CSharp", "Jint", "Scriban.Signed", "YamlDotNet", "Stateless",
+        "Playbook.LanguageServer", "StreamJsonRpc", "Nerdbank.Streams", "MessagePack", "Newtonsoft.Json",
+        "Microsoft.VisualStudio.Threading", "Spectre.Console",
+    ];
+
     [Fact]
     public void Validating_a_playbook_without_csharp_loads_neither_Roslyn_nor_Jints_runtime_nor_Scriban()
     {
         var loaded = LoadedBy("validate", "playbooks/worker-rollback.playbook");
 
         Assert.Contains("Playbook.Core", loaded);
+        Assert.Contains("Acornima", loaded); // the expressions are checked, by the parser alone
         Assert.DoesNotContain(loaded, a => a.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
-        Assert.DoesNotContain("Jint", loaded);
         Assert.DoesNotContain(loaded, a => a.StartsWith("Scriban", StringComparison.Ordinal));
-        Assert.DoesNotContain("StreamJsonRpc", loaded);
+        Assert.Empty(loaded.Intersect(NotNeededByValidate));
     }
 
     [Fact]

@@ -83,12 +83,18 @@ public class SarifFormatterTests
 {
     private static readonly string Base = Path.Combine(Path.GetTempPath(), "repo");
 
-    private static JsonElement Parse(ValidationReport report)
+    private static JsonElement Parse(ValidationReport report) => Parse(report, new SarifFormatter(Base));
+
+    private static JsonElement Parse(ValidationReport report, SarifFormatter formatter)
     {
         var output = new StringWriter();
-        new SarifFormatter(Base).Write(report, output);
+        formatter.Write(report, output);
         return JsonDocument.Parse(output.ToString()).RootElement.Clone();
     }
+
+    /// <summary>What a pack with -p:RepositoryUrl=https://github.com/OWNER/playbook -p:RepositoryBranch=v1 (the Action's) writes.</summary>
+    private static SarifFormatter WithHome() =>
+        new(Base, "https://github.com/OWNER/playbook", ToolInfo.ReferenceOn("https://github.com/OWNER/playbook/", "v1"));
 
     [Fact]
     public void Is_a_sarif_2_1_0_log_with_one_run_and_every_catalog_rule()
@@ -111,14 +117,40 @@ public class SarifFormatterTests
     }
 
     [Fact]
-    public void The_driver_names_its_version_and_home_as_code_scanning_requires()
+    public void The_driver_names_its_version_and_the_home_the_build_was_given_and_no_other()
     {
         var driver = Parse(Report(Sample())).GetProperty("runs")[0].GetProperty("tool").GetProperty("driver");
         var semantic = driver.GetProperty("semanticVersion").GetString()!;
         Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$", semantic);
         Assert.StartsWith(semantic, driver.GetProperty("version").GetString());
-        Assert.True(Uri.TryCreate(driver.GetProperty("informationUri").GetString(), UriKind.Absolute, out var home) && home.Scheme == "https",
-            "informationUri must be an absolute https URI");
+        // The test build is given no RepositoryUrl: no web link is made up; the links are the reference installed
+        // beside the tool (a real file), as the language server gives them.
+        Assert.Null(ToolInfo.InformationUri);
+        var installed = new Uri(Path.Combine(AppContext.BaseDirectory, "playbook-language.md")).AbsoluteUri;
+        Assert.Equal(installed, driver.GetProperty("informationUri").GetString());
+        foreach (var rule in driver.GetProperty("rules").EnumerateArray())
+        {
+            var helpUri = rule.GetProperty("helpUri").GetString()!;
+            Assert.Matches(@"#pb\dxxx--", helpUri);
+            Assert.StartsWith(installed + "#", helpUri);
+            Assert.True(File.Exists(new Uri(helpUri).LocalPath));
+            Assert.DoesNotContain("/blob/", rule.GetProperty("help").GetProperty("text").GetString());
+        }
+
+        // With neither a home nor an installed reference: no links at all, the section named in words.
+        var bare = Parse(Report(Sample()), new SarifFormatter(Base, null, null)).GetProperty("runs")[0].GetProperty("tool").GetProperty("driver");
+        Assert.False(bare.TryGetProperty("informationUri", out _));
+        foreach (var rule in bare.GetProperty("rules").EnumerateArray())
+        {
+            Assert.False(rule.TryGetProperty("helpUri", out _));
+            var id = rule.GetProperty("id").GetString()!;
+            Assert.Matches(@"\nSee grammar/README\.md#pb\dxxx--", rule.GetProperty("help").GetProperty("text").GetString());
+            Assert.DoesNotContain("](", rule.GetProperty("help").GetProperty("markdown").GetString());
+            Assert.StartsWith(id, rule.GetProperty("help").GetProperty("text").GetString());
+        }
+
+        var given = Parse(Report(Sample()), WithHome()).GetProperty("runs")[0].GetProperty("tool").GetProperty("driver");
+        Assert.Equal("https://github.com/OWNER/playbook", given.GetProperty("informationUri").GetString());
     }
 
     [Fact]
@@ -128,7 +160,7 @@ public class SarifFormatterTests
         // comes from grammar/README.md's diagnostic tables, so an ID left out of them fails here.
         var reference = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "playbook-language.md"));
         var anchors = reference.Split('\n').Where(l => l.StartsWith('#')).Select(l => DiagnosticReference.Slug(l.TrimStart('#'))).ToHashSet();
-        var rules = Parse(Report(Sample())).GetProperty("runs")[0].GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray().ToList();
+        var rules = Parse(Report(Sample()), WithHome()).GetProperty("runs")[0].GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray().ToList();
         Assert.Equal(DiagnosticCatalog.All.Count, rules.Count);
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var rule in rules)
@@ -147,7 +179,7 @@ public class SarifFormatterTests
 
             var helpUri = rule.GetProperty("helpUri").GetString()!;
             Assert.True(Uri.TryCreate(helpUri, UriKind.Absolute, out _), $"{id}: helpUri {helpUri} is not absolute");
-            Assert.EndsWith("/grammar/README.md#" + helpUri.Split('#')[1], helpUri);
+            Assert.Equal("https://github.com/OWNER/playbook/blob/v1/grammar/README.md#" + helpUri.Split('#')[1], helpUri);
             Assert.Contains(helpUri.Split('#')[1], anchors);
             Assert.StartsWith(id.ToLowerInvariant()[..3] + "xxx--", helpUri.Split('#')[1]);
 

@@ -62,7 +62,9 @@ public sealed class FmtCommandTests : IDisposable
         var path = Write("p.playbook", Unformatted);
         var (exit, stdout, stderr) = Run("fmt", "--diff", path);
         Assert.Equal((0, ""), (exit, stderr));
-        var name = path.Replace('\\', '/');
+        // The test's current directory is not above the temp folder: the absolute path without its root.
+        var name = Path.GetFullPath(path)[Path.GetPathRoot(Path.GetFullPath(path))!.Length..].Replace('\\', '/');
+        Assert.DoesNotContain("a//", stdout);
         Assert.Equal($$"""
             --- a/{{name}}
             +++ b/{{name}}
@@ -86,6 +88,42 @@ public sealed class FmtCommandTests : IDisposable
 
         // With --check too: the diff, and exit 1.
         Assert.Equal(1, Run("fmt", "--check", "--diff", path).Exit);
+    }
+
+    [Theory]
+    [InlineData("/work/repo", "/work/repo/playbooks/p.playbook", "playbooks/p.playbook")]
+    [InlineData("/work/repo", "playbooks/p.playbook", "playbooks/p.playbook")]
+    [InlineData("/work/repo/playbooks", "../playbooks/./p.playbook", "p.playbook")]
+    [InlineData("/work/repo", "/tmp/p.playbook", "tmp/p.playbook")]
+    [InlineData("/work/repo", "../other/p.playbook", "work/other/p.playbook")]
+    [InlineData("/work/repo", "/work/repo/line\nbreak.playbook", "line\\nbreak.playbook")]
+    public void Diff_headers_name_the_file_as_git_diff_does(string currentDirectory, string file, string shown)
+    {
+        if (OperatingSystem.IsWindows()) return; // the cases are POSIX paths
+        Assert.Equal(shown, FmtCommand.DiffPath(file, currentDirectory));
+    }
+
+    [Fact]
+    public void Diff_of_a_file_under_the_current_directory_applies_with_patch_p1_there()
+    {
+        // A real process: the current directory is the process's, not something a parallel test may change.
+        Directory.CreateDirectory(Path.Combine(_root, "playbooks"));
+        var path = Write(Path.Combine("playbooks", "p.playbook"), Unformatted);
+        var result = CliProcess.Run(_root, new Dictionary<string, string?>(), "fmt", "--diff", "playbooks/p.playbook");
+        Assert.Equal(0, result.Exit);
+        Assert.StartsWith("--- a/playbooks/p.playbook\n+++ b/playbooks/p.playbook\n@@ -1,7 +1,10 @@\n", result.Out);
+
+        if (OperatingSystem.IsWindows()) return;
+        var patch = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("patch", "-p1 --quiet")
+        {
+            WorkingDirectory = _root,
+            RedirectStandardInput = true,
+        })!;
+        patch.StandardInput.Write(result.Out);
+        patch.StandardInput.Close();
+        Assert.True(patch.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Equal(0, patch.ExitCode);
+        Assert.Equal(Formatted, File.ReadAllText(path));
     }
 
     [Fact]

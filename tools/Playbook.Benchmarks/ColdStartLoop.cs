@@ -1,0 +1,135 @@
+using System.Diagnostics;
+
+namespace Playbook.Benchmarks;
+
+/// <summary><c>--cold-start [RUNS] [PLAYBOOK_EXECUTABLE]</c>: what a user waits for when CI runs the installed
+/// tool once — the packed ReadyToRun tool (<c>dotnet pack engine/Playbook.Cli -c Release</c>, installed with
+/// <c>dotnet tool install --tool-path</c> from the pack folder alone, as .ci/run does) running
+/// <c>validate playbooks/worker-rollback.playbook</c>, next to a hello-world console app published the same way
+/// (ReadyToRun, framework-dependent, invariant globalization, started through its apphost). Both are started
+/// RUNS times, interleaved and in alternating order so that a burst of load hits both alike; the figure is the
+/// ratio of the median wall times. Pass an installed <c>playbook</c> to skip the pack.</summary>
+public static class ColdStartLoop
+{
+    private const string Playbook = "playbooks/worker-rollback.playbook";
+
+    public static int Run(int runs, string? playbookExecutable)
+    {
+        var root = Corpus.RepositoryRoot();
+        var work = Directory.CreateTempSubdirectory("playbook-cold-start-");
+        try
+        {
+            var hello = PublishHelloWorld(work.FullName);
+            var tool = playbookExecutable ?? PackAndInstall(root, work.FullName);
+            Console.WriteLine($"// {Environment.ProcessorCount} cores, load {LanguageServerLoop.Load()}; {runs} runs each");
+            Console.WriteLine($"// hello:    {hello}");
+            Console.WriteLine($"// validate: {tool} validate {Playbook}");
+
+            // Two warm-ups each: the first start after a pack or publish also pays for the page cache.
+            for (var i = 0; i < 2; i++) { Time(root, hello); Time(root, tool, "validate", Playbook); }
+            var helloTimes = new List<double>(runs);
+            var validateTimes = new List<double>(runs);
+            for (var i = 0; i < runs; i++)
+            {
+                if (i % 2 == 0)
+                {
+                    helloTimes.Add(Time(root, hello));
+                    validateTimes.Add(Time(root, tool, "validate", Playbook));
+                }
+                else
+                {
+                    validateTimes.Add(Time(root, tool, "validate", Playbook));
+                    helloTimes.Add(Time(root, hello));
+                }
+            }
+            var helloMedian = DevCommands.Median(helloTimes);
+            var validateMedian = DevCommands.Median(validateTimes);
+            Console.WriteLine($"hello world (ReadyToRun):       median {helloMedian,7:F1} ms, min {helloTimes.Min(),7:F1} ms");
+            Console.WriteLine($"playbook validate (tool, R2R):  median {validateMedian,7:F1} ms, min {validateTimes.Min(),7:F1} ms");
+            Console.WriteLine($"ratio {validateMedian / helloMedian:F2}x (goal <= 3x); load {LanguageServerLoop.Load()}");
+            return 0;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Wall time from starting the process to its exit, output discarded; a non-zero exit is a broken
+    /// measurement, not a figure.</summary>
+    private static double Time(string directory, string executable, params string[] args)
+    {
+        var info = new ProcessStartInfo(executable) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        var sw = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        var elapsed = sw.Elapsed.TotalMilliseconds;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{executable} {string.Join(' ', args)} exited {process.ExitCode}: {output.Result}{error.Result}");
+        }
+        return elapsed;
+    }
+
+    private static string PublishHelloWorld(string work)
+    {
+        var project = Path.Combine(work, "hello");
+        Directory.CreateDirectory(project);
+        File.WriteAllText(Path.Combine(project, "hello.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <InvariantGlobalization>true</InvariantGlobalization>
+                <PublishReadyToRun>true</PublishReadyToRun>
+              </PropertyGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(project, "Program.cs"), "System.Console.WriteLine(\"hello\");\n");
+        var output = Path.Combine(project, "out");
+        Dotnet(project, "publish", "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", output);
+        return Path.Combine(output, "hello");
+    }
+
+    /// <summary>The commands of .ci/run: pack, then install from the pack folder with a nuget.config that clears
+    /// every other source.</summary>
+    private static string PackAndInstall(string root, string work)
+    {
+        var artifacts = Path.Combine(work, "artifacts");
+        Dotnet(root, "pack", "engine/Playbook.Cli", "-c", "Release", "-o", artifacts);
+        var config = Path.Combine(work, "nuget.config");
+        File.WriteAllText(config, $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="artifacts" value="{artifacts}" />
+              </packageSources>
+            </configuration>
+            """);
+        var tools = Path.Combine(work, "bin");
+        Dotnet(work, "tool", "install", "--tool-path", tools, "--configfile", config, "playbook");
+        return Path.Combine(tools, "playbook");
+    }
+
+    private static void Dotnet(string directory, params string[] args)
+    {
+        Console.WriteLine($"// dotnet {string.Join(' ', args)}");
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet {string.Join(' ', args)} exited {process.ExitCode}:\n{output.Result}{error.Result}");
+        }
+    }
+
+}
