@@ -36,6 +36,12 @@ public sealed class ForeachDeadlineRunTests
         Assert.Equal(2, groups.Count);
         Assert.All(groups, g => Assert.False(Playbook.LiveRuns.Actions.ProcessGroups.IsAlive(g), $"process group {g} still runs after the deadline"));
         Assert.Equal(2, work.Read("started.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        // The report's table shows the two items cut off, and says why.
+        var report = work.Cli("report", RunWorkspace.RunIdOf(result), "--journal", RunWorkspace.JournalDir);
+        Assert.True(report.Exit == 0, report.ToString());
+        Assert.Contains("## Foreach write-each: deadline\n\n0 of 5 items ok; phase 'moving' ran out of its 5s budget: 2 cut off, 3 not started\n", report.Out);
+        Assert.Matches(@"\| 1 \| `a` \| \*\*cancelled\*\* \| 1 \| [\dmsh]+ \|  \| cut off: its phase's budget ran out while it ran \|", report.Out);
     }
 
     [Fact]
