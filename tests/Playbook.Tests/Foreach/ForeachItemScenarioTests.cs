@@ -55,8 +55,8 @@ public class ForeachItemScenarioTests
     }
 
     [Theory]
-    [InlineData("expect: { end: moved, attempts: { \"move-each[2]/moved\": 1 } }", "PB9004", "'moved' is not a state in the body of foreach 'move-each'", 6)]
-    [InlineData("expect: { end: moved, attempts: { \"move-eahc[2]/move\": 1 } }", "PB9007", "move-eahc[2]/move", 6)]
+    [InlineData("expect: { end: moved, attempts: { \"move-each[2]/moved\": 1 } }", "PB9004", "'moved' is not a state in the body of foreach 'move-each'", 5)]
+    [InlineData("expect: { end: moved, attempts: { \"move-eahc[2]/move\": 1 } }", "PB9007", "move-eahc[2]/move", 5)]
     [InlineData("answers: { \"move-each[2]/approve\": maybe }\n    expect: { end: moved }", "PB9009", "maybe", 5)]
     public void A_wrong_item_address_in_a_scenario_is_refused_with_its_line(string entry, string id, string message, int line)
     {
