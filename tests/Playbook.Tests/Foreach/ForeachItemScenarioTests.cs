@@ -6,7 +6,7 @@ namespace Playbook.Tests.Foreach;
 /// item's step, and <c>expect.attempts</c> counted for one item — each by <c>NAME[i]/STATE</c>.</summary>
 public class ForeachItemScenarioTests
 {
-    private static readonly string Folder = Path.Combine(Scenarios.ScenarioLoaderTests.DataDirectory, "e2e", "foreach");
+    private static readonly string Folder = Path.Combine(Scenarios.ScenarioLoaderTests.DataDirectory, "foreach-items");
 
     private static async Task<Playbook.Simulation.Scenarios.ScenarioResult> RunScenario(string startsWith, string? yaml = null)
     {
