@@ -51,7 +51,7 @@ public sealed partial class PlaybookEngine
         {
             var limit = Min(state.Timeout, Remaining(clock, deadline));
             var startedAt = clock.Elapsed;
-            run.SetAttempt(state.Name, attempt, branch);
+            run.SetAttempt(state.Name, attempt);
             if (limit is { } l && l <= TimeSpan.Zero)
                 return new StepOutcome("timeout", DeadlineHit: true);
 

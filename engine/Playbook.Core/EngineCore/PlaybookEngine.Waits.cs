@@ -55,7 +55,7 @@ public sealed partial class PlaybookEngine
         }
         for (var poll = first; ; poll++)
         {
-            run.SetAttempt(state.Name, poll, branch);
+            run.SetAttempt(state.Name, poll);
             var limit = Min(Remaining(clock, ends), Remaining(clock, deadline));
             AttemptResult result = AttemptResult.Ok;
             string? note = null;
@@ -117,7 +117,7 @@ public sealed partial class PlaybookEngine
     private async ValueTask<StepOutcome> ManualAsync(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan? deadline, CancellationToken ct, FlowResume? resume)
     {
         var startedAt = resume?.EnteredAt ?? clock.Elapsed;
-        run.SetAttempt(state.Name, 1, branch);
+        run.SetAttempt(state.Name, 1);
         if (Finished(resume) is { } answered) return answered;
         var prompt = SafeRender(state.Prompt);
         // A resumed question has only what is left of its time.

@@ -181,14 +181,6 @@ public sealed partial class PlaybookEngine
             else lock (sync) Attempts[state] = attempt;
         }
 
-        /// <summary>In a foreach item (<paramref name="branch"/> <c>NAME[i]</c>) the attempts are also counted under the item's
-        /// address, <c>NAME[i]/STATE</c>, so a scenario can expect one item's attempts; the plain name counts the last item's.</summary>
-        public void SetAttempt(string state, int attempt, string? branch)
-        {
-            SetAttempt(state, attempt);
-            if (branch is { Length: > 0 } b && b[^1] == ']') SetAttempt(b + "/" + state, attempt);
-        }
-
         public void Took(string from, int index)
         {
             if (sync is null) Taken.Add((from, index));
