@@ -400,9 +400,9 @@ internal sealed class RunCommand
                 errors.Add($"--answer {spec}: {unresolved}");
                 continue;
             }
-            if (name.Contains('[', StringComparison.Ordinal) && !(state.Kind == Semantics.StateKind.Step && resuming))
+            if (name.Contains('[', StringComparison.Ordinal) && state.Kind != Semantics.StateKind.Manual && !(state.Kind == Semantics.StateKind.Step && resuming))
             {
-                // An item's address names a step left in flight, which only a resume has.
+                // An item's address names a step left in flight, which only a resume has (or one item's manual step, any time).
                 errors.Add($"--answer {spec}: one item's state is answered only on resume, for a step that was running (rerun|skip|fail, wait|kill); " +
                            $"answer '{name[(name.LastIndexOf('/') + 1)..]}' for every item");
                 continue;

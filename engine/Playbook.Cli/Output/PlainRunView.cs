@@ -69,7 +69,7 @@ internal class PlainRunView(TextWriter output, Redactor redactor, bool color) : 
 
     public virtual Task<ManualAnswer?> AskAsync(ManualRequest request, CancellationToken cancellationToken)
     {
-        Line($"{Indent}  {request.State.Name}  asks: {Clean(redactor.Redact(request.Prompt))}");
+        Line($"{Indent}  {request.Address ?? request.State.Name}  asks: {Clean(redactor.Redact(request.Prompt))}");
         return Task.FromResult<ManualAnswer?>(null);
     }
 

@@ -168,7 +168,7 @@ internal sealed class TerminalRunView(TextWriter output, Redactor redactor, bool
                 var left = q.Until == DateTimeOffset.MaxValue ? "no time limit" : DurationText.Format(Max(q.Until - DateTimeOffset.UtcNow)) + " left";
                 var more = _questions.Count > 1 ? $" (+{_questions.Count - 1} more waiting)" : "";
                 rows.Add(new Panel(new Markup($"{Markup.Escape(Clean(q.Request.Prompt))}\n\n[bold green]a[/] {Markup.Escape(Label(q.Request, "approve"))}    [bold red]r[/] {Markup.Escape(Label(q.Request, "reject"))}    ({Markup.Escape(left)})"))
-                    .Header($"manual step {Markup.Escape(q.Request.State.Name)}{more}").BorderColor(Color.Yellow));
+                    .Header($"manual step {Markup.Escape(q.Request.Address ?? q.Request.State.Name)}{more}").BorderColor(Color.Yellow));
             }
             return new Rows(rows);
         }

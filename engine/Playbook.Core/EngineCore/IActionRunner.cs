@@ -22,6 +22,10 @@ public sealed record AttemptResult(string Outcome, IReadOnlyDictionary<string, o
 public sealed record ManualRequest(CompiledState State, string Prompt, TimeSpan? Timeout, RunClock Clock)
 {
     public string? Branch { get; init; }
+
+    /// <summary>How a real run names the question to the person and in <c>--answer</c>: the state's address, with the call
+    /// steps that lead to it and its foreach item (<c>write-each[2]/approve</c>); null in a dry run.</summary>
+    public string? Address { get; init; }
 }
 
 /// <summary>An answer to a manual step: <c>approve</c>, <c>reject</c> or <c>timeout</c>, and who gave it.</summary>

@@ -31,8 +31,10 @@ public interface IRunObserver
     /// <summary>Item <paramref name="index"/> (from 0) of a foreach starts; its states' flow is <c>NAME[index+1]</c>.</summary>
     void ItemStarted(string flow, CompiledState loop, int index, object? item, TimeSpan at) { }
 
-    /// <summary>Item <paramref name="index"/> (from 0) ended <c>ok</c> or <c>fail</c>: a resume does not run it again.</summary>
-    void ItemEnded(string flow, CompiledState loop, int index, string outcome, TimeSpan at) { }
+    /// <summary>Item <paramref name="index"/> (from 0) ended <c>ok</c>, <c>fail</c>, or <c>cancelled</c> (its phase's deadline
+    /// cut it off): a resume does not run it again. <paramref name="given"/> is <c>scenario</c> when a rehearsal's scenario
+    /// gave the outcome (the body did not run).</summary>
+    void ItemEnded(string flow, CompiledState loop, int index, string outcome, TimeSpan at, string? given = null) { }
 
     /// <summary>A foreach is over: <paramref name="results"/> is what guards read as <c>NAME.results</c>.</summary>
     void ForeachEnded(string flow, CompiledState loop, object? results, TimeSpan at) { }

@@ -43,6 +43,8 @@ public sealed partial class PlaybookEngine
         var end = startedAt;
         var virtualClock = clock as VirtualClock;
 
+        // Items the phase's deadline cut off while they ran, and items it left unstarted (a lane was free only after it).
+        int cut = 0, unstarted = 0;
         for (var i = 0; i < items.Count && body is not null; i++)
         {
             ct.ThrowIfCancellationRequested();
@@ -53,44 +55,51 @@ public sealed partial class PlaybookEngine
             foreach (var name in captured) _scope.Forget(name);
             if (itemBefore is not null)
                 foreach (var (name, v) in itemBefore.Captures) _scope.Capture(name, v);
+            var lane = 0;
+            for (var l = 1; l < lanes.Length; l++)
+                if (lanes[l] < lanes[lane]) lane = l;
+            var startsAt = virtualClock is not null ? lanes[lane] : clock.Elapsed;
             string outcome;
+            var neverStarted = false;
             if (itemBefore?.Outcome is { } done)
             {
                 // Finished before the run stopped: never run again.
                 outcome = done;
+            }
+            else if (itemBefore is null && deadline is { } dl0 && startsAt >= dl0)
+            {
+                // The phase's budget ran out before a lane was free: the item never starts (nothing is journaled for it).
+                outcome = ItemCutOff;
+                neverStarted = true;
+                unstarted++;
             }
             else if (script?.OutcomeFor(state, item) is { } told)
             {
                 // The scenario gave this item's outcome: its body does not run, and it takes no time.
                 _scope.Set(spec.Item, item);
                 outcome = told == "ok" ? "ok" : "fail";
-                var at = virtualClock is not null ? lanes.Min() : clock.Elapsed;
                 // A rehearsal journals it as any item (a dry run has no observer): its journal says every item started and ended.
-                Observer?.ItemStarted(flowName, state, i, item, at);
-                run.Add(new TimelineEntry(at, state.Name, 1, told, TimeSpan.Zero, ItemLabel(state, i), "item outcome given by scenario"));
-                Observer?.ItemEnded(flowName, state, i, outcome, at);
+                Observer?.ItemStarted(flowName, state, i, item, startsAt);
+                run.Add(new TimelineEntry(startsAt, state.Name, 1, told, TimeSpan.Zero, ItemLabel(state, i), ScenarioItemNote));
+                Observer?.ItemEnded(flowName, state, i, outcome, startsAt, ScenarioGiven);
             }
             else
             {
                 _scope.Set(spec.Item, item);
-                var lane = 0;
-                for (var l = 1; l < lanes.Length; l++)
-                    if (lanes[l] < lanes[lane]) lane = l;
                 var itemClock = virtualClock is not null ? new VirtualClock(virtualClock.StartedAt, lanes[lane]) : clock;
                 var label = ItemLabel(state, i);
                 var machine = MachineFor(body);
                 var from = itemBefore?.Flow?.State ?? body.Entry;
                 machine.Reset(from);
                 if (itemBefore is null) Observer?.ItemStarted(flowName, state, i, item, itemClock.Elapsed);
-                var flow = await RunStatesAsync(from, run, itemClock, label, machine, ct, itemBefore?.Flow).ConfigureAwait(false);
-                if (flow.Reason is not null && flow.BranchOutcome is null && flow.End is null)
-                    run.Add(new TimelineEntry(itemClock.Elapsed, state.Name, 1, "item aborted", TimeSpan.Zero, label, flow.Reason));
-                outcome = BranchSucceeded(flow.BranchOutcome) ? "ok" : "fail";
+                var flow = await RunStatesAsync(from, run, itemClock, label, machine, ct, itemBefore?.Flow, deadline).ConfigureAwait(false);
+                outcome = ItemOutcome(state, run, itemClock, label, flow);
                 Observer?.ItemEnded(flowName, state, i, outcome, itemClock.Elapsed);
                 lanes[lane] = itemClock.Elapsed;
                 if (itemClock.Elapsed > end) end = itemClock.Elapsed;
             }
-            if (outcome != "ok") failed.Add(RunScope.Display(item));
+            if (outcome == ItemCutOff && !neverStarted) cut++;
+            if (outcome == "fail") failed.Add(RunScope.Display(item));
             var itemCaptures = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var name in captured)
                 if (_scope.Values.TryGetValue(name, out var v)) itemCaptures[name] = v;
@@ -98,18 +107,49 @@ public sealed partial class PlaybookEngine
         }
         _scope.Forget(spec.Item);
         SetResults(state, flowName, results, clock);
+        return Joined(state, run, clock, branch, deadline, startedAt, end, items.Count, failed, cut, unstarted);
+    }
 
-        var foreachOutcome = failed.Count == 0 ? "ok" : "fail";
-        var deadlineHit = false;
-        if (deadline is { } dl && end > dl)
+    /// <summary>An item's outcome when the phase's deadline cut it off (or left it unstarted): neither ok nor failed.</summary>
+    internal const string ItemCutOff = "cancelled";
+
+    /// <summary>Why an item ended at once in a dry run or rehearsal: the scenario said so.</summary>
+    internal const string ScenarioItemNote = "item outcome given by scenario";
+
+    /// <summary>The <c>given</c> of an <c>item-ended</c> record whose outcome the scenario gave (a rehearsal's).</summary>
+    internal const string ScenarioGiven = "scenario";
+
+    /// <summary>How an item's flow ended, as the item's outcome: <c>ok</c>, <c>fail</c>, or <see cref="ItemCutOff"/>
+    /// when its phase's deadline passed inside it (its step in flight was stopped at the deadline, as a timeout is).</summary>
+    private static string ItemOutcome(CompiledState state, Run run, RunClock clock, string label, Flow flow)
+    {
+        if (flow.BranchOutcome == CutOff)
         {
-            end = dl;
+            run.Add(new TimelineEntry(clock.Elapsed, state.Name, 1, ItemCutOff, TimeSpan.Zero, label,
+                state.Phase is { Budget: { } budget } phase ? $"cut off: phase '{phase.Name}' ran out of its {Text.DurationText.Format(budget)} budget" : "cut off by its phase's deadline"));
+            return ItemCutOff;
+        }
+        if (flow.Reason is not null && flow.BranchOutcome is null && flow.End is null)
+            run.Add(new TimelineEntry(clock.Elapsed, state.Name, 1, "item aborted", TimeSpan.Zero, label, flow.Reason));
+        return BranchSucceeded(flow.BranchOutcome) ? "ok" : "fail";
+    }
+
+    /// <summary>The foreach's own outcome once its items are done: <c>ok</c>, <c>fail</c>, or its phase's deadline when
+    /// that cut items off or left some unstarted (or the items ran past it), so the run takes the phase's <c>on timeout</c>.</summary>
+    private StepOutcome Joined(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan? deadline, TimeSpan startedAt, TimeSpan end,
+        int count, List<string> failed, int cut, int unstarted)
+    {
+        var outcome = failed.Count == 0 ? "ok" : "fail";
+        var deadlineHit = cut > 0 || unstarted > 0;
+        if (deadline is { } dl && (deadlineHit || end > dl))
+        {
+            if (end > dl) end = dl;
             deadlineHit = true;
-            foreachOutcome = "timeout";
+            outcome = "timeout";
         }
         clock.JoinAt(end);
-        Record(run, state, new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : foreachOutcome, end - startedAt, branch, ForeachNote(items.Count, failed)));
-        return new StepOutcome(foreachOutcome, DeadlineHit: deadlineHit);
+        Record(run, state, new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : outcome, end - startedAt, branch, ForeachNote(state, count, failed, cut, unstarted)));
+        return new StepOutcome(outcome, DeadlineHit: deadlineHit);
     }
 
     /// <summary>The list a foreach walks (a dry run's script may give it), or why it cannot walk one: the
@@ -149,12 +189,16 @@ public sealed partial class PlaybookEngine
     internal static string ItemLabel(CompiledState foreachState, int index) =>
         foreachState.Name + "[" + (index + 1).ToString(CultureInfo.InvariantCulture) + "]";
 
-    private static string ForeachNote(int count, List<string> failed)
+    private static string ForeachNote(CompiledState state, int count, List<string> failed, int cut = 0, int unstarted = 0)
     {
-        if (failed.Count == 0) return $"{count} of {count} items ok";
         var named = string.Join(", ", failed.Take(NamedFailures));
         var more = failed.Count > NamedFailures ? $" and {failed.Count - NamedFailures} more" : "";
-        return $"{failed.Count} of {count} items failed: {named}{more}";
+        if (cut == 0 && unstarted == 0)
+            return failed.Count == 0 ? $"{count} of {count} items ok" : $"{failed.Count} of {count} items failed: {named}{more}";
+        var ok = count - failed.Count - cut - unstarted;
+        var failures = failed.Count == 0 ? "" : $", {failed.Count} failed: {named}{more}";
+        var phase = state.Phase is { Budget: { } budget } p ? $"phase '{p.Name}' ran out of its {Text.DurationText.Format(budget)} budget" : "its phase ran out of time";
+        return $"{ok} of {count} items ok{failures}; {phase}: {cut} cut off, {unstarted} not started";
     }
 
     private StepOutcome FailForeach(CompiledState state, Run run, RunClock clock, string? branch, TimeSpan startedAt, string why)

@@ -45,14 +45,16 @@ public sealed partial class PlaybookEngine
         while (next < order.Count || going.Count > 0)
         {
             // The items a resume found in flight all start again at once (never more than 'parallel' of them: the journal was checked).
-            while (broken is null && !stop.IsCancellationRequested && next < order.Count && (going.Count < width || next < inFlight))
+            // Past the phase's deadline no new item starts; those a resume found in flight do, and end cut off at once.
+            while (broken is null && !stop.IsCancellationRequested && next < order.Count && (going.Count < width || next < inFlight)
+                   && (next < inFlight || deadline is not { } dl || clock.Elapsed < dl))
             {
                 var index = order[next++];
                 ItemResume? itemBefore = null;
                 before?.Started.TryGetValue(index, out itemBefore);
                 var machine = machines.Count > 0 ? machines.Pop() : new MachineDriver(_playbook, body!.States);
                 if (itemBefore is null) Observer?.ItemStarted(flowName, state, index, items[index], clock.Elapsed);
-                var task = RunItemAsync(state, body!, index, items[index], itemBefore, parent, captured, machine, run, clock, flowName, outcomes, captures, stop.Token);
+                var task = RunItemAsync(state, body!, index, items[index], itemBefore, parent, captured, machine, run, clock, flowName, outcomes, captures, deadline, stop.Token);
                 going.Add(task, machine);
             }
             if (going.Count == 0) break;
@@ -78,22 +80,17 @@ public sealed partial class PlaybookEngine
 
         var results = new List<object?>(items.Count);
         var failed = new List<string>();
+        int cut = 0, unstarted = 0;
         for (var i = 0; i < items.Count && body is not null; i++)
         {
-            if (outcomes[i] != "ok") failed.Add(RunScope.Display(items[i]));
-            results.Add(ItemResult(items[i], i, outcomes[i] ?? "fail", new Dictionary<string, object?>(captures[i] ?? new Dictionary<string, object?>(), StringComparer.Ordinal)));
+            // An item with no outcome never started: the phase's deadline came first.
+            if (outcomes[i] is null) unstarted++;
+            else if (outcomes[i] == ItemCutOff) cut++;
+            else if (outcomes[i] != "ok") failed.Add(RunScope.Display(items[i]));
+            results.Add(ItemResult(items[i], i, outcomes[i] ?? ItemCutOff, new Dictionary<string, object?>(captures[i] ?? new Dictionary<string, object?>(), StringComparer.Ordinal)));
         }
         SetResults(state, flowName, results, clock);
-        var end = clock.Elapsed;
-        var outcome = failed.Count == 0 ? "ok" : "fail";
-        var deadlineHit = false;
-        if (deadline is { } dl && end > dl)
-        {
-            deadlineHit = true;
-            outcome = "timeout";
-        }
-        Record(run, state, new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : outcome, end - startedAt, branch, ForeachNote(items.Count, failed)));
-        return new StepOutcome(outcome, DeadlineHit: deadlineHit);
+        return Joined(state, run, clock, branch, deadline, startedAt, clock.Elapsed, items.Count, failed, cut, unstarted);
     }
 
     /// <summary>One item, in a scope of its own: the body's captures start unset (null) and the item is bound;
@@ -101,7 +98,7 @@ public sealed partial class PlaybookEngine
     /// never runs it again.</summary>
     private async Task RunItemAsync(CompiledState state, CompiledBranch body, int index, object? item, ItemResume? itemBefore, RunScope parent,
         List<string> captured, MachineDriver machine, Run run, RunClock clock, string flowName, string?[] outcomes,
-        IReadOnlyDictionary<string, object?>?[] captures, CancellationToken ct)
+        IReadOnlyDictionary<string, object?>?[] captures, TimeSpan? deadline, CancellationToken ct)
     {
         // Off the scheduler's thread, so every item starts now rather than when the one before it first waits.
         await Task.Yield();
@@ -115,10 +112,9 @@ public sealed partial class PlaybookEngine
         var label = ItemLabel(state, index);
         var from = itemBefore?.Flow?.State ?? body.Entry;
         machine.Reset(from);
-        var flow = await RunStatesAsync(from, run, clock, label, machine, ct, itemBefore?.Flow).ConfigureAwait(false);
-        if (flow.Reason is not null && flow.BranchOutcome is null && flow.End is null)
-            run.Add(new TimelineEntry(clock.Elapsed, state.Name, 1, "item aborted", TimeSpan.Zero, label, flow.Reason));
-        var outcome = BranchSucceeded(flow.BranchOutcome) ? "ok" : "fail";
+        // The phase's deadline reaches into the item: its step in flight is stopped then, as a timeout stops it.
+        var flow = await RunStatesAsync(from, run, clock, label, machine, ct, itemBefore?.Flow, deadline).ConfigureAwait(false);
+        var outcome = ItemOutcome(state, run, clock, label, flow);
         captures[index] = scope.Captures;
         outcomes[index] = outcome;
         Observer?.ItemEnded(flowName, state, index, outcome, clock.Elapsed);

@@ -207,12 +207,18 @@ public sealed partial class PlaybookEngine
     private readonly record struct StepOutcome(string Outcome, bool DeadlineHit = false, CompiledTransition? Chosen = null, string? AbortReason = null,
         IReadOnlyDictionary<string, object?>? Outputs = null);
 
+    /// <summary>The outcome a child flow ends with when <c>outerDeadline</c> passed inside it: a foreach item cut off by its phase's budget.</summary>
+    private const string CutOff = "deadline";
+
+    /// <summary>Runs states from <paramref name="start"/> to an end, or (in a child flow) to an outcome with no transition.
+    /// <paramref name="outerDeadline"/> is the deadline of the phase a child flow's parent sits in (a foreach item's): its
+    /// states belong to no phase, so without it they would run on past the budget; when it passes, the flow ends <see cref="CutOff"/>.</summary>
     private async ValueTask<Flow> RunStatesAsync(CompiledState start, Run run, RunClock clock, string? branch, MachineDriver machine, CancellationToken ct,
-        FlowResume? resume = null)
+        FlowResume? resume = null, TimeSpan? outerDeadline = null)
     {
         var state = start;
         CompiledState? phase = null;
-        TimeSpan? deadline = null;
+        TimeSpan? deadline = outerDeadline;
         var flowName = branch ?? "";
         while (true)
         {
@@ -240,6 +246,11 @@ public sealed partial class PlaybookEngine
 
             CompiledState from;
             CompiledTransition? transition;
+            if (result.DeadlineHit && phase is null)
+            {
+                // The parent's phase ran out (only a foreach item's flow has a deadline without a phase of its own).
+                return new Flow(null, CutOff, null);
+            }
             if (result.DeadlineHit)
             {
                 from = phase!;

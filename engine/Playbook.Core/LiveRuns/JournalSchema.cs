@@ -63,7 +63,7 @@ public static class JournalSchema
         ["foreach-started"] = [F("flow", Kind.Text), F("state", Kind.Name), F("items", Kind.Value), Opt("sealed", Kind.Sealed), Opt("sealed_with", Kind.SecretNames),
             F("at_ms", Kind.Millis)],
         ["item-started"] = [F("flow", Kind.Text), F("state", Kind.Name), F("index", Kind.Attempt), F("item", Kind.Value), F("at_ms", Kind.Millis)],
-        ["item-ended"] = [F("flow", Kind.Text), F("state", Kind.Name), F("index", Kind.Attempt), F("outcome", Kind.Name), F("at_ms", Kind.Millis)],
+        ["item-ended"] = [F("flow", Kind.Text), F("state", Kind.Name), F("index", Kind.Attempt), F("outcome", Kind.Name), F("at_ms", Kind.Millis), Opt("given", Kind.Name)],
         ["foreach-ended"] = [F("flow", Kind.Text), F("state", Kind.Name), F("results", Kind.Value), Opt("sealed", Kind.Sealed), Opt("sealed_with", Kind.SecretNames),
             F("at_ms", Kind.Millis)],
         ["cleanup-started"] = [F("flow", Kind.Text), F("end", Kind.Name), F("status", Kind.Name), Opt("reason", Kind.Text), F("at_ms", Kind.Millis)],

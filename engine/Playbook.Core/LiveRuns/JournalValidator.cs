@@ -56,6 +56,9 @@ public sealed class JournalValidator
 
         public HashSet<int> ItemsEnded { get; } = new();
 
+        /// <summary>For a foreach: it ended with items unstarted, which only its phase's deadline does.</summary>
+        public bool ItemsCutShort { get; set; }
+
         /// <summary>For an item's flow: its index (from 1).</summary>
         public int ItemIndex { get; init; }
 
@@ -64,6 +67,7 @@ public sealed class JournalValidator
             ItemCount = null;
             ItemsStarted.Clear();
             ItemsEnded.Clear();
+            ItemsCutShort = false;
             State = state;
             Entered = true;
             Attempt = 0;
@@ -149,8 +153,13 @@ public sealed class JournalValidator
                 break;
             }
             case "attempt-ended":
-                AttemptEnded(f, Current(f, r, "state"), Int(r, "attempt"), Str(r, "outcome"));
+            {
+                var state = Current(f, r, "state");
+                if (f.ItemsCutShort && Str(r, "outcome") != "deadline")
+                    throw new Refused($"foreach '{state.Name}' ended '{Str(r, "outcome")}' with items it never started: only its phase's deadline leaves items unstarted");
+                AttemptEnded(f, state, Int(r, "attempt"), Str(r, "outcome"));
                 break;
+            }
             case "captured":
             {
                 var state = Current(f, r, "state");
@@ -191,6 +200,7 @@ public sealed class JournalValidator
                 if (loop.Foreach!.Max is { } max && count > max) throw new Refused($"foreach '{loop.Name}' started with {count} items, more than its max {max}");
                 f.ItemCount = count;
                 f.Items = items.Clone();
+                f.ItemsCutShort = false;
                 break;
             }
             case "item-started":
@@ -215,15 +225,27 @@ public sealed class JournalValidator
                 {
                     if (!f.ItemsStarted.Contains(index) || !f.ItemsEnded.Add(index))
                         throw new Refused($"item {index} of foreach '{loop.Name}' ended, but it {(f.ItemsEnded.Contains(index) ? "had already ended" : "had not started")}");
-                    if (Str(r, "outcome") is not ("ok" or "fail") and var o) throw new Refused($"item {index} of foreach '{loop.Name}' ended '{o}': an item ends ok or fail");
+                    var o = Str(r, "outcome");
+                    if (o is not ("ok" or "fail" or "cancelled")) throw new Refused($"item {index} of foreach '{loop.Name}' ended '{o}': an item ends ok, fail or cancelled");
+                    // Only a phase's deadline cuts an item off.
+                    if (o == "cancelled" && loop.Phase?.Budget is null)
+                        throw new Refused($"item {index} of foreach '{loop.Name}' ended cancelled, but the foreach is in no phase with a budget to cut it off");
+                    if (r.Body.String("given") is { } given && given != "scenario")
+                        throw new Refused($"item {index} of foreach '{loop.Name}' has its outcome given by '{given}': only a rehearsal's scenario gives one");
                 }
                 break;
             }
             case "foreach-ended":
             {
                 var loop = RunningForeach(f, r);
+                if (f.ItemsStarted.Count != f.ItemsEnded.Count)
+                    throw new Refused($"foreach '{loop.Name}' ended with {f.ItemsStarted.Count - f.ItemsEnded.Count} of its items still in flight");
+                // Items left unstarted are what a phase's deadline does: the foreach's own outcome must then be that deadline.
                 if (f.ItemCount is { } count && f.ItemsEnded.Count != count)
-                    throw new Refused($"foreach '{loop.Name}' ended after {f.ItemsEnded.Count} of its {count} items");
+                {
+                    if (loop.Phase?.Budget is null) throw new Refused($"foreach '{loop.Name}' ended after {f.ItemsEnded.Count} of its {count} items");
+                    f.ItemsCutShort = true;
+                }
                 break;
             }
             case "cleanup-started":

@@ -247,9 +247,11 @@ public sealed class LiveRunner : IActionRunner
     {
         var state = request.State;
         var flow = request.Branch ?? "";
-        var answer = _context.Answers.TryGetValue(StateAddress.Of(_callPath, state.Name), out var given)
+        // In a foreach item the question names the item (write-each[2]/approve), and that item's own answer comes first.
+        var address = StateAddress.Of(_callPath, StateAddress.ItemAddressOf(flow, state.Name));
+        var answer = _context.Answers.TryGetValue(address, out var given) || _context.Answers.TryGetValue(StateAddress.Of(_callPath, state.Name), out given)
             ? new ManualAnswer(given, "--answer")
-            : await WaitForAnswerAsync(request, cancellationToken).ConfigureAwait(false);
+            : await WaitForAnswerAsync(request with { Address = address }, cancellationToken).ConfigureAwait(false);
         _journal.Answered(flow, state, answer, request.Clock.Now);
         return answer;
     }
@@ -257,7 +259,7 @@ public sealed class LiveRunner : IActionRunner
     /// <summary>Asks on the terminal, racing the step's timeout; with no terminal, waits for the timeout.</summary>
     private async Task<ManualAnswer> WaitForAnswerAsync(ManualRequest request, CancellationToken cancellationToken)
     {
-        var name = StateAddress.Of(_callPath, request.State.Name);
+        var name = request.Address ?? StateAddress.Of(_callPath, request.State.Name);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var asking = _context.View.AskAsync(request, stop.Token);
         if (request.Timeout is not { } timeout)

@@ -249,13 +249,15 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
         }, flush: false);
 
     /// <summary>Flushed: once on disk, a resume takes the item's outcome and captures from the journal and does not run it again.</summary>
-    public void ItemEnded(string flow, CompiledState loop, int index, string outcome, TimeSpan at) =>
+    public void ItemEnded(string flow, CompiledState loop, int index, string outcome, TimeSpan at, string? given = null) =>
         journal.Append("item-ended", w =>
         {
             w.WriteString("flow", Flow(flow));
             w.WriteString("state", loop.Name);
             w.WriteNumber("index", index + 1);
             w.WriteString("outcome", outcome);
+            // Only a rehearsal's scenario gives an item's outcome; a real item's record has no 'given'.
+            if (given is not null) w.WriteString("given", given);
             w.WriteMillis("at_ms", at);
         });
 

@@ -54,10 +54,10 @@ public sealed class RunObservers(IRunObserver journal, IRunObserver view) : IRun
         view.ItemStarted(flow, loop, index, item, at);
     }
 
-    public void ItemEnded(string flow, CompiledState loop, int index, string outcome, TimeSpan at)
+    public void ItemEnded(string flow, CompiledState loop, int index, string outcome, TimeSpan at, string? given = null)
     {
-        journal.ItemEnded(flow, loop, index, outcome, at);
-        view.ItemEnded(flow, loop, index, outcome, at);
+        journal.ItemEnded(flow, loop, index, outcome, at, given);
+        view.ItemEnded(flow, loop, index, outcome, at, given);
     }
 
     public void ForeachEnded(string flow, CompiledState loop, object? results, TimeSpan at)

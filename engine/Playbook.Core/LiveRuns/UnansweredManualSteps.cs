@@ -10,7 +10,16 @@ public sealed record UnansweredManualStep(string Address, CompiledState State)
     public string Describe() =>
         $"nobody can answer manual step '{Address}' here (no terminal, no --answer): when the run reaches it, " +
         (State.Timeout is { } t ? $"it waits until its timeout ({Text.DurationText.Format(t)}) and goes the 'timeout' way" : "it waits for ever (it has no timeout)") +
-        $"; answer it in advance with --answer {Address}=approve or --answer {Address}=reject";
+        $"; answer it in advance with --answer {Address}=approve or --answer {Address}=reject" + OneItem();
+
+    /// <summary>A manual step in a foreach body is asked once per item: the answer above covers every item, and an item's own address one alone.</summary>
+    private string OneItem()
+    {
+        if (State.Symbol.Branch?.Parallel is not { Kind: StateKind.Foreach } loop) return "";
+        var slash = Address.LastIndexOf(StateAddress.Separator);
+        var item = StateAddress.Of(slash < 0 ? "" : Address[..slash], $"{loop.Name}[1]{StateAddress.Separator}{State.Name}");
+        return $" (every item of foreach '{loop.Name}'; one item alone: --answer {item}=approve)";
+    }
 }
 
 /// <summary>Before a run without a terminal starts: the manual steps, in the playbook and the playbooks it

@@ -14,7 +14,8 @@ internal static class ForeachTables
     /// <summary>The template's <c>loops</c>: <c>flow</c>, <c>state</c>, <c>outcome</c>, <c>note</c>, <c>count</c>
     /// (items in its list), <c>failed</c> (items that ended fail) and <c>items</c>, each with <c>index</c>
     /// (from 1), <c>item</c>, <c>outcome</c>, <c>attempts</c>, <c>duration</c>, <c>duration_ms</c>,
-    /// <c>captures</c> (<c>name</c>, <c>value</c>) and <c>note</c>.</summary>
+    /// <c>captures</c> (<c>name</c>, <c>value</c>), <c>note</c> and <c>given</c> (<c>scenario</c> when a rehearsal's scenario
+    /// gave the item's outcome, else empty).</summary>
     public static ScriptArray Model(JournaledRun run)
     {
         var loops = new ScriptArray();
@@ -64,6 +65,8 @@ internal static class ForeachTables
                 else captures.Add(seen[name] = new ScriptObject { ["name"] = name, ["value"] = value });
             }
             var outcome = itemEnded?.Body.String("outcome") ?? "unfinished";
+            // A rehearsal's scenario may give an item's outcome: its body did not run, so nothing about it is real.
+            var given = itemEnded?.Body.String("given") ?? "";
             if (outcome == "fail") failed++;
             var duration = itemEnded is null ? TimeSpan.Zero : itemEnded.Body.Millis("at_ms") - itemStarted.Body.Millis("at_ms");
             items.Add(new ScriptObject
@@ -76,7 +79,10 @@ internal static class ForeachTables
                 ["duration_ms"] = (long)Math.Max(0, duration.TotalMilliseconds),
                 ["captures"] = captures,
                 // Why the item ended as it did: its last attempt's note (a failure's exit code and stderr, an expect).
-                ["note"] = attempts.LastOrDefault()?.Body.String("note") ?? "",
+                ["note"] = given.Length > 0 ? $"outcome given by {given}, not real: its body did not run"
+                    : outcome == "cancelled" ? "cut off: its phase's budget ran out while it ran"
+                    : attempts.LastOrDefault()?.Body.String("note") ?? "",
+                ["given"] = given,
             });
         }
         return new ScriptObject

@@ -64,8 +64,11 @@ public sealed class SimulationRunner : IActionRunner, IForeachScript
 
     public async ValueTask<ManualAnswer> AskAsync(ManualRequest request, CancellationToken cancellationToken)
     {
-        var script = _script.For(request.State.Name, 1);
-        var answered = script?.Outcome ?? (_script.Answers.TryGetValue(request.State.Name, out var a) ? a : null);
+        // A foreach item's manual step may be answered on its own ("write-each[2]/approve"), before the step as a whole.
+        var item = request.Branch is { } b && b.EndsWith(']') ? b + "/" + request.State.Name : null;
+        var script = (item is null ? null : _script.For(item, 1)) ?? _script.For(request.State.Name, 1);
+        var answered = (item is null ? null : _script.For(item, 1)?.Outcome ?? (_script.Answers.TryGetValue(item, out var ia) ? ia : null))
+            ?? script?.Outcome ?? (_script.Answers.TryGetValue(request.State.Name, out var a) ? a : null);
         // Nobody answered (no scenario entry, no --answer): approve, and say it was the default.
         var answer = answered ?? "approve";
         var duration = script?.Duration ?? TimeSpan.Zero;

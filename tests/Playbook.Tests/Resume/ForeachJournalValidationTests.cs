@@ -144,6 +144,39 @@ public sealed class ForeachJournalValidationTests : IDisposable
     }
 
     [Fact]
+    public void An_item_cut_off_in_a_foreach_no_phase_budget_can_cut_off_is_refused()
+    {
+        var ended = Index(r => Is(r, "item-ended", 1));
+        var forged = Copy("item-ended", 1);
+        forged["outcome"] = "cancelled";
+        AssertRefused(Resume(ended - 1, forged), ended, "item 1 of foreach 'each-id' ended cancelled, but the foreach is in no phase with a budget to cut it off");
+    }
+
+    [Fact]
+    public void An_items_outcome_given_by_anything_but_a_scenario_is_refused()
+    {
+        var ended = Index(r => Is(r, "item-ended", 1));
+        var forged = Copy("item-ended", 1);
+        forged["given"] = "operator";
+        AssertRefused(Resume(ended - 1, forged), ended, "item 1 of foreach 'each-id' has its outcome given by 'operator': only a rehearsal's scenario gives one");
+    }
+
+    [Fact]
+    public void A_foreach_that_ends_with_items_unstarted_or_in_flight_outside_a_phase_is_refused()
+    {
+        var first = Index(r => Is(r, "item-ended", 1));
+        // Item 2 had started and not ended when this forged end came.
+        var inFlight = _full.Take(first).Count(r => Is(r, "item-started")) > _full.Take(first).Count(r => Is(r, "item-ended"));
+        Assert.True(inFlight, "item 2 was not in flight when item 1 ended");
+        AssertRefused(Resume(first, Copy("foreach-ended")), first + 1, "foreach 'each-id' ended with 1 of its items still in flight");
+
+        // Every started item ended, but two never started: only a phase's deadline leaves items unstarted.
+        var listed = Index(r => Is(r, "foreach-started"));
+        AssertRefused(Resume(listed, Copy("item-started", 1), Copy("item-ended", 1), Copy("foreach-ended")), listed + 3,
+            "foreach 'each-id' ended after 1 of its 4 items");
+    }
+
+    [Fact]
     public void More_items_in_flight_than_parallel_is_refused()
     {
         // Items 1 and 2 started and neither ended: a third start would be a third at once with parallel 2.

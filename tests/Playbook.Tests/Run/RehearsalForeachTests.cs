@@ -50,5 +50,26 @@ public sealed class RehearsalForeachTests
         var ended = records.Where(r => Type(r) == "item-ended").ToDictionary(r => r.GetProperty("index").GetInt32(), r => Str(r, "outcome"));
         Assert.Equal(new Dictionary<int, string?> { [1] = "ok", [2] = "fail" }, ended);
         Assert.Equal(2, records.Count(r => Type(r) == "item-started"));
+        Assert.Equal("scenario", Str(records.Single(r => Type(r) == "item-ended" && r.GetProperty("index").GetInt32() == 2), "given"));
+        Assert.Null(Str(records.Single(r => Type(r) == "item-ended" && r.GetProperty("index").GetInt32() == 1), "given"));
+    }
+
+    [Fact]
+    public void The_rehearsal_report_says_which_items_outcome_the_scenario_gave_and_that_it_is_not_real()
+    {
+        using var work = Workspace();
+        var result = work.Run("rehearsal-foreach", "--rehearse", "--scenario", "two-items-one-fails", "--report", "report.md");
+        Assert.True(result.Exit == 1, result.ToString());
+        var md = work.Read("report.md");
+        Assert.Contains("## Foreach each-id: fail\n\n1 of 2 items failed: y\n", md);
+        // x ran its body: its readonly look for real (one attempt each of look and change); y's outcome is the scenario's.
+        Assert.Matches(@"\| 1 \| `x` \| ok \| 2 \| [\dmsh]+ \| seen = `seen x` \|", md);
+        Assert.Contains("| 2 | `y` | **fail** (given by scenario) | 0 | 0s |  | outcome given by scenario, not real: its body did not run |", md);
+
+        var id = Path.GetFileNameWithoutExtension(work.SingleJournal()!);
+        var html = work.Cli("report", id, "--journal", JournalDir, "--format", "html");
+        Assert.True(html.Exit == 0, html.ToString());
+        Assert.Contains("<td class=\"fail\">fail (given by scenario)</td><td>0</td>", html.Out);
+        Assert.Contains("outcome given by scenario, not real: its body did not run", html.Out);
     }
 }

@@ -426,24 +426,11 @@ internal sealed partial class ScenarioLoader
     private StateSymbol? ScriptableState(string name, YamlScalarNode keyNode, string where)
     {
         if (Model is null) return null;
-        // One item of a foreach: "dead-letter[2]/move" scripts state move of the second item only.
-        var slash = name.IndexOf("]/", StringComparison.Ordinal);
-        var open = slash > 0 ? name.LastIndexOf('[', slash) : -1;
-        var state = Model.Lookup(name);
-        if (state is null && open > 0
-            && int.TryParse(name.AsSpan(open + 1, slash - open - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) && index >= 1
-            && Model.Lookup(name[..open]) is { Kind: StateKind.Foreach } loop)
-        {
-            state = Model.Lookup(name[(slash + 2)..]);
-            if (state is null || state.Branch?.Parallel != loop)
-            {
-                Invalid(keyNode, $"'{name[(slash + 2)..]}' is not a state in the body of foreach '{loop.Name}'");
-                return null;
-            }
-        }
+        var reported = false;
+        var state = Model.Lookup(name) ?? ItemState(name, keyNode, out reported);
         if (state is null)
         {
-            ReportUnknownState(name, keyNode);
+            if (!reported) ReportUnknownState(name, keyNode);
             return null;
         }
         var why = state.Kind switch
@@ -463,6 +450,24 @@ internal sealed partial class ScenarioLoader
             return null;
         }
         return state;
+    }
+
+    /// <summary>The state one item's address names: "dead-letter[2]/move" is state move of the second item (i from 1).
+    /// Null when <paramref name="name"/> is not such an address, or (<paramref name="reported"/>) names a state outside the body.</summary>
+    private StateSymbol? ItemState(string name, YamlScalarNode keyNode, out bool reported)
+    {
+        reported = false;
+        var slash = name.IndexOf("]/", StringComparison.Ordinal);
+        var open = slash > 0 ? name.LastIndexOf('[', slash) : -1;
+        if (open <= 0
+            || !int.TryParse(name.AsSpan(open + 1, slash - open - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index < 1
+            || Model!.Lookup(name[..open]) is not { Kind: StateKind.Foreach } loop)
+            return null;
+        var state = Model.Lookup(name[(slash + 2)..]);
+        if (state is not null && state.Branch?.Parallel == loop) return state;
+        Invalid(keyNode, $"'{name[(slash + 2)..]}' is not a state in the body of foreach '{loop.Name}'");
+        reported = true;
+        return null;
     }
 
     private StepScript LoadAttempt(YamlNode node, StateSymbol? state)
@@ -632,7 +637,10 @@ internal sealed partial class ScenarioLoader
             var result = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var (name, (keyNode, value)) in counts)
             {
-                if (Model is not null && Model.Lookup(name) is not { Kind: not StateKind.Phase }) ReportUnknownState(name, keyNode);
+                // A state, or one foreach item's state ("dead-letter[2]/move": that item's attempts alone).
+                var reported = false;
+                if (Model is not null && (Model.Lookup(name) ?? ItemState(name, keyNode, out reported)) is not { Kind: not StateKind.Phase } && !reported)
+                    ReportUnknownState(name, keyNode);
                 if (value is YamlScalarNode { Style: ScalarStyle.Plain } scalar && int.TryParse(scalar.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
                     result[name] = count;
                 else
