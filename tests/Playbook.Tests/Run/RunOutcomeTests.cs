@@ -104,7 +104,7 @@ public class RunOutcomeTests
         var md = work.Cli("report", id, "--journal", JournalDir, "--format", "md");
         Assert.True(md.Exit == 0, md.ToString());
         Assert.StartsWith($"# Run {id}: approval\n", md.Out);
-        Assert.Contains("| status | **success** at `approved` |", md.Out);
+        Assert.Contains("| status | **success** at `approved`: Approved |", md.Out);
         Assert.Contains("| gate | approve | --answer |", md.Out);
         Assert.Contains("prepare → gate → approved", md.Out);
 
