@@ -52,6 +52,8 @@ public sealed class RunJournal : IDisposable
             if (playbook.Rto is { } rto) w.WriteMillis("rto_ms", rto);
             w.WriteString("started_at", startedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             w.WriteNumber("pid", Environment.ProcessId);
+            // Who started it, for a report's "who and when" (journals written before this have no user).
+            w.WriteString("user", Environment.UserName);
             settings?.Write(w);
             if (callees is not null)
             {
@@ -67,6 +69,7 @@ public sealed class RunJournal : IDisposable
         _writer.Append("run-resumed", w =>
         {
             w.WriteNumber("pid", Environment.ProcessId);
+            w.WriteString("user", Environment.UserName);
             if (cut is not null) w.WriteString("cut", cut.Reason);
             w.WriteStartArray("in_flight");
             foreach (var (flow, state, attempt, choice) in decisions)

@@ -25,6 +25,8 @@ public static class MarkdownText
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
+            // "_" between two letters or digits ("api_token") opens no emphasis in CommonMark: it stays readable.
+            if (c == '_' && i > 0 && i + 1 < text.Length && char.IsLetterOrDigit(text[i - 1]) && char.IsLetterOrDigit(text[i + 1])) { sb.Append(c); continue; }
             if (Special.Contains(c)
                 || (c is '=' or '+' && ((i > 0 && text[i - 1] == c) || (i + 1 < text.Length && text[i + 1] == c)))
                 // "http://…", "mailto:…", "tel:…", "a@b.c" and "www.…" would be linked by an autolink extension;

@@ -32,6 +32,9 @@ public sealed class ReportPlan
     /// <summary>The checker's worst case to each end (null: unbounded).</summary>
     public IReadOnlyDictionary<string, TimeSpan?> WorstCase { get; init; } = new Dictionary<string, TimeSpan?>();
 
+    /// <summary>The checker's worst-case path to each end, state by state (what a phase's share is summed from).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<WorstCaseStep>> WorstPath { get; init; } = new Dictionary<string, IReadOnlyList<WorstCaseStep>>();
+
     public MonteCarloResult? Simulated { get; init; }
 
     /// <summary>Why there is no plan (the playbook is missing or changed), for the report to say so; null when there is one.</summary>
@@ -55,9 +58,13 @@ public sealed class ReportPlan
             if (state.Kind == StateKind.Phase) phases.Add(new PlannedPhase(state.Name, state.Budget, state.Members.Select(m => m.Name).ToList()));
         }
         var worst = new Dictionary<string, TimeSpan?>(StringComparer.Ordinal);
+        var paths = new Dictionary<string, IReadOnlyList<WorstCaseStep>>(StringComparer.Ordinal);
         foreach (var end in WorstCaseReport.Build(playbook.Model, calleeWorstCase))
+        {
             worst[end.End] = end.Total.IsUnbounded ? null : end.Total.Value;
-        return new ReportPlan { Titles = titles, Kinds = kinds, EndMessages = ends, Phases = phases, WorstCase = worst, Simulated = simulated };
+            paths[end.End] = end.Path;
+        }
+        return new ReportPlan { Titles = titles, Kinds = kinds, EndMessages = ends, Phases = phases, WorstCase = worst, WorstPath = paths, Simulated = simulated };
     }
 
     private static IEnumerable<CompiledState> AllStates(CompiledPlaybook playbook)

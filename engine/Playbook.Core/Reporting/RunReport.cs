@@ -159,10 +159,12 @@ public static class RunReport
             captures.Add(new ScriptObject { ["name"] = name, ["value"] = Shown(value) });
         model["captures"] = captures;
 
-        var approvals = new ScriptArray();
-        foreach (var a in run.Approvals)
-            approvals.Add(new ScriptObject { ["state"] = a.State, ["answer"] = a.Answer, ["who"] = a.Who ?? "", ["when"] = Iso(a.When) });
-        model["approvals"] = approvals;
+        model["approvals"] = RunPeople.Approvals(run);
+        model["resume_log"] = RunPeople.Resumes(run);
+        model["orphans"] = RunPeople.Orphans(run);
+        model["started_by"] = run.Records.Count > 0 ? run.Records[0].Body.String("user") ?? "" : "";
+        model["plan"] = PlanVsActual.Model(run, plan);
+        model["events"] = RunEvents.Model(run);
 
         var notifications = new ScriptArray();
         foreach (var (state, message) in run.Notifications)

@@ -153,7 +153,8 @@ public class RunEndToEndTests
         Assert.Equal(("gate", "approve", "--answer"), (Str(answered, "state"), Str(answered, "answer"), Str(answered, "who")));
         var when = DateTimeOffset.Parse(Str(answered, "when")!, CultureInfo.InvariantCulture);
         Assert.InRange(when, before, DateTimeOffset.UtcNow);
-        Assert.Contains($"| gate | approve | --answer | {when.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff}Z |", work.Read("approved.md"));
+        // Who: the person who ran it (the answer came with the command); how: --answer.
+        Assert.Contains($"| gate | approve | {global::Playbook.Reporting.MarkdownText.Text(Environment.UserName)} | --answer | {when.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff}Z |", work.Read("approved.md"));
 
         var rejected = work.Run("approval", "--answer", "gate=reject");
         Assert.True(rejected.Exit == 1, rejected.ToString());
