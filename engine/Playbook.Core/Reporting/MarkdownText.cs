@@ -9,10 +9,10 @@ namespace Playbook.Reporting;
 public static class MarkdownText
 {
     // Every ASCII punctuation mark that CommonMark or a Markdig/GFM extension gives a meaning to inline:
-    // emphasis (* _ ~ ^), code (`), HTML and autolinks (< > &), links ([ ] ( )), tables (|), math ($),
+    // emphasis (* _ ~ ^), code (`), HTML and autolinks (< > &), links ([ ]; "(" and ")" only matter after "]"), tables (|), math ($),
     // attributes ({ }), escapes (\) and headings (#). CommonMark lets a backslash escape any of them. "!" only
     // makes an image before "[", which is escaped; "=" and "+" only mark or insert when doubled ("==", "++").
-    private const string Special = "\\`*_{}[]()<>#|~^&$";
+    private const string Special = "\\`*_{}[]<>#|~^&$";
 
     /// <summary>Inline text: each meaningful mark escaped, line breaks as spaces (a value never starts a new
     /// block or table row), and what would start a block at the beginning of a line (a list, a quote, a

@@ -154,7 +154,7 @@ public class RunEndToEndTests
         var when = DateTimeOffset.Parse(Str(answered, "when")!, CultureInfo.InvariantCulture);
         Assert.InRange(when, before, DateTimeOffset.UtcNow);
         // Who: the person who ran it (the answer came with the command); how: --answer.
-        Assert.Contains($"| gate | approve | {global::Playbook.Reporting.MarkdownText.Text(Environment.UserName)} | --answer | {when.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff}Z |", work.Read("approved.md"));
+        Assert.Contains($"| gate | approve | {(global::Playbook.Reporting.MarkdownText.Text(Environment.UserName))} | --answer | {when.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff}Z |", work.Read("approved.md"));
 
         var rejected = work.Run("approval", "--answer", "gate=reject");
         Assert.True(rejected.Exit == 1, rejected.ToString());
