@@ -186,6 +186,18 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             if (command is not null) w.WriteString("command", Redactor.Redact(command));
         });
 
+    /// <summary>An http step's request as it is sent (method and URL, redacted), for a report's evidence: what
+    /// <c>process-started</c>'s command is for a shell step. Headers and body are not journaled.</summary>
+    public void RequestSent(string flow, CompiledState state, int attempt, string method, string url) =>
+        journal.Append("request-sent", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("state", state.Name);
+            w.WriteNumber("attempt", attempt);
+            w.WriteString("method", method);
+            w.WriteString("url", Redactor.Redact(url));
+        }, flush: false);
+
     public void AttemptEnded(string flow, CompiledState state, TimelineEntry entry, IReadOnlyDictionary<string, object?>? outputs) =>
         journal.Append("attempt-ended", w =>
         {

@@ -35,7 +35,8 @@ public static class MarkdownText
                 || c == '@'
                 || (c == '.' && i >= 3 && string.Compare(text, i - 3, "www", 0, 3, StringComparison.OrdinalIgnoreCase) == 0)
                 // A value at the start of a line: "- x" or "1. x" would be a list, "> x" a quote.
-                || (i == 0 && c is '-' or '>' or '+' or '=')
+                || (i == 0 && c == '>')
+                || (i == 0 && c is '-' or '+' or '=' && StartsBlock(text))
                 || ((c is '.' or ')') && i > 0 && AllDigits(text, i)))
                 sb.Append('\\');
             sb.Append(c);
@@ -86,6 +87,11 @@ public static class MarkdownText
 
     private static bool At(string text, int index, string what) =>
         index + what.Length <= text.Length && string.CompareOrdinal(text, index, what, 0, what.Length) == 0;
+
+    /// <summary>Whether a value starting with '-', '+' or '=' would start a block at the beginning of a line: a list
+    /// item ("- x", "+ x") or a rule or heading underline ("---", "==="). "--answer" starts none and stays as it is.</summary>
+    private static bool StartsBlock(string text) =>
+        (text[0] != '=' && (text.Length == 1 || char.IsWhiteSpace(text[1]))) || text.All(ch => ch == text[0] || ch == ' ' || ch == '\t');
 
     private static bool AllDigits(string text, int end)
     {

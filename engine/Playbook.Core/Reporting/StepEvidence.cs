@@ -9,7 +9,7 @@ namespace Playbook.Reporting;
 /// <summary>A report's evidence per step, read from the journal only: every value is the journal's, which was
 /// redacted before it was written (outputs are redacted, then capped, as they arrive), so nothing here can
 /// show a secret. Commands are the ones <c>process-started</c> journaled (as written, holes as <c>${…}</c>,
-/// never re-rendered from inputs).</summary>
+/// never re-rendered from inputs); requests, <c>request-sent</c>'s method and URL (redacted when it was journaled).</summary>
 internal static class StepEvidence
 {
     /// <summary>The lines of stdout and stderr a report shows: the last ones, where a failure says why.</summary>
@@ -27,8 +27,8 @@ internal static class StepEvidence
     {
         var records = run.Records;
         var commands = new Dictionary<(string, string, long), string>();
-        foreach (var r in records.Where(r => r.Type == "process-started"))
-            if (r.Body.String("command") is { } command)
+        foreach (var r in records.Where(r => r.Type is "process-started" or "request-sent"))
+            if ((r.Type == "request-sent" ? r.Body.String("method") + " " + r.Body.String("url") : r.Body.String("command")) is { } command)
                 commands[(r.Body.String("flow") ?? "", r.Body.String("state") ?? "", r.Body.Long("attempt") ?? 1)] = command;
 
         var steps = new ScriptArray();

@@ -147,6 +147,24 @@ public sealed partial class ReportContentTests : IDisposable
         Assert.Contains("### `restart`\n", md.Out);
     }
 
+    [Fact]
+    public void An_output_tail_keeps_at_most_20_lines_and_4000_characters_and_never_half_a_character()
+    {
+        var (lines, cutLines) = StepEvidence.Tail(string.Join('\n', Enumerable.Range(1, 25).Select(i => "l" + i)) + "\n");
+        Assert.True(cutLines);
+        Assert.Equal(string.Join('\n', Enumerable.Range(6, 20).Select(i => "l" + i)), lines);
+
+        // One line of a megabyte of emoji (two chars each): the end is kept, cut at a whole character.
+        var (wide, cutWide) = StepEvidence.Tail(string.Concat(Enumerable.Repeat("😀", 500_000)) + "x");
+        Assert.True(cutWide);
+        Assert.True(wide.Length <= StepEvidence.TailChars, wide.Length.ToString(CultureInfo.InvariantCulture));
+        Assert.False(char.IsLowSurrogate(wide[0]));
+        Assert.EndsWith("😀x", wide);
+
+        Assert.Equal(("short\nlines", false), StepEvidence.Tail("short\nlines\n"));
+        Assert.Equal(("", false), StepEvidence.Tail(null));
+    }
+
     [GeneratedRegex(@"<rect class=""attempt"" x=""(?<x>[\d.]+)"" y=""(?<y>[\d.]+)"" width=""(?<w>[\d.]+)""[^>]*><title>(?<state>[^ ]+) ")]
     private static partial Regex BarRegex();
 }
