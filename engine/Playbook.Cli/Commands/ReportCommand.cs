@@ -4,7 +4,7 @@ using Playbook.LiveRuns;
 
 namespace Playbook.Cli.Commands;
 
-/// <summary><c>playbook report RUN_ID [--journal DIR] [--format md|html] [--template FILE] [--output FILE]</c>:
+/// <summary><c>playbook report RUN_ID [--journal DIR] [--format md|html|postmortem|json] [--template FILE] [--output FILE]</c>:
 /// renders any run's report (finished or not) from its journal. Exit 0, or 2 for an unknown run, a bad
 /// template or usage errors.</summary>
 internal sealed class ReportCommand
@@ -13,10 +13,10 @@ internal sealed class ReportCommand
     {
         var runId = new Argument<string>("RUN_ID") { Description = "The run to report on ('playbook runs' lists them)" };
         var journal = RunCommand.JournalOption();
-        var format = CommonOptions.Format("Report format: md (Markdown) or html", "md", "html");
+        var format = CommonOptions.Format("Report format: md (Markdown), html (one file, no network request), postmortem (Markdown for an incident review) or json", "md", "html", "postmortem", "json");
         var template = new Option<string?>("--template") { Description = "A Scriban template of your own", HelpName = "FILE" };
         var output = new Option<string?>("--output", "-o") { Description = "Write the report to FILE instead of stdout", HelpName = "FILE" };
-        var command = new Command("report", "Render a run's report (Markdown or HTML) from its journal") { runId, journal, format, template, output };
+        var command = new Command("report", "Render a run's report (Markdown, HTML, postmortem or JSON) from its journal") { runId, journal, format, template, output };
         command.SetAction(parseResult =>
         {
             var invocation = parseResult.InvocationConfiguration;
@@ -52,7 +52,7 @@ internal sealed class ReportCommand
             stderr.WriteLine($"playbook: {path} is not a run journal (it does not start with a run-started record)");
             return ExitCodes.Usage;
         }
-        var text = RunReport.Render(run, format, templateFile is null ? null : File.ReadAllText(templateFile), out var problem);
+        var text = RunReport.Render(run, format, templateFile is null ? null : File.ReadAllText(templateFile), ReportPlanLoader.Load(run), out var problem);
         if (problem is not null)
         {
             stderr.WriteLine($"playbook: {(templateFile ?? "the report template")}: {problem}");

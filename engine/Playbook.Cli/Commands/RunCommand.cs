@@ -291,7 +291,7 @@ internal sealed class RunCommand
         if (settings.Report is { } target)
         {
             var run = JournaledRun.Read(outcome.JournalPath!);
-            var text = RunReport.Render(run, ReportFormat(target)!, settings.Template is { } tf ? File.ReadAllText(tf) : null, out var problem);
+            var text = RunReport.Render(run, ReportFormat(target)!, settings.Template is { } tf ? File.ReadAllText(tf) : null, ReportPlanLoader.Load(run), out var problem);
             if (problem is not null) stderr.WriteLine($"playbook: the report was not written: {problem}");
             else
             {

@@ -46,12 +46,13 @@ public static class JournalSchema
     private static readonly Dictionary<string, Field[]> Records = new(StringComparer.Ordinal)
     {
         ["run-started"] = [F("run", Kind.Name), F("playbook", Kind.Text), F("name", Kind.Name), F("sha256", Kind.Sha256), F("inputs", Kind.TextMap),
-            F("secrets", Kind.TextList), F("seed", Kind.Count), Opt("rto_ms", Kind.Millis), F("started_at", Kind.Time), F("pid", Kind.Count), Opt("options", Kind.Options),
+            F("secrets", Kind.TextList), F("seed", Kind.Count), Opt("rto_ms", Kind.Millis), F("started_at", Kind.Time), F("pid", Kind.Count), Opt("user", Kind.Text), Opt("options", Kind.Options),
             Opt("callees", Kind.TextMap)],
         ["state-entered"] = [F("flow", Kind.Text), F("state", Kind.Name), F("at_ms", Kind.Millis)],
         ["attempt-started"] = [F("flow", Kind.Text), F("state", Kind.Name), F("attempt", Kind.Attempt), F("at_ms", Kind.Millis), F("idempotent", Kind.Bool)],
         ["process-started"] = [F("flow", Kind.Text), F("state", Kind.Name), F("attempt", Kind.Attempt), F("pgid", Kind.Group), Opt("boot_id", Kind.Text), Opt("start_ticks", Kind.Count),
             Opt("cmdline_sha256", Kind.Sha256), Opt("command", Kind.Text)],
+        ["request-sent"] = [F("flow", Kind.Text), F("state", Kind.Name), F("attempt", Kind.Attempt), F("method", Kind.Name), F("url", Kind.Text)],
         ["process-stopped"] = [F("flow", Kind.Text), F("state", Kind.Name), F("attempt", Kind.Attempt), F("pgid", Kind.Group)],
         ["attempt-ended"] = [F("flow", Kind.Text), F("state", Kind.Name), F("attempt", Kind.Attempt), F("outcome", Kind.Name), F("at_ms", Kind.Millis),
             F("duration_ms", Kind.Millis), Opt("note", Kind.Text), Opt("outputs", Kind.Value),
@@ -70,7 +71,7 @@ public static class JournalSchema
         ["cleanup-ended"] = [F("flow", Kind.Text), F("outcome", Kind.Name), Opt("reason", Kind.Text), F("at_ms", Kind.Millis)],
         ["answered"] = [F("flow", Kind.Text), F("state", Kind.Name), F("answer", Kind.Name), Opt("who", Kind.Text), F("when", Kind.Time)],
         ["notified"] = [F("flow", Kind.Text), F("state", Kind.Name), F("message", Kind.Text), Opt("delivery", Kind.Text)],
-        ["run-resumed"] = [F("pid", Kind.Count), Opt("cut", Kind.Text), F("in_flight", Kind.Decisions), F("stopped_process_groups", Kind.GroupList), Opt("options", Kind.Options)],
+        ["run-resumed"] = [F("pid", Kind.Count), Opt("user", Kind.Text), Opt("cut", Kind.Text), F("in_flight", Kind.Decisions), F("stopped_process_groups", Kind.GroupList), Opt("options", Kind.Options)],
         ["run-interrupted"] = [F("reason", Kind.Text)],
         ["run-ended"] = [Opt("end", Kind.Name), F("status", Kind.Name), F("elapsed_ms", Kind.Millis), Opt("reason", Kind.Text), Opt("cleanup", Kind.Name)],
     };

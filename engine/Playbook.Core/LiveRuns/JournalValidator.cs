@@ -152,6 +152,13 @@ public sealed class JournalValidator
                     throw new Refused($"a process group for '{state.Name}', a {Describe(state)}, which starts no process");
                 break;
             }
+            case "request-sent":
+            {
+                var state = Current(f, r, "state");
+                if (state.Action?.Kind != "http" || !f.Open || Int(r, "attempt") != f.Attempt)
+                    throw new Refused($"a request for attempt {Int(r, "attempt")} of '{state.Name}', which was not sending one");
+                break;
+            }
             case "attempt-ended":
             {
                 var state = Current(f, r, "state");

@@ -193,6 +193,7 @@ public sealed class LiveRunner : IActionRunner
         var url = scope.Render(action.Url);
         var body = action.Body is null ? null : scope.Render(action.Body);
         var headers = action.Headers.Select(h => scope.Render(h)).ToList();
+        _journal.RequestSent(request.Branch ?? "", request.State, request.Attempt, syntax.Method.Text.ToUpperInvariant(), url);
         var result = await new HttpAction(_context.Http, _context.Redactor).SendAsync(syntax.Method.Text.ToUpperInvariant(), url, body, headers, request.Limit, ct).ConfigureAwait(false);
         if (result.TimedOut) return new AttemptResult("timeout", result.ToOutputs(), Message: "timed out");
         if (result.Error is not null) return new AttemptResult("fail", Message: Redact(result.Error));

@@ -52,6 +52,8 @@ public sealed class RunJournal : IDisposable
             if (playbook.Rto is { } rto) w.WriteMillis("rto_ms", rto);
             w.WriteString("started_at", startedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             w.WriteNumber("pid", Environment.ProcessId);
+            // Who started it, for a report's "who and when" (journals written before this have no user).
+            w.WriteString("user", Environment.UserName);
             settings?.Write(w);
             if (callees is not null)
             {
@@ -67,6 +69,7 @@ public sealed class RunJournal : IDisposable
         _writer.Append("run-resumed", w =>
         {
             w.WriteNumber("pid", Environment.ProcessId);
+            w.WriteString("user", Environment.UserName);
             if (cut is not null) w.WriteString("cut", cut.Reason);
             w.WriteStartArray("in_flight");
             foreach (var (flow, state, attempt, choice) in decisions)
@@ -182,6 +185,18 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             }
             if (command is not null) w.WriteString("command", Redactor.Redact(command));
         });
+
+    /// <summary>An http step's request as it is sent (method and URL, redacted), for a report's evidence: what
+    /// <c>process-started</c>'s command is for a shell step. Headers and body are not journaled.</summary>
+    public void RequestSent(string flow, CompiledState state, int attempt, string method, string url) =>
+        journal.Append("request-sent", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("state", state.Name);
+            w.WriteNumber("attempt", attempt);
+            w.WriteString("method", method);
+            w.WriteString("url", Redactor.Redact(url));
+        }, flush: false);
 
     public void AttemptEnded(string flow, CompiledState state, TimelineEntry entry, IReadOnlyDictionary<string, object?>? outputs) =>
         journal.Append("attempt-ended", w =>

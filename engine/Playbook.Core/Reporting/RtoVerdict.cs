@@ -19,8 +19,9 @@ public static class RtoVerdict
         return run.Status switch
         {
             "success" => over ? "over it" : "within it",
-            "failure" => over ? "not met: the run ended in failure, and over it" : "not met: the run ended in failure",
-            "aborted" => over ? "not met: the run aborted, and over it" : "not met: the run aborted",
+            "failure" => over ? "not met: the run ended in failure, and over it" : "not met: the run ended in failure before the RTO ran out",
+            "aborted" => over ? "not met: the run aborted, and over it" : "not met: the run aborted before the RTO ran out",
+            "interrupted" => over ? "not met: the run was interrupted, and over it" : "not met yet: the run was interrupted (it can be resumed)",
             _ => over ? "over it, and the run has not ended" : "not met yet: the run has not ended",
         };
     }

@@ -18,10 +18,15 @@ public static class RunReport
 {
     /// <summary>The report as text; a template that does not parse or fails while rendering gives
     /// <paramref name="problem"/> (with its line and column) and an empty text, never an exception.</summary>
-    public static string Render(JournaledRun run, string format, string? template, out string? problem)
+    public static string Render(JournaledRun run, string format, string? template, out string? problem) =>
+        Render(run, format, template, ReportPlan.Unavailable("the playbook was not read"), out problem);
+
+    /// <param name="plan">What the playbook said (titles, budgets, worst case, simulation), when it is the one the run ran.</param>
+    public static string Render(JournaledRun run, string format, string? template, ReportPlan plan, out string? problem)
     {
         problem = null;
-        var text = template ?? Embedded(format == "html" ? "report.html.sbn" : "report.md.sbn");
+        if (format == "json" && template is null) return ReportJson.Write(Model(run, plan));
+        var text = template ?? Embedded($"report.{format}.sbn");
         var parsed = Template.Parse(text, template is null ? $"report.{format}.sbn" : "template");
         if (parsed.HasErrors)
         {
@@ -36,7 +41,9 @@ public static class RunReport
             LoopLimit = 1_000_000,
             MemberRenamer = member => member.Name,
         };
-        context.PushGlobal(Model(run));
+        var model = Model(run, plan);
+        model["md"] = MarkdownFunctions();
+        context.PushGlobal(model);
         try
         {
             return parsed.Render(context);
@@ -56,10 +63,29 @@ public static class RunReport
         return reader.ReadToEnd();
     }
 
-    private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    /// <summary>What a template calls to write a value into Markdown as text (see <see cref="MarkdownText"/>).</summary>
+    private static ScriptObject MarkdownFunctions()
+    {
+        var md = new ScriptObject();
+        md.Import("text", new Func<object?, string>(v => MarkdownText.Text(Text(v))));
+        md.Import("code", new Func<object?, string>(v => MarkdownText.Code(Text(v))));
+        md.Import("cell_code", new Func<object?, string>(v => MarkdownText.CellCode(Text(v))));
+        md.Import("block", new Func<object?, string?, string>((v, info) => MarkdownText.Block(Text(v), info)));
+        return md;
+    }
+
+    private static string Text(object? value) => value switch
+    {
+        null => "",
+        string s => s,
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    internal static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>What a template sees. Names are snake_case; durations come as text ("1m30s") and as _ms numbers.</summary>
-    internal static ScriptObject Model(JournaledRun run)
+    internal static ScriptObject Model(JournaledRun run, ReportPlan plan)
     {
         var model = new ScriptObject
         {
@@ -67,6 +93,9 @@ public static class RunReport
             ["playbook"] = run.PlaybookName,
             ["playbook_path"] = run.PlaybookPath,
             ["started_at"] = Iso(run.StartedAt),
+            // The end of the run's main flow (its elapsed time from the start); for a run that has not ended, its last record.
+            ["ended_at"] = Iso(run.StartedAt + run.Elapsed),
+            ["end_message"] = run.End is { } endState && plan.EndMessages.TryGetValue(endState, out var endMessage) ? endMessage : "",
             ["status"] = run.Status,
             ["finished"] = run.Finished,
             ["end_state"] = run.End,
@@ -96,6 +125,7 @@ public static class RunReport
                 ["time"] = Iso(run.StartedAt + e.At),
                 ["flow"] = e.Branch ?? "",
                 ["state"] = e.State,
+                ["title"] = plan.Titles.TryGetValue(e.State, out var title) ? title : "",
                 ["attempt"] = e.Attempt,
                 ["outcome"] = e.Outcome,
                 ["duration"] = DurationText.Format(e.Duration),
@@ -129,10 +159,12 @@ public static class RunReport
             captures.Add(new ScriptObject { ["name"] = name, ["value"] = Shown(value) });
         model["captures"] = captures;
 
-        var approvals = new ScriptArray();
-        foreach (var a in run.Approvals)
-            approvals.Add(new ScriptObject { ["state"] = a.State, ["answer"] = a.Answer, ["who"] = a.Who ?? "", ["when"] = Iso(a.When) });
-        model["approvals"] = approvals;
+        model["approvals"] = RunPeople.Approvals(run);
+        model["resume_log"] = RunPeople.Resumes(run);
+        model["orphans"] = RunPeople.Orphans(run);
+        model["started_by"] = run.Records.Count > 0 ? run.Records[0].Body.String("user") ?? "" : "";
+        model["plan"] = PlanVsActual.Model(run, plan);
+        model["events"] = RunEvents.Model(run);
 
         var notifications = new ScriptArray();
         foreach (var (state, message) in run.Notifications)
@@ -141,6 +173,12 @@ public static class RunReport
 
         model["path"] = new ScriptArray(run.Path);
         model["mermaid"] = PathDiagram.Mermaid(run.Path, run.End, run.Status);
+        model["steps"] = StepEvidence.Model(run, plan);
+        var layout = RunTimeline.Of(run, plan);
+        // Drawn here, escaped here: a template writes it as it is.
+        model["timeline_svg"] = TimelineSvg.Render(layout);
+        model["gantt"] = TimelineGantt.Render(layout);
+        model["plan_missing"] = plan.Missing ?? "";
         return model;
     }
 

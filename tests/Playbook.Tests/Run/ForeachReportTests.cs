@@ -33,7 +33,7 @@ public sealed class ForeachReportTests
         Assert.Matches(@"\| 1 \| `a` \| ok \| 1 \| \d+ms \| answer = `moved-a` \|  \|", md);
         // 'slow' failed once and then moved: two attempts, ok.
         Assert.Matches(@"\| 2 \| `slow` \| ok \| 2 \| \d+ms \| answer = `moved-slow` \|  \|", md);
-        Assert.Matches(@"\| 3 \| `bad` \| \*\*fail\*\* \| 3 \| \d+ms \| answer = `` \| exit code 3: cannot move bad \|", md);
+        Assert.Matches(@"\| 3 \| `bad` \| \*\*fail\*\* \| 3 \| \d+ms \| answer = ` ` \| exit code 3: cannot move bad \|", md);
         // The item that is the secret's value is shown, captured and noted only as ***.
         Assert.Matches(@"\| 4 \| `\*\*\*` \| ok \| 1 \| \d+ms \| answer = `moved-\*\*\*` \|", md);
         Assert.Matches(@"\| 5 \| `c` \| ok \| 1 \|", md);

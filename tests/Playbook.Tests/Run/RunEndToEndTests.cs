@@ -80,6 +80,15 @@ public class RunEndToEndTests
         Assert.Equal("accepted for Bearer ***", captured["echoed"].GetString());
         Assert.DoesNotContain(secret, result.Out + result.Err);
         Assert.DoesNotContain(secret, Encoding.UTF8.GetString(File.ReadAllBytes(journal)));
+
+        // The report's evidence: each request as it was sent, its HTTP status and the response body (redacted).
+        var report = work.Cli("report", RunIdOf(result), "--journal", JournalDir);
+        Assert.True(report.Exit == 0, report.ToString());
+        Assert.Contains($"Attempt 1: `GET {server.Url}/status`", report.Out);
+        Assert.Contains($"Attempt 1: `POST {server.Url}/deploy`", report.Out);
+        Assert.Matches(@"\| 1 \| [^|]+ \| [^|]+ \| [^|]+ \| ok \|  \| 201 \| HTTP 201 \|", report.Out);
+        Assert.Contains("response body:\n\n```text\naccepted for Bearer ***\n```", report.Out);
+        Assert.DoesNotContain(secret, report.Out);
     }
 
     [Fact]
@@ -153,7 +162,8 @@ public class RunEndToEndTests
         Assert.Equal(("gate", "approve", "--answer"), (Str(answered, "state"), Str(answered, "answer"), Str(answered, "who")));
         var when = DateTimeOffset.Parse(Str(answered, "when")!, CultureInfo.InvariantCulture);
         Assert.InRange(when, before, DateTimeOffset.UtcNow);
-        Assert.Contains($"| gate | approve | --answer | {when.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z |", work.Read("approved.md"));
+        // Who: the person who ran it (the answer came with the command); how: --answer.
+        Assert.Contains($"| gate | approve | {(global::Playbook.Reporting.MarkdownText.Text(Environment.UserName))} | --answer | {when.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff}Z |", work.Read("approved.md"));
 
         var rejected = work.Run("approval", "--answer", "gate=reject");
         Assert.True(rejected.Exit == 1, rejected.ToString());

@@ -104,8 +104,8 @@ public class RunOutcomeTests
         var md = work.Cli("report", id, "--journal", JournalDir, "--format", "md");
         Assert.True(md.Exit == 0, md.ToString());
         Assert.StartsWith($"# Run {id}: approval\n", md.Out);
-        Assert.Contains("| status | **success** at `approved` |", md.Out);
-        Assert.Contains("| gate | approve | --answer |", md.Out);
+        Assert.Contains("| status | **success** at `approved`: Approved |", md.Out);
+        Assert.Contains($"| gate | approve | {(global::Playbook.Reporting.MarkdownText.Text(Environment.UserName))} | --answer |", md.Out);
         Assert.Contains("prepare → gate → approved", md.Out);
 
         var html = work.Cli("report", id, "--journal", JournalDir, "--format", "html", "--output", "report.html");

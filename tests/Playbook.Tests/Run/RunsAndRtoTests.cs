@@ -48,11 +48,11 @@ public class RunsAndRtoTests
         var id = RunIdOf(result);
         var md = work.Read("failed.md");
         Assert.DoesNotContain("within it", md);
-        Assert.Contains("against an RTO of 5m: **not met: the run ended in failure**", md);
+        Assert.Contains("against an RTO of 5m: **not met: the run ended in failure before the RTO ran out**", md);
         var html = work.Cli("report", id, "--journal", JournalDir, "--format", "html");
         Assert.True(html.Exit == 0, html.ToString());
         Assert.DoesNotContain("within it", html.Out);
-        Assert.Contains("<strong>not met: the run ended in failure</strong>", html.Out);
+        Assert.Contains("<strong>not met: the run ended in failure before the RTO ran out</strong>", html.Out);
         Assert.Contains("not met (failure)", RunsLine(work, id));
         var json = JsonDocument.Parse(work.Cli("runs", "--journal", JournalDir, "--format", "json").Out).RootElement;
         Assert.False(json.GetProperty("runs").EnumerateArray().Single().GetProperty("rto_met").GetBoolean());
