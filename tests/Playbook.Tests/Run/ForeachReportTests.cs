@@ -30,12 +30,12 @@ public sealed class ForeachReportTests
         var md = report.Out;
         Assert.Contains("## Foreach move-each: fail\n\n1 of 5 items failed: bad\n", md);
         Assert.Contains("| # | item | outcome | attempts | duration | captures | note |", md);
-        Assert.Matches(@"\| 1 \| `a` \| ok \| 1 \| \d+ms \| answer = `moved-a` \|  \|", md);
+        Assert.Matches(@"\| 1 \| `a` \| ok \| 1 \| [0-9dhms]+ \| answer = `moved-a` \|  \|", md);
         // 'slow' failed once and then moved: two attempts, ok.
-        Assert.Matches(@"\| 2 \| `slow` \| ok \| 2 \| \d+ms \| answer = `moved-slow` \|  \|", md);
-        Assert.Matches(@"\| 3 \| `bad` \| \*\*fail\*\* \| 3 \| \d+ms \| answer = ` ` \| exit code 3: cannot move bad \|", md);
+        Assert.Matches(@"\| 2 \| `slow` \| ok \| 2 \| [0-9dhms]+ \| answer = `moved-slow` \|  \|", md);
+        Assert.Matches(@"\| 3 \| `bad` \| \*\*fail\*\* \| 3 \| [0-9dhms]+ \| answer = ` ` \| exit code 3: cannot move bad \|", md);
         // The item that is the secret's value is shown, captured and noted only as ***.
-        Assert.Matches(@"\| 4 \| `\*\*\*` \| ok \| 1 \| \d+ms \| answer = `moved-\*\*\*` \|", md);
+        Assert.Matches(@"\| 4 \| `\*\*\*` \| ok \| 1 \| [0-9dhms]+ \| answer = `moved-\*\*\*` \|", md);
         Assert.Matches(@"\| 5 \| `c` \| ok \| 1 \|", md);
         Assert.DoesNotContain(Secret, md);
     }
@@ -51,9 +51,9 @@ public sealed class ForeachReportTests
         Assert.True(report.Exit == 0, report.ToString());
         var html = report.Out;
         Assert.Contains("<h2>Foreach move-each: <span class=\"fail\">fail</span></h2>\n<p>1 of 5 items failed: bad</p>", html);
-        Assert.Matches(@"<tr><td>3</td><td><code>bad</code></td><td class=""fail"">fail</td><td>3</td><td>\d+ms</td><td>answer = <code></code></td><td>exit code 3: cannot move bad</td></tr>", html);
+        Assert.Matches(@"<tr><td>3</td><td><code>bad</code></td><td class=""fail"">fail</td><td>3</td><td>[0-9dhms]+</td><td>answer = <code></code></td><td>exit code 3: cannot move bad</td></tr>", html);
         Assert.Matches(@"<tr><td>2</td><td><code>slow</code></td><td class=""ok"">ok</td><td>2</td>", html);
-        Assert.Matches(@"<tr><td>4</td><td><code>\*\*\*</code></td><td class=""ok"">ok</td><td>1</td><td>\d+ms</td><td>answer = <code>moved-\*\*\*</code></td>", html);
+        Assert.Matches(@"<tr><td>4</td><td><code>\*\*\*</code></td><td class=""ok"">ok</td><td>1</td><td>[0-9dhms]+</td><td>answer = <code>moved-\*\*\*</code></td>", html);
         Assert.DoesNotContain(Secret, html);
     }
 
