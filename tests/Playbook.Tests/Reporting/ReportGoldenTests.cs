@@ -39,6 +39,14 @@ public sealed class ReportGoldenTests
         using (var running = work.Start("gate-after-wait", "--answer", "gate=approve"))
         {
             WaitForRecord(work.SingleJournal, r => Type(r) == "process-started" && Str(r, "state") == "hold", running);
+            // Killed between journaling the process and letting it go, the command never runs and the resume runs
+            // the step again: a different (and also correct) journal. Wait until the command is really running.
+            var started = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (!work.Exists("running.txt"))
+            {
+                Assert.True(DateTime.UtcNow < started, "the step's command never started");
+                Thread.Sleep(10);
+            }
             running.Kill();
             Assert.True(running.Finish().Exit != 0);
         }
