@@ -1,4 +1,5 @@
 using Playbook.Compiling;
+using Playbook.Graphs;
 using Xunit;
 using static Playbook.Tests.EngineCore.EngineTestKit;
 

@@ -1,4 +1,5 @@
 using Playbook.Compiling;
+using Playbook.Graphs;
 using Playbook.Semantics;
 using Xunit;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Playbook.Cli;
 using Playbook.Cli.Commands;
 using Playbook.Compiling;
+using Playbook.Graphs;
 using Playbook.Semantics;
 using Xunit;
 using static Playbook.Tests.Simulate.SimulateTestSupport;
@@ -16,7 +17,7 @@ public class GraphCommandTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = new GraphCommand().Run(new GraphOptions(file, format), stdout, stderr);
+        var exit = new GraphCommand().Run(new GraphCommandOptions(file, format), stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
