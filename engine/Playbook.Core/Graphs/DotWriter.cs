@@ -6,7 +6,9 @@ namespace Playbook.Graphs;
 /// decides diamonds, waits hexagons, manual steps parallelograms, parallels 3-d boxes, collapsed bodies boxes with a
 /// folded corner, success ends green double-bordered boxes, failure ends red double octagons. An edge into a phase
 /// or out of one (its <c>on timeout</c>) is clipped at the cluster's border (<c>lhead</c>/<c>ltail</c>). One font
-/// family for the graph, its nodes and its edges; a parallel's branches stacked top to bottom; long labels wrapped.</summary>
+/// family for the graph, its nodes and its edges; a parallel's branches and the phases stacked top to bottom; long
+/// labels wrapped; edge labels as <c>xlabel</c>s; and <c>size</c> caps the drawing at 20.8 in (1 500 pt, 2 000 px)
+/// wide: Graphviz scales a wider one down to fit the page.</summary>
 internal static class DotWriter
 {
     /// <summary>The one font family of every label: Graphviz's default (Times) would otherwise set cluster labels
@@ -17,7 +19,7 @@ internal static class DotWriter
     {
         var sb = new StringBuilder();
         sb.Append("digraph ").Append(DotId(graph.Name)).Append(" {\n");
-        sb.Append("    graph [fontname=").Append(DotId(Font)).Append(", fontsize=14, compound=true, newrank=true, nodesep=0.3, ranksep=0.4");
+        sb.Append("    graph [fontname=").Append(DotId(Font)).Append(", fontsize=14, compound=true, newrank=true, nodesep=0.15, ranksep=0.4, size=\"20.8,1000\"");
         if (graph.Title is not null) sb.Append(", labelloc=t, label=").Append(DotId(graph.Name + ": " + graph.Title));
         sb.Append("];\n");
         sb.Append("    node [shape=box, style=rounded, fontname=").Append(DotId(Font)).Append(", fontsize=12];\n");
@@ -30,7 +32,8 @@ internal static class DotWriter
         foreach (var e in graph.Edges)
         {
             var attributes = new List<string>();
-            if (e.Label.Length > 0) attributes.Add("label=" + DotId(string.Join("\n", GraphText.Wrap(e.Label, 24))));
+            // xlabel: placed after the layout, so a long guard does not widen the rank it crosses.
+            if (e.Label.Length > 0) attributes.Add("xlabel=" + DotId(string.Join("\n", GraphText.Wrap(e.Label, 24))));
             var from = e.From;
             if (e.FromCluster)
             {
