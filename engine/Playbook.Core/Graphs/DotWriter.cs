@@ -56,7 +56,7 @@ internal static class DotWriter
     {
         sb.Append(indent).Append("subgraph ").Append(DotId("cluster_" + cluster.Id)).Append(" {\n");
         var inner = indent + "    ";
-        sb.Append(inner).Append("label=").Append(DotId(string.Join("\n", GraphText.Wrap(cluster.Label, 40)))).Append(";\n");
+        sb.Append(inner).Append("label=").Append(DotId(string.Join("\n", GraphText.Wrap(cluster.Label, 48)))).Append(";\n");
         sb.Append(inner).Append(cluster.Kind switch
         {
             GraphClusterKind.Phase => "style=rounded; color=\"#1565c0\";",

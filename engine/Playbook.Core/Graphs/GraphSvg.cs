@@ -15,6 +15,9 @@ public static class GraphSvg
     /// <summary>The font family of every text in the picture.</summary>
     public const string FontFamily = "Helvetica, Arial, sans-serif";
 
+    /// <summary>The widest the picture is shown, in px: page width.</summary>
+    public const double MaxWidth = 2000;
+
     public static string Render(CompiledPlaybook playbook, GraphOptions? options = null) => Render(GraphExport.Build(playbook, options));
 
     public static string Render(PlaybookGraph graph)
@@ -25,7 +28,9 @@ public static class GraphSvg
         const double titleHeight = 26;
         var width = Math.Ceiling(Math.Max(picture.Width, TextMetrics.Width(title, 14, bold: true) + 20));
         var height = Math.Ceiling(picture.Height + titleHeight);
-        sb.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(N(width)).Append("\" height=\"").Append(N(height))
+        // At most MaxWidth px on the page, as DOT's size attribute does: a wider drawing is scaled down (viewBox).
+        var scale = Math.Min(1, MaxWidth / width);
+        sb.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(N(Math.Floor(width * scale))).Append("\" height=\"").Append(N(Math.Ceiling(height * scale)))
           .Append("\" viewBox=\"0 0 ").Append(N(width)).Append(' ').Append(N(height)).Append("\" font-family=\"").Append(FontFamily)
           .Append("\" font-size=\"").Append(N(SvgLayout.FontSize)).Append("\" role=\"img\">\n");
         sb.Append("<title>").Append(Xml(title)).Append("</title>\n");

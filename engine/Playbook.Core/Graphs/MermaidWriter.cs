@@ -14,7 +14,11 @@ internal static class MermaidWriter
     {
         var ids = new MermaidIds();
         var sb = new StringBuilder();
-        if (graph.Title is not null) sb.Append("---\ntitle: ").Append(YamlQuote(graph.Name + ": " + graph.Title)).Append("\n---\n");
+        // Front matter: the title, and a layout that keeps every shipped playbook within 2 000 px: ELK (mermaid-cli and
+        // Mermaid 11 ship it; a renderer without it falls back to its default), 12 px text, tighter spacing.
+        sb.Append("---\n");
+        if (graph.Title is not null) sb.Append("title: ").Append(YamlQuote(graph.Name + ": " + graph.Title)).Append('\n');
+        sb.Append("config:\n  layout: elk\n  themeVariables:\n    fontSize: 12px\n  flowchart:\n    nodeSpacing: 12\n    rankSpacing: 30\n---\n");
         sb.Append("flowchart TD\n");
         sb.Append("    ").Append(ids.Node(GraphIds.Start)).Append("((\" \"))\n");
         foreach (var node in graph.TopNodes) Node(sb, ids, node, "    ");
@@ -42,7 +46,7 @@ internal static class MermaidWriter
 
     private static void Cluster(StringBuilder sb, MermaidIds ids, GraphCluster cluster, string indent)
     {
-        sb.Append(indent).Append("subgraph ").Append(ids.Cluster(cluster.Id)).Append(" [\"").Append(Lines(GraphText.Wrap(cluster.Label, 40))).Append("\"]\n");
+        sb.Append(indent).Append("subgraph ").Append(ids.Cluster(cluster.Id)).Append(" [\"").Append(Lines(GraphText.Wrap(cluster.Label, 48))).Append("\"]\n");
         foreach (var node in cluster.Nodes) Node(sb, ids, node, indent + "    ");
         foreach (var child in cluster.Children) Cluster(sb, ids, child, indent + "    ");
         sb.Append(indent).Append("end\n");

@@ -57,7 +57,7 @@ internal static class SvgLayout
         var clusters = new Dictionary<Cluster, (GraphCluster Cluster, IReadOnlyList<string> Lines, int Depth)>();
         Cluster AddCluster(GraphCluster c, int depth)
         {
-            var lines = GraphText.Wrap(c.Label, 40);
+            var lines = GraphText.Wrap(c.Label, 48);
             var cluster = new Cluster { UserData = c.Id };
             var labelWidth = lines.Max(l => TextMetrics.Width(l, FontSize, bold: true)) + 2 * Pad;
             cluster.RectangularBoundary = new RectangularClusterBoundary
@@ -95,7 +95,7 @@ internal static class SvgLayout
 
         var settings = new SugiyamaLayoutSettings
         {
-            NodeSeparation = 18,
+            NodeSeparation = 12,
             LayerSeparation = 28,
             ClusterMargin = 6,
         };

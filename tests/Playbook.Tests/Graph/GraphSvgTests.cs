@@ -33,7 +33,10 @@ public class GraphSvgTests
     {
         var text = GraphSvg.Render(SyntheticNodeTests.Collisions());
         var svg = XDocument.Parse(text);
-        var allText = svg.Descendants().Where(e => e.Name == Svg + "text" || e.Name == Svg + "title").Select(e => e.Value).ToList();
+        // A text's lines are tspans: read them with a space between, as they read on screen.
+        var allText = svg.Descendants(Svg + "title").Select(e => e.Value)
+            .Concat(svg.Descendants(Svg + "text").Select(e => e.Elements(Svg + "tspan").Any() ? string.Join(" ", e.Elements(Svg + "tspan").Select(t => t.Value)) : e.Value))
+            .ToList();
         Assert.Contains("collisions: Q&A > \"quoted\" <img src=x onerror=alert(1)>", allText);
         Assert.Contains(allText, t => t.Contains("Move <script>alert(1)</script>", StringComparison.Ordinal));
         Assert.Contains(allText, t => t.Contains("Done & dusted > 'ok'", StringComparison.Ordinal));
@@ -86,10 +89,13 @@ public class GraphSvgTests
             var width = double.Parse(svg.Attribute("width")!.Value, CultureInfo.InvariantCulture);
             Assert.True(width <= 2000, $"{file} (collapse {collapse}) is {width} px wide");
             Assert.True(width > 100, $"{file}: {width} px is not a drawing");
+            // Drawn at (nearly) full size: a wide layout scaled down to fit would shrink its text.
+            var drawn = double.Parse(svg.Attribute("viewBox")!.Value.Split(' ')[2], CultureInfo.InvariantCulture);
+            Assert.True(width / drawn >= 0.9, $"{file} (collapse {collapse}) is laid out {drawn} px wide, shown at {width / drawn:P0}");
             // Every box lies inside the picture.
             foreach (var rect in svg.Descendants(Svg + "rect").Where(r => r.Attribute("x") is not null))
-                Assert.True(double.Parse(rect.Attribute("x")!.Value, CultureInfo.InvariantCulture) + double.Parse(rect.Attribute("width")!.Value, CultureInfo.InvariantCulture) <= width + 0.5,
-                    $"{file}: a box sticks out of the {width} px picture");
+                Assert.True(double.Parse(rect.Attribute("x")!.Value, CultureInfo.InvariantCulture) + double.Parse(rect.Attribute("width")!.Value, CultureInfo.InvariantCulture) <= drawn + 0.5,
+                    $"{file}: a box sticks out of the {drawn} px picture");
         }
     }
 

@@ -15,7 +15,11 @@ public class GraphvizRenderTests
     public static TheoryData<string, bool> Cases()
     {
         var data = new TheoryData<string, bool>();
-        foreach (var file in GraphSvgTests.Shipped()) { data.Add((string)file[0], false); data.Add((string)file[0], true); }
+        foreach (var file in Directory.GetFiles(Path.Combine(Library.PlaybookLibraryTests.RepositoryRoot(), "playbooks"), "*.playbook").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file), false);
+            data.Add(Path.GetFileName(file), true);
+        }
         data.Add("../tests/Playbook.Tests/Graph/data/collisions.playbook", false);
         return data;
     }
