@@ -19,9 +19,10 @@ if (kind === 'dot') {
   px = Number(m[1]);
 }
 if (source.endsWith('collisions.playbook')) {
-  const title = kind === 'dot' ? 'collisions: Q&amp;A &gt; &quot;quoted&quot; &lt;img src=x onerror=alert(1)&gt;'
-    : 'collisions: Q&amp;A &gt; "quoted" &lt;img src=x onerror=alert(1)&gt;';
-  if (!svg.includes(title)) fail(`the title is not shown as written (expected ${title})`);
+  // Mermaid wraps the title at 48 characters.
+  const titles = kind === 'dot' ? ['collisions: Q&amp;A &gt; &quot;quoted&quot; &lt;img src=x onerror=alert(1)&gt;']
+    : ['collisions: Q&amp;A &gt; "quoted" &lt;img src=x', 'onerror=alert(1)&gt;'];
+  for (const title of titles) if (!svg.includes(title)) fail(`the title is not shown as written (expected ${title})`);
   if (/&amp;(amp|gt|lt|quot);/.test(svg.replace(/&lt;i&gt;&amp;amp;/g, ''))) fail('text escaped twice (a literal &amp; or &gt; shows)');
 }
 console.log(`graph-check: ${kind} ${source}: ${Math.round(px)} px wide`);

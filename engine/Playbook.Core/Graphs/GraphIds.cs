@@ -8,6 +8,9 @@ public static class GraphIds
     /// <summary>The point the run starts from.</summary>
     public const string Start = "@start";
 
+    /// <summary>The box that carries the playbook's title (Mermaid).</summary>
+    public const string Title = "@title";
+
     /// <summary>A branch's box: the parallel's name and the branch's (two parallels may have branches of the same
     /// name, and a branch may be named like a state or a phase).</summary>
     public static string Branch(string parallel, string branch) => parallel + "/" + branch;

@@ -6,7 +6,7 @@ public static class GraphText
 {
     /// <summary>Lines of at most <paramref name="width"/> characters, broken at white space (line breaks in the text included); a single word longer than
     /// that is cut, so no line exceeds it.</summary>
-    public static IReadOnlyList<string> Wrap(string text, int width = 28)
+    public static IReadOnlyList<string> Wrap(string text, int width = 24)
     {
         var lines = new List<string>();
         var line = new System.Text.StringBuilder();

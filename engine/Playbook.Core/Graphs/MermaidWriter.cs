@@ -14,13 +14,17 @@ internal static class MermaidWriter
     {
         var ids = new MermaidIds();
         var sb = new StringBuilder();
-        // Front matter: the title, and a layout that keeps every shipped playbook within 2 000 px: ELK (mermaid-cli and
-        // Mermaid 11 ship it; a renderer without it falls back to its default), 12 px text, tighter spacing.
-        sb.Append("---\n");
-        if (graph.Title is not null) sb.Append("title: ").Append(YamlQuote(graph.Name + ": " + graph.Title)).Append('\n');
-        sb.Append("config:\n  layout: elk\n  themeVariables:\n    fontSize: 12px\n  flowchart:\n    nodeSpacing: 12\n    rankSpacing: 30\n---\n");
+        // Front matter: a layout that keeps every shipped playbook within 2 000 px: ELK (mermaid-cli and Mermaid 11 ship
+        // it; a renderer without it falls back to its default), 12 px text, tighter spacing and padding.
+        sb.Append("---\nconfig:\n  layout: elk\n  themeVariables:\n    fontSize: 12px\n  flowchart:\n    nodeSpacing: 10\n    rankSpacing: 30\n    padding: 6\n---\n");
         sb.Append("flowchart TD\n");
-        sb.Append("    ").Append(ids.Node(GraphIds.Start)).Append("((\" \"))\n");
+        // The title is the label of a box around the start point, not the front matter's title: Mermaid escapes that
+        // one twice (a title with & showed "&amp;"), while a box label takes Mermaid's entity codes as the characters.
+        var start = "    " + ids.Node(GraphIds.Start) + "((\" \"))\n";
+        if (graph.Title is not null)
+            sb.Append("    subgraph ").Append(ids.Cluster(GraphIds.Title)).Append(" [\"").Append(Lines(GraphText.Wrap(graph.Name + ": " + graph.Title, 48)))
+              .Append("\"]\n    ").Append(start).Append("    end\n");
+        else sb.Append(start);
         foreach (var node in graph.TopNodes) Node(sb, ids, node, "    ");
         foreach (var cluster in graph.Clusters) Cluster(sb, ids, cluster, "    ");
         sb.Append("    ").Append(ids.Node(GraphIds.Start)).Append(" --> ").Append(ids.Node(graph.Start)).Append('\n');
@@ -94,19 +98,6 @@ internal static class MermaidWriter
             }
         }
         return sb.ToString();
-    }
-
-    /// <summary>A YAML double-quoted scalar (the front matter's title): Mermaid shows it as text, so <c>&amp;</c>
-    /// and <c>&gt;</c> stay as they are.</summary>
-    private static string YamlQuote(string text)
-    {
-        var sb = new StringBuilder("\"");
-        foreach (var c in text)
-        {
-            if (c is '"' or '\\') sb.Append('\\').Append(c);
-            else if (!char.IsControl(c)) sb.Append(c);
-        }
-        return sb.Append('"').ToString();
     }
 
     /// <summary>Mermaid ids: names use '-', which Mermaid reads as part of an arrow, and a state named <c>end</c>

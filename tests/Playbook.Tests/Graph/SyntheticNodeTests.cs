@@ -50,10 +50,11 @@ public class SyntheticNodeTests
         Assert.Equal(States.Length + 1, nodeIds.Count);
         Assert.Equal(nodeIds.Count, nodeIds.Distinct().Count());
         var clusterIds = Regex.Matches(mermaid, "subgraph (g_\\w+)").Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(6, clusterIds.Count);
+        // Phase, parallel, two branches, foreach, cleanup, and the box that carries the title.
+        Assert.Equal(7, clusterIds.Count);
         Assert.Equal(clusterIds.Count, clusterIds.Distinct().Count());
         Assert.Empty(nodeIds.Intersect(clusterIds));
-        Assert.Contains("    s__start((\" \"))\n", mermaid);
+        Assert.Contains("    subgraph g__title [\"collisions: Q#amp;A #gt; #quot;quoted#quot; #lt;img src=x<br/>onerror=alert(1)#gt;\"]\n        s__start((\" \"))\n    end\n", mermaid);
     }
 
     [Fact]
