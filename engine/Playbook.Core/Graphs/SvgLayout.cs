@@ -100,7 +100,11 @@ internal static class SvgLayout
             ClusterMargin = 6,
         };
         settings.EdgeRoutingSettings.EdgeRoutingMode = EdgeRoutingMode.Spline;
-        LayoutHelpers.CalculateLayout(g, settings, null);
+        lock (Gate)
+        {
+            ResetRandom();
+            LayoutHelpers.CalculateLayout(g, settings, null);
+        }
         g.UpdateBoundingBox();
 
         // MSAGL's y grows upwards: flip, and move the top left corner to (margin, margin).
@@ -137,6 +141,16 @@ internal static class SvgLayout
         }).ToList();
         return new SvgPicture(box.Width + 2 * margin, box.Height + 2 * margin, svgNodes, svgClusters, svgEdges);
     }
+
+    private static readonly object Gate = new();
+
+    // MSAGL 1.1.12 keeps one static Random (Point.rnd) that its router draws from: each layout would depend on the
+    // ones before it in the process (a report drawn after a test differed from the same one drawn alone), and a
+    // Random is not safe for threads. Layouts run one at a time (Gate), each from the same seed.
+    private static readonly System.Reflection.FieldInfo? SharedRandom =
+        typeof(Point).GetField("rnd", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic);
+
+    private static void ResetRandom() => SharedRandom?.SetValue(null, new Random(1));
 
     private static IEnumerable<ICurve> Pieces(ICurve curve) => curve switch
     {
