@@ -36,6 +36,11 @@ internal sealed class GraphCommand
         var loaded = PlaybookLoader.Load(options.File, stderr, options.Color && !Console.IsErrorRedirected, "draw");
         if (loaded is null) return ExitCodes.Usage;
         var graph = GraphExport.Build(loaded.Compiled, new GraphOptions(options.Collapse));
+        if (options.Format == "svg" && !GraphSvg.CanRender(graph))
+        {
+            stderr.WriteLine($"{options.File}: error: {graph.AllNodes.Count()} states are more than --format svg lays out ({GraphSvg.MaxNodes}): use --format dot or mermaid, or --collapse");
+            return ExitCodes.Usage;
+        }
         stdout.Write(options.Format switch
         {
             "dot" => GraphExport.ToDot(graph),

@@ -107,4 +107,37 @@ public class GraphSvgTests
         Assert.Equal(svg, GraphSvg.Render(SyntheticNodeTests.Collisions()));
         GraphGolden.AssertMatches(svg, "collisions.svg");
     }
+
+    [Fact]
+    public void A_machine_over_the_limit_is_refused_quickly_not_laid_out()
+    {
+        // 151 chained steps and an end: over GraphSvg.MaxNodes by two.
+        var body = string.Join("\n", Enumerable.Range(0, GraphSvg.MaxNodes + 1).Select(i =>
+            $"step s{i} {{ shell \"true\"  timeout 10s  on ok -> {(i == GraphSvg.MaxNodes ? "done" : "s" + (i + 1))} }}")) + "\nend done success";
+        var dir = Directory.CreateTempSubdirectory("playbook-graph-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "big.playbook");
+            File.WriteAllText(file, "playbook big {\n" + body + "\n}\n");
+            var graph = PlaybookGraph.From(Compile(file));
+            Assert.False(GraphSvg.CanRender(graph));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var svg = XDocument.Parse(GraphSvg.Render(graph));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+            Assert.Contains("152 states, more than the 150", svg.Root!.Value);
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            var exit = new Playbook.Cli.Commands.GraphCommand().Run(new Playbook.Cli.Commands.GraphCommandOptions(file, "svg"), stdout, stderr);
+            Assert.Equal(Playbook.Cli.ExitCodes.Usage, exit);
+            Assert.Equal("", stdout.ToString());
+            Assert.Contains(file + ": error: 152 states are more than --format svg lays out (150)", stderr.ToString());
+            // One box fewer than the limit is drawn.
+            File.WriteAllText(file, "playbook big {\n" + string.Join("\n", body.Split('\n').Skip(2)) + "\n}\n");
+            Assert.True(GraphSvg.CanRender(PlaybookGraph.From(Compile(file))));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
