@@ -1,4 +1,5 @@
 using Playbook.Compiling;
+using Playbook.Graphs;
 using Playbook.Diagnostics;
 using Playbook.EngineCore;
 using Playbook.Simulation;

@@ -1,4 +1,5 @@
 using Playbook.Compiling;
+using Playbook.Graphs;
 using Xunit;
 using static Playbook.Tests.EngineCore.EngineTestKit;
 
@@ -33,7 +34,8 @@ public class ForeachGraphTests
 
         var mermaid = GraphExport.ToMermaid(playbook);
         Assert.Contains("foreach move-all (each id, parallel 2, max 100)", mermaid);
-        Assert.Contains("\"each id\"", mermaid);
+        // The fork into the body has no label: the box already says "each id".
+        Assert.Contains("    s_move_all -.-> s_move\n", mermaid);
         var dot = GraphExport.ToDot(playbook);
         Assert.Contains("cluster_move-all", dot);
         Assert.Contains("#ef6c00", dot);

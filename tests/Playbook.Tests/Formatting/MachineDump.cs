@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using System.Text;
 using Playbook.Compiling;
+using Playbook.Graphs;
 using Playbook.Formatting;
 using Playbook.Semantics;
 using Playbook.Syntax;

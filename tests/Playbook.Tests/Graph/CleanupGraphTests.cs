@@ -1,4 +1,5 @@
 using Playbook.Compiling;
+using Playbook.Graphs;
 using Playbook.Semantics;
 using Xunit;
 
@@ -34,7 +35,7 @@ public class CleanupGraphTests
         var dot = GraphExport.ToDot(Compile());
 
         Assert.Contains("subgraph \"cluster_@cleanup\" {\n        label=\"cleanup\";\n        style=\"rounded,dashed\"; color=\"#546e7a\";\n", dot);
-        Assert.Contains("\"done\" -> \"tidy\" [label=\"then cleanup\", style=dashed];", dot);
-        Assert.Contains("\"failed\" -> \"tidy\" [label=\"then cleanup\", style=dashed];", dot);
+        Assert.Contains("\"done\" -> \"tidy\" [xlabel=\"then cleanup\", style=dashed];", dot);
+        Assert.Contains("\"failed\" -> \"tidy\" [xlabel=\"then cleanup\", style=dashed];", dot);
     }
 }

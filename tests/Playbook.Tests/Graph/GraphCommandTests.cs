@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Playbook.Cli;
 using Playbook.Cli.Commands;
 using Playbook.Compiling;
+using Playbook.Graphs;
 using Playbook.Semantics;
 using Xunit;
 using static Playbook.Tests.Simulate.SimulateTestSupport;
@@ -16,7 +17,7 @@ public class GraphCommandTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = new GraphCommand().Run(new GraphOptions(file, format), stdout, stderr);
+        var exit = new GraphCommand().Run(new GraphCommandOptions(file, format), stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
@@ -49,7 +50,8 @@ public class GraphCommandTests
             var label = state.Kind == StateKind.Phase ? "phase " + state.Name : state.Name;
             Assert.Contains("\"" + GraphExport.MermaidText(label), output);
         }
-        foreach (var edge in graph.Edges) Assert.Contains("|\"" + GraphExport.MermaidText(edge.Label) + "\"|", output);
+        foreach (var edge in graph.Edges.Where(e => e.Label.Length > 0))
+            Assert.Contains("|\"" + string.Join("<br/>", GraphText.Wrap(edge.Label, 24).Select(GraphExport.MermaidText)) + "\"|", output);
         // Subgraphs are balanced.
         var lines = output.Split('\n').Select(l => l.Trim()).ToList();
         Assert.Equal(lines.Count(l => l.StartsWith("subgraph ", StringComparison.Ordinal)), lines.Count(l => l == "end"));
@@ -67,8 +69,8 @@ public class GraphCommandTests
             Assert.Contains("    " + GraphExport.DotId(state.Name) + " [label=", output);
         foreach (var phase in compiled.States.Where(s => s.Kind == StateKind.Phase))
             Assert.Contains("subgraph " + GraphExport.DotId("cluster_" + phase.Name), output);
-        foreach (var edge in PlaybookGraph.From(compiled).Edges)
-            Assert.Contains("[label=" + GraphExport.DotId(edge.Label), output);
+        foreach (var edge in PlaybookGraph.From(compiled).Edges.Where(e => e.Label.Length > 0))
+            Assert.Contains("[xlabel=" + GraphExport.DotId(string.Join("\n", GraphText.Wrap(edge.Label, 24))), output);
         Assert.Equal(output.Count(c => c == '{'), output.Count(c => c == '}'));
         AssertDotParses(output);
     }
@@ -108,8 +110,8 @@ public class GraphCommandTests
         Assert.Contains("    class s_handed_over,s_failed failure\n", mermaid);
 
         var dot = GraphExport.ToDot(graph);
-        Assert.Contains("\"pick\" -> \"restart\" [label=\"when fast\", lhead=\"cluster_restore\"];", dot);
-        Assert.Contains("\"restart\" -> \"escalate\" [label=\"timeout\", ltail=\"cluster_restore\"];", dot);
+        Assert.Contains("\"pick\" -> \"restart\" [xlabel=\"when fast\", lhead=\"cluster_restore\"];", dot);
+        Assert.Contains("\"restart\" -> \"escalate\" [xlabel=\"timeout\", ltail=\"cluster_restore\"];", dot);
         Assert.Contains("\"done\" [label=\"done\\nsuccess: Recovered\", shape=box, peripheries=2", dot);
         Assert.Contains("\"failed\" [label=\"failed\\nfailure: Not recovered\", shape=doubleoctagon", dot);
     }
@@ -139,7 +141,12 @@ public class GraphCommandTests
         var dot = RunCli("graph", "flaky.playbook", "--format", "dot");
         Assert.True(dot.Exit == 0, dot.ToString());
         AssertDotParses(dot.Out);
-        Assert.Equal(ExitCodes.Usage, RunCli("graph", "flaky.playbook", "--format", "svg").Exit);
+        Assert.Equal(ExitCodes.Usage, RunCli("graph", "flaky.playbook", "--format", "png").Exit);
+        var svg = RunCli("graph", "flaky.playbook", "--format", "svg", "--collapse");
+        Assert.True(svg.Exit == 0, svg.ToString());
+        Assert.StartsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"", svg.Out);
+        Assert.Contains("<g class=\"node collapsed\">", svg.Out);
+        Assert.DoesNotContain(">api-check<", svg.Out);
     }
 
     /// <summary>Runs Graphviz's <c>dot</c> on the text when it is installed (apt-get install graphviz);

@@ -1,0 +1,29 @@
+// Checks one rendered SVG: Graphviz's (width in pt, 96/72 px each) or mermaid-cli's (viewBox width in px) must be at
+// most 2 000 px wide; a Mermaid error diagram fails; the collisions playbook's titles must show & > < and quotes as
+// such (escaped once for SVG, never as a literal "&amp;").
+const fs = require('fs');
+const [kind, source, svgPath] = process.argv.slice(2);
+const svg = fs.readFileSync(svgPath, 'utf8');
+const fail = (why) => { console.log(`graph-check: ${kind} ${source}: ${why}`); process.exit(1); };
+let px;
+if (kind === 'dot') {
+  const m = /<svg width="([0-9.]+)pt"/.exec(svg);
+  if (!m) fail('no width in the SVG');
+  px = Number(m[1]) * 96 / 72;
+  const fonts = new Set([...svg.matchAll(/font-family="([^"]*)"/g)].map((x) => x[1]));
+  if (fonts.size !== 1) fail(`${fonts.size} font families: ${[...fonts].join(' | ')}`);
+} else {
+  if (/aria-roledescription="error"/.test(svg) || /Syntax error in text/.test(svg)) fail('Mermaid drew an error');
+  const m = /viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+) /.exec(svg);
+  if (!m) fail('no viewBox in the SVG');
+  px = Number(m[1]);
+}
+if (source.endsWith('collisions.playbook')) {
+  // Mermaid wraps the title at 48 characters.
+  const titles = kind === 'dot' ? ['collisions: Q&amp;A &gt; &quot;quoted&quot; &lt;img src=x onerror=alert(1)&gt;']
+    : ['collisions: Q&amp;A &gt; "quoted" &lt;img src=x', 'onerror=alert(1)&gt;'];
+  for (const title of titles) if (!svg.includes(title)) fail(`the title is not shown as written (expected ${title})`);
+  if (/&amp;(amp|gt|lt|quot);/.test(svg.replace(/&lt;i&gt;&amp;amp;/g, ''))) fail('text escaped twice (a literal &amp; or &gt; shows)');
+}
+console.log(`graph-check: ${kind} ${source}: ${Math.round(px)} px wide`);
+if (px > 2000) fail(`${Math.round(px)} px wide, more than 2000`);
