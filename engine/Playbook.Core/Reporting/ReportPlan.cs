@@ -37,6 +37,10 @@ public sealed class ReportPlan
 
     public MonteCarloResult? Simulated { get; init; }
 
+    /// <summary>Draws the playbook's graph as inline SVG (laid out by MSAGL: a second or so for a large playbook),
+    /// called only by a report that shows it; null without a plan.</summary>
+    public Func<string>? Graph { get; init; }
+
     /// <summary>Why there is no plan (the playbook is missing or changed), for the report to say so; null when there is one.</summary>
     public string? Missing { get; init; }
 
@@ -64,7 +68,8 @@ public sealed class ReportPlan
             worst[end.End] = end.Total.IsUnbounded ? null : end.Total.Value;
             paths[end.End] = end.Path;
         }
-        return new ReportPlan { Titles = titles, Kinds = kinds, EndMessages = ends, Phases = phases, WorstCase = worst, WorstPath = paths, Simulated = simulated };
+        return new ReportPlan { Titles = titles, Kinds = kinds, EndMessages = ends, Phases = phases, WorstCase = worst, WorstPath = paths, Simulated = simulated,
+            Graph = () => Graphs.GraphSvg.Render(playbook) };
     }
 
     private static IEnumerable<CompiledState> AllStates(CompiledPlaybook playbook)

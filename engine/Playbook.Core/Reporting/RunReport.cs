@@ -43,6 +43,9 @@ public static class RunReport
         };
         var model = Model(run, plan);
         model["md"] = MarkdownFunctions();
+        // The drawing is laid out only for a report that shows it: the embedded HTML, or a template naming it.
+        var drawGraph = template is null ? format == "html" : template.Contains("graph_svg", StringComparison.Ordinal);
+        model["graph_svg"] = drawGraph && plan.Graph is { } graph ? graph() : "";
         context.PushGlobal(model);
         try
         {
