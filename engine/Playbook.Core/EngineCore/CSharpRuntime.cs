@@ -32,8 +32,9 @@ public sealed class CSharpRuntime
 
     private readonly CompiledPlaybook _playbook;
     private ICSharpProgram _program;
-    private RunScope? _lastScope;
-    private int _lastVersion = -1;
+    private readonly LoadedScope _loaded = new();
+    // True while the program's result fields (stdout, response, …) hold a step's results.
+    private bool _resultsLoaded;
 
     private CSharpRuntime(CompiledPlaybook playbook)
     {
@@ -71,12 +72,16 @@ public sealed class CSharpRuntime
     {
         try
         {
-            if (!ReferenceEquals(_lastScope, scope) || _lastVersion != scope.Version || outputs is not null)
+            if (!_loaded.IsCurrent(scope)) Load(scope);
+            if (outputs is not null || _resultsLoaded)
             {
-                _lastScope = null;
-                _program.Load(scope.Values, outputs);
-                _lastScope = scope;
-                _lastVersion = outputs is null ? scope.Version : -1;
+                _resultsLoaded = false;
+                foreach (var name in CSharpGlobals.ResultNames.Keys)
+                {
+                    if (outputs is not null && outputs.TryGetValue(name, out var value)) CSharpFields.Set(_program, name, value);
+                    else CSharpFields.Unset(_program, name);
+                }
+                _resultsLoaded = outputs is not null;
             }
             var program = _program;
             var id = expression.Id;
@@ -95,12 +100,37 @@ public sealed class CSharpRuntime
         }
     }
 
+    /// <summary>Sets the program's fields that changed since the scope (or one sharing its change log) was last
+    /// loaded, all of them when that is unknown: a run costs lets + changes, not lets × changes.</summary>
+    private void Load(RunScope scope)
+    {
+        var changed = _loaded.ChangedNames(scope);
+        _loaded.Forget();
+        if (changed is null)
+        {
+            // Sets every field, the results to their defaults.
+            _program.Load(scope.Values, null);
+            _resultsLoaded = false;
+        }
+        else
+        {
+            foreach (var name in changed)
+            {
+                if (CSharpGlobals.ResultNames.ContainsKey(name)) continue;
+                if (scope.TryGetValue(name, out var value)) CSharpFields.Set(_program, name, value);
+                else CSharpFields.Unset(_program, name);
+            }
+        }
+        _loaded.Loaded(scope);
+    }
+
     /// <summary>An evaluation that was stopped may still be running on its worker, reading this program's
     /// fields: the next evaluation gets a program of its own.</summary>
     private void Forget()
     {
         _program = NewInstance(_playbook);
-        _lastScope = null;
+        _loaded.Forget();
+        _resultsLoaded = false;
     }
 
     private static string Describe(Exception e) => e switch

@@ -772,10 +772,21 @@ public static class CSharpAnalyzer
                     && binding.FirstAncestorOrSelf<ConditionalAccessExpressionSyntax>() is { } conditional && IsDynamic(conditional.Expression):
                     Refuse("dynamic." + binding.Name.Identifier.ValueText, "reflection (not allowed on dynamic values)", binding.Name);
                     return true;
+                // Run values are read-only, so no expression can change what the next one reads: the runtime
+                // sends a value again only when the run changes it.
+                case AssignmentExpressionSyntax assignment when IsRunValue(assignment.Left):
+                    Refuse(assignment.ToString(), RunValueReach, assignment);
+                    return true;
+                case PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax when IsIncrementOf(node, IsRunValue):
+                    Refuse(node.ToString(), RunValueReach, node);
+                    return true;
+                case ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument when IsRunValue(argument.Expression):
+                    Refuse(argument.ToString(), RunValueReach, argument);
+                    return true;
                 case AssignmentExpressionSyntax assignment when IsStaticState(assignment.Left):
                     Refuse(assignment.Left.ToString(), "shared static state (assignment)", assignment);
                     return true;
-                case PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax when IsIncrementOfStatic(node):
+                case PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax when IsIncrementOf(node, IsStaticState):
                     Refuse(node.ToString(), "shared static state (assignment)", node);
                     return true;
                 case InvocationExpressionSyntax:
@@ -804,11 +815,22 @@ public static class CSharpAnalyzer
         private bool IsStaticState(ExpressionSyntax target) =>
             _model.GetSymbolInfo(target).Symbol is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true };
 
-        private bool IsIncrementOfStatic(SyntaxNode node) => node switch
+        private static bool IsIncrementOf(SyntaxNode node, Func<ExpressionSyntax, bool> target) => node switch
         {
-            PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => IsStaticState(p.Operand),
-            PostfixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PostIncrementExpression) || p.IsKind(SyntaxKind.PostDecrementExpression) => IsStaticState(p.Operand),
+            PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => target(p.Operand),
+            PostfixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PostIncrementExpression) || p.IsKind(SyntaxKind.PostDecrementExpression) => target(p.Operand),
             _ => false,
+        };
+
+        private const string RunValueReach = "a run value (inputs, secrets, lets, captures and results are read-only)";
+
+        /// <summary>An assignment target that is (or, in a deconstruction, holds) one of the globals: a run value.</summary>
+        private bool IsRunValue(ExpressionSyntax target) => target switch
+        {
+            TupleExpressionSyntax tuple => tuple.Arguments.Any(a => IsRunValue(a.Expression)),
+            ParenthesizedExpressionSyntax parenthesized => IsRunValue(parenthesized.Expression),
+            _ => _globals is not null && _model.GetSymbolInfo(target).Symbol is IFieldSymbol field
+                && SymbolEqualityComparer.Default.Equals(field.ContainingType, _globals),
         };
 
         private bool CheckSymbol(SymbolInfo info, SyntaxNode node)
