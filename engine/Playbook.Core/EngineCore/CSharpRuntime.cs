@@ -196,7 +196,7 @@ public sealed class CSharpRuntime
             if ((e.syntax.Language ?? playbook.DefaultLanguage) != ExpressionLanguage.CSharp) continue;
             text.Append("case ").Append(e.id.ToString(CultureInfo.InvariantCulture)).Append(": return (object)(\n").Append(e.syntax.Code).Append("\n);\n");
         }
-        text.Append("default: throw new System.ArgumentOutOfRangeException(nameof(id));\n}\n}\n}\n");
+        text.Append("default: throw new System.ArgumentOutOfRangeException(nameof(__id));\n}\n}\n}\n");
 
         var tree = CSharpSyntaxTree.ParseText(text.ToString(), CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest));
         var references = CSharpAnalyzer.References

@@ -84,8 +84,10 @@ public sealed class JavaScriptRuntime
     // Built-in global names (Math, JSON, …) keep their built-in meaning: a run value of the same name is not
     // sent (as before, when setting it failed silently), and is never removed.
     private readonly HashSet<string> _builtIns = new(StringComparer.Ordinal);
-    // The run values and result names now defined in the engine.
-    private readonly HashSet<string> _sent = new(StringComparer.Ordinal);
+    // The run values and result names now defined in the engine, each with the value sent when it is a
+    // scalar (the next run of simulate --runs sets the same lets again: those are not sent again).
+    private readonly Dictionary<string, object?> _sent = new(StringComparer.Ordinal);
+    private static readonly object NotScalar = new();
     private readonly HashSet<string> _resultNames = new(StringComparer.Ordinal);
 
     /// <summary>How many values were sent to the engine (run values and results): tests use it to see
@@ -144,14 +146,14 @@ public sealed class JavaScriptRuntime
         {
             if (!_loaded.IsCurrent(scope)) Load(scope);
             // A result left from the previous step reads as undefined (it is not removed: it was never a run value).
-            foreach (var name in _resultNames) Define(name, JsValue.Undefined);
+            foreach (var name in _resultNames) Define(name, JsValue.Undefined, NotScalar);
             _resultNames.Clear();
             if (outputs is not null)
             {
                 foreach (var (name, value) in outputs)
                 {
                     // Results are sent before every expression that reads them, so they need no freezing.
-                    Define(name, ToJs(value, frozen: false));
+                    Define(name, ToJs(value, frozen: false), NotScalar);
                     _resultNames.Add(name);
                 }
             }
@@ -191,26 +193,44 @@ public sealed class JavaScriptRuntime
         if (changed is null)
         {
             var values = scope.Values;
-            foreach (var name in _sent.Where(n => !values.ContainsKey(n)).ToList()) Remove(name);
-            foreach (var (name, value) in values) Define(name, ToJs(value, frozen: true));
+            var builtIns = 0;
+            foreach (var (name, value) in values)
+            {
+                if (_builtIns.Contains(name)) builtIns++;
+                else if (!_sent.TryGetValue(name, out var sent) || !SameScalar(sent, value)) Send(name, value);
+            }
+            // Every other value is now in _sent: more there means names this scope does not hold (another
+            // run's captures), which are removed.
+            if (_sent.Count > values.Count - builtIns)
+            {
+                foreach (var name in _sent.Keys.Where(n => !values.ContainsKey(n)).ToList()) Remove(name);
+            }
         }
         else
         {
             foreach (var name in changed)
             {
-                if (scope.TryGetValue(name, out var value)) Define(name, ToJs(value, frozen: true));
+                if (scope.TryGetValue(name, out var value)) Send(name, value);
                 else Remove(name);
             }
         }
         _loaded.Loaded(scope);
     }
 
+    private void Send(string name, object? value) => Define(name, ToJs(value, frozen: true), IsScalar(value) ? value : NotScalar);
+
+    private static bool IsScalar(object? value) => value is null or string or long or int or double or bool or TimeSpan;
+
+    // Lists and maps are never taken as unchanged: only values that cannot change in place are compared.
+    private static bool SameScalar(object? sent, object? value) =>
+        !ReferenceEquals(sent, NotScalar) && IsScalar(value) && Equals(sent, value);
+
     /// <summary>Defines a global the expressions can read but not assign, delete or redefine.</summary>
-    private void Define(string name, JsValue value)
+    private void Define(string name, JsValue value, object? sent)
     {
         if (_builtIns.Contains(name)) return;
         _global.FastSetProperty(name, new PropertyDescriptor(value, PropertyFlag.OnlyEnumerable));
-        _sent.Add(name);
+        _sent[name] = sent;
         ValuesSent++;
     }
 

@@ -224,6 +224,15 @@ public static class CSharpAnalyzer
             result.Issues.Add(ExpressionIssue.TooDeep(deepBracket));
             return false;
         }
+        if (IsPlainName(code))
+        {
+            // A lone name (`w1`, a let's whole value) parses to exactly this, with nothing to report; making
+            // a parser for it was half of checking a file of 100 000 such lets.
+            var name = SyntaxFactory.IdentifierName(code);
+            mentioned.Add(code);
+            shape = mayMean is null ? null : CSharpShape.Of(code, name, mayMean);
+            return true;
+        }
         ExpressionSyntax expression;
         try
         {
@@ -294,6 +303,17 @@ public static class CSharpAnalyzer
             }
         }
         return ok;
+    }
+
+    /// <summary>An identifier that is no keyword, contextual or not (`var`, `nameof`, `_` parse otherwise).</summary>
+    private static bool IsPlainName(string code)
+    {
+        if (code.Length is 0 or > 64 || code == "_" || !(char.IsAsciiLetter(code[0]) || code[0] == '_')) return false;
+        foreach (var c in code)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '_') return false;
+        }
+        return SyntaxFacts.GetKeywordKind(code) == SyntaxKind.None && SyntaxFacts.GetContextualKeywordKind(code) == SyntaxKind.None;
     }
 
     private static void CompileTogether(IReadOnlyList<CSharpGlobal> globals, bool declareResponse, IReadOnlyList<string> expressions, bool[] parsed, Collector[] results)

@@ -139,4 +139,29 @@ public class RunValueLoadingTests
         Assert.InRange(sent, Lets, 2 * Lets + 10);
         if (language == "csharp") Assert.Equal(1, runtime.CSharp!.FullLoads);
     }
+
+    [Fact]
+    public void The_next_run_sends_only_the_values_that_differ_from_the_last_run()
+    {
+        const int Lets = 2_000;
+        var (playbook, scope, javaScript, _) = NewRun("javascript");
+        var check = Expression(playbook, "x == 1 && items[0] === 3");
+        void OneRun(long x)
+        {
+            scope.Clear();
+            scope.Set("x", x);
+            scope.Set("items", new List<object?> { 3L, 1L, 2L });
+            for (var i = 0; i < Lets; i++) scope.Set("v" + i, (long)i);
+        }
+        OneRun(1);
+        Assert.Equal(true, scope.Evaluate(check));
+        var first = javaScript.ValuesSent;
+        // simulate --runs clears the scope and sets the same lets again: only x (changed) and the list
+        // (never taken as unchanged) are sent, and the changed x is read.
+        OneRun(2);
+        Assert.Equal(false, scope.Evaluate(check));
+        Assert.Equal(2, javaScript.ValuesSent - first);
+        OneRun(1);
+        Assert.Equal(true, scope.Evaluate(check));
+    }
 }
