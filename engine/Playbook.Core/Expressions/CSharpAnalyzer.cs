@@ -681,9 +681,11 @@ public static class CSharpAnalyzer
             {
                 return ExpressionAnalysis.Empty;
             }
+            // Most expressions have one name and no issue: nothing to sort (sorting each cost a tenth of
+            // checking a file of 60 000 C# lets).
             return new ExpressionAnalysis(
-                Issues.OrderBy(i => i.Offset).ThenBy(i => i.Kind).ToArray(),
-                FreeNames.OrderBy(n => n.Offset).DistinctBy(n => n.Offset).ToArray());
+                Issues.Count <= 1 ? Issues.ToArray() : Issues.OrderBy(i => i.Offset).ThenBy(i => i.Kind).ToArray(),
+                FreeNames.Count <= 1 ? FreeNames.ToArray() : FreeNames.OrderBy(n => n.Offset).DistinctBy(n => n.Offset).ToArray());
         }
     }
 
