@@ -32,8 +32,16 @@ public sealed class CSharpRuntime
 
     private readonly CompiledPlaybook _playbook;
     private ICSharpProgram _program;
-    private RunScope? _lastScope;
-    private int _lastVersion = -1;
+    private readonly LoadedScope _loaded = new();
+    // True while the program's result fields (stdout, response, …) hold a step's results.
+    private bool _resultsLoaded;
+
+    /// <summary>How many values were sent to the program (a full load counts each value): tests use it to see
+    /// that a run sends lets + changes, not lets × changes.</summary>
+    internal long ValuesSent { get; private set; }
+
+    /// <summary>How many times every value was loaded (the first evaluation, a new run, a stopped evaluation).</summary>
+    internal int FullLoads { get; private set; }
 
     private CSharpRuntime(CompiledPlaybook playbook)
     {
@@ -71,12 +79,17 @@ public sealed class CSharpRuntime
     {
         try
         {
-            if (!ReferenceEquals(_lastScope, scope) || _lastVersion != scope.Version || outputs is not null)
+            if (!_loaded.IsCurrent(scope)) Load(scope);
+            if (outputs is not null || _resultsLoaded)
             {
-                _lastScope = null;
-                _program.Load(scope.Values, outputs);
-                _lastScope = scope;
-                _lastVersion = outputs is null ? scope.Version : -1;
+                _resultsLoaded = false;
+                foreach (var name in CSharpGlobals.ResultNames.Keys)
+                {
+                    if (outputs is not null && outputs.TryGetValue(name, out var value)) CSharpFields.Set(_program, name, value);
+                    else CSharpFields.Unset(_program, name);
+                    ValuesSent++;
+                }
+                _resultsLoaded = outputs is not null;
             }
             var program = _program;
             var id = expression.Id;
@@ -95,12 +108,41 @@ public sealed class CSharpRuntime
         }
     }
 
+    /// <summary>Sets the program's fields that changed since the scope (or one sharing its change log) was last
+    /// loaded, all of them when that is unknown: a run costs lets + changes, not lets × changes.</summary>
+    private void Load(RunScope scope)
+    {
+        var changed = _loaded.ChangedNames(scope);
+        _loaded.Forget();
+        if (changed is null)
+        {
+            // Sets every field, the results to their defaults.
+            var values = scope.Values;
+            _program.Load(values, null);
+            _resultsLoaded = false;
+            FullLoads++;
+            ValuesSent += values.Count;
+        }
+        else
+        {
+            foreach (var name in changed)
+            {
+                if (CSharpGlobals.ResultNames.ContainsKey(name)) continue;
+                if (scope.TryGetValue(name, out var value)) CSharpFields.Set(_program, name, value);
+                else CSharpFields.Unset(_program, name);
+                ValuesSent++;
+            }
+        }
+        _loaded.Loaded(scope);
+    }
+
     /// <summary>An evaluation that was stopped may still be running on its worker, reading this program's
     /// fields: the next evaluation gets a program of its own.</summary>
     private void Forget()
     {
         _program = NewInstance(_playbook);
-        _lastScope = null;
+        _loaded.Forget();
+        _resultsLoaded = false;
     }
 
     private static string Describe(Exception e) => e switch
@@ -129,30 +171,32 @@ public sealed class CSharpRuntime
         text.Append("public sealed class Response { public long status; public string body; public dynamic json; public System.Collections.Generic.Dictionary<string, string> headers; }\n");
         text.Append("public sealed class __Program : Playbook.EngineCore.ICSharpProgram\n{\n");
         foreach (var g in globals) text.Append("public ").Append(g.TypeName).Append(" @").Append(g.Name).Append(";\n");
-        text.Append("public void Load(System.Collections.Generic.IReadOnlyDictionary<string, object> v, System.Collections.Generic.IReadOnlyDictionary<string, object> o)\n{\nobject x;\n");
+        // Fields are written as this.@name, the helpers' own names start with "__" and types are global::
+        // qualified: a global named x, v, o or id once read Load's or Eval's own parameter instead of its value.
+        text.Append("public void Load(System.Collections.Generic.IReadOnlyDictionary<string, object> __v, System.Collections.Generic.IReadOnlyDictionary<string, object> __o)\n{\nobject __x;\n");
         foreach (var g in globals)
         {
-            var source = CSharpGlobals.ResultNames.ContainsKey(g.Name) ? "o" : "v";
+            var source = CSharpGlobals.ResultNames.ContainsKey(g.Name) ? "__o" : "__v";
             var convert = g.TypeName switch
             {
-                "string" => "Playbook.EngineCore.CSharpValues.String(x)",
-                "long" => "Playbook.EngineCore.CSharpValues.Long(x)",
-                "double" => "Playbook.EngineCore.CSharpValues.Double(x)",
-                "bool" => "Playbook.EngineCore.CSharpValues.Bool(x)",
-                "System.TimeSpan" => "Playbook.EngineCore.CSharpValues.Duration(x)",
-                "Response" => "Playbook.EngineCore.CSharpValues.Fill(new Response(), x)",
-                _ => "Playbook.EngineCore.CSharpValues.Dynamic(x)",
+                "string" => "global::Playbook.EngineCore.CSharpValues.String(__x)",
+                "long" => "global::Playbook.EngineCore.CSharpValues.Long(__x)",
+                "double" => "global::Playbook.EngineCore.CSharpValues.Double(__x)",
+                "bool" => "global::Playbook.EngineCore.CSharpValues.Bool(__x)",
+                "System.TimeSpan" => "global::Playbook.EngineCore.CSharpValues.Duration(__x)",
+                "Response" => "global::Playbook.EngineCore.CSharpValues.Fill(new global::Response(), __x)",
+                _ => "global::Playbook.EngineCore.CSharpValues.Dynamic(__x)",
             };
-            text.Append("@").Append(g.Name).Append(" = ").Append(source).Append(" != null && ").Append(source)
-                .Append(".TryGetValue(\"").Append(g.Name).Append("\", out x) ? ").Append(convert).Append(" : default;\n");
+            text.Append("this.@").Append(g.Name).Append(" = ").Append(source).Append(" != null && ").Append(source)
+                .Append(".TryGetValue(\"").Append(g.Name).Append("\", out __x) ? ").Append(convert).Append(" : default;\n");
         }
-        text.Append("}\npublic object Eval(int id)\n{\nswitch (id)\n{\n");
+        text.Append("}\npublic object Eval(int __id)\n{\nswitch (__id)\n{\n");
         foreach (var e in playbook.Expressions.Select((syntax, id) => (syntax, id)))
         {
             if ((e.syntax.Language ?? playbook.DefaultLanguage) != ExpressionLanguage.CSharp) continue;
             text.Append("case ").Append(e.id.ToString(CultureInfo.InvariantCulture)).Append(": return (object)(\n").Append(e.syntax.Code).Append("\n);\n");
         }
-        text.Append("default: throw new System.ArgumentOutOfRangeException(nameof(id));\n}\n}\n}\n");
+        text.Append("default: throw new System.ArgumentOutOfRangeException(nameof(__id));\n}\n}\n}\n");
 
         var tree = CSharpSyntaxTree.ParseText(text.ToString(), CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest));
         var references = CSharpAnalyzer.References

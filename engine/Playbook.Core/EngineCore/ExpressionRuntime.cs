@@ -20,6 +20,9 @@ public sealed class ExpressionRuntime : IExpressionRuntime
             : null;
     }
 
+    /// <summary>The C# runtime, when the playbook has C# expressions (tests read its counters).</summary>
+    internal CSharpRuntime? CSharp => _csharp;
+
     public object? Evaluate(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs, CancellationToken cancellation = default) =>
         expression.Language == ExpressionLanguage.CSharp
             ? _csharp!.Evaluate(expression, scope, outputs, cancellation)

@@ -2,7 +2,9 @@ using System.Collections;
 using Acornima.Ast;
 using Jint;
 using Jint.Native;
+using Jint.Native.Object;
 using Jint.Runtime;
+using Jint.Runtime.Descriptors;
 using Playbook.Compiling;
 
 namespace Playbook.EngineCore;
@@ -11,7 +13,10 @@ namespace Playbook.EngineCore;
 /// thread-safe), each expression parsed once into a prepared script, with limits on time, statements,
 /// memory, recursion and regex matches (<see cref="ExpressionLimits"/>), no access to .NET, no code built
 /// from strings, and built-ins frozen, so no expression can change what the next one sees. Values reach
-/// the engine only when they changed.</summary>
+/// the engine only when they changed (<see cref="LoadedScope"/>), as read-only globals holding frozen
+/// objects and lists: an expression can neither assign a run value (<c>x = 5</c> throws) nor change one in
+/// place (<c>list.push(…)</c> throws), nor add a global, so what one expression sees never depends on what
+/// an earlier one did.</summary>
 public sealed class JavaScriptRuntime
 {
     private readonly ExpressionTimeLimit _timeLimit = new(ExpressionLimits.Time);
@@ -32,6 +37,11 @@ public sealed class JavaScriptRuntime
         });
         _timeLimit.Paused = true;
         _engine.Execute(FreezeIntrinsics);
+        _global = _engine.Global;
+        foreach (var key in _global.GetOwnPropertyKeys(Types.String)) _builtIns.Add(key.ToString());
+        _freeze = _engine.Intrinsics.Object.Get("freeze");
+        // Only the runtime adds globals from here on (FastSetProperty is not held back by this).
+        _global.PreventExtensions();
         _timeLimit.Paused = false;
     }
 
@@ -68,9 +78,21 @@ public sealed class JavaScriptRuntime
 
     private readonly Dictionary<int, Prepared<Script>> _prepared = new();
     private CompiledPlaybook? _preparedFor;
-    private RunScope? _lastScope;
-    private int _lastVersion = -1;
+    private readonly LoadedScope _loaded = new();
+    private readonly ObjectInstance _global;
+    private readonly JsValue _freeze;
+    // Built-in global names (Math, JSON, …) keep their built-in meaning: a run value of the same name is not
+    // sent (as before, when setting it failed silently), and is never removed.
+    private readonly HashSet<string> _builtIns = new(StringComparer.Ordinal);
+    // The run values and result names now defined in the engine, each with the value sent when it is a
+    // scalar (the next run of simulate --runs sets the same lets again: those are not sent again).
+    private readonly Dictionary<string, object?> _sent = new(StringComparer.Ordinal);
+    private static readonly object NotScalar = new();
     private readonly HashSet<string> _resultNames = new(StringComparer.Ordinal);
+
+    /// <summary>How many values were sent to the engine (run values and results): tests use it to see
+    /// that a run sends lets + changes, not lets × changes.</summary>
+    internal long ValuesSent { get; private set; }
 
     public object? Evaluate(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs, CompiledPlaybook playbook,
         CancellationToken cancellation = default)
@@ -100,7 +122,7 @@ public sealed class JavaScriptRuntime
         catch (ExpressionLimitException e)
         {
             // A value too deep to convert: the run's values are set again before the next expression.
-            _lastScope = null;
+            _loaded.Forget();
             throw new ExpressionFailedException(expression, e.Message, e);
         }
     }
@@ -119,21 +141,26 @@ public sealed class JavaScriptRuntime
             script = Engine.PrepareScript("(" + expression.Code + "\n)", strict: true);
             _prepared[expression.Id] = script;
         }
-        if (!ReferenceEquals(_lastScope, scope) || _lastVersion != scope.Version)
+        _timeLimit.Paused = true;
+        try
         {
-            foreach (var (name, value) in scope.Values) _engine.SetValue(name, ToJs(value));
-            _lastScope = scope;
-            _lastVersion = scope.Version;
-        }
-        foreach (var name in _resultNames) _engine.SetValue(name, JsValue.Undefined);
-        _resultNames.Clear();
-        if (outputs is not null)
-        {
-            foreach (var (name, value) in outputs)
+            if (!_loaded.IsCurrent(scope)) Load(scope);
+            // A result left from the previous step reads as undefined (it is not removed: it was never a run value).
+            foreach (var name in _resultNames) Define(name, JsValue.Undefined, NotScalar);
+            _resultNames.Clear();
+            if (outputs is not null)
             {
-                _engine.SetValue(name, ToJs(value));
-                _resultNames.Add(name);
+                foreach (var (name, value) in outputs)
+                {
+                    // Results are sent before every expression that reads them, so they need no freezing.
+                    Define(name, ToJs(value, frozen: false), NotScalar);
+                    _resultNames.Add(name);
+                }
             }
+        }
+        finally
+        {
+            _timeLimit.Paused = false;
         }
         _timeLimit.Cancellation = cancellation;
         try
@@ -146,7 +173,9 @@ public sealed class JavaScriptRuntime
         }
         catch (JavaScriptException e)
         {
-            throw new ExpressionFailedException(expression, e.Message, e);
+            // Jint throws a bare TypeError when strict code assigns a read-only global (x = 5 on a run value).
+            var message = e.Message.Length > 0 ? e.Message : $"{e.Error}: cannot assign to a read-only name (run values and built-ins are read-only)";
+            throw new ExpressionFailedException(expression, message, e);
         }
         catch (Exception e) when (e is StatementsCountOverflowException or MemoryLimitExceededException or RecursionDepthOverflowException or TimeoutException or JintException)
         {
@@ -154,9 +183,66 @@ public sealed class JavaScriptRuntime
         }
     }
 
+    /// <summary>Sends the scope's values that changed since it (or a scope sharing its change log) was last
+    /// loaded; everything when that is unknown. Forgets what was loaded first, so a conversion that fails
+    /// half-way leaves the next expression to load everything.</summary>
+    private void Load(RunScope scope)
+    {
+        var changed = _loaded.ChangedNames(scope);
+        _loaded.Forget();
+        if (changed is null)
+        {
+            var values = scope.Values;
+            var builtIns = 0;
+            foreach (var (name, value) in values)
+            {
+                if (_builtIns.Contains(name)) builtIns++;
+                else if (!_sent.TryGetValue(name, out var sent) || !SameScalar(sent, value)) Send(name, value);
+            }
+            // Every other value is now in _sent: more there means names this scope does not hold (another
+            // run's captures), which are removed.
+            if (_sent.Count > values.Count - builtIns)
+            {
+                foreach (var name in _sent.Keys.Where(n => !values.ContainsKey(n)).ToList()) Remove(name);
+            }
+        }
+        else
+        {
+            foreach (var name in changed)
+            {
+                if (scope.TryGetValue(name, out var value)) Send(name, value);
+                else Remove(name);
+            }
+        }
+        _loaded.Loaded(scope);
+    }
+
+    private void Send(string name, object? value) => Define(name, ToJs(value, frozen: true), IsScalar(value) ? value : NotScalar);
+
+    private static bool IsScalar(object? value) => value is null or string or long or int or double or bool or TimeSpan;
+
+    // Lists and maps are never taken as unchanged: only values that cannot change in place are compared.
+    private static bool SameScalar(object? sent, object? value) =>
+        !ReferenceEquals(sent, NotScalar) && IsScalar(value) && Equals(sent, value);
+
+    /// <summary>Defines a global the expressions can read but not assign, delete or redefine.</summary>
+    private void Define(string name, JsValue value, object? sent)
+    {
+        if (_builtIns.Contains(name)) return;
+        _global.FastSetProperty(name, new PropertyDescriptor(value, PropertyFlag.OnlyEnumerable));
+        _sent[name] = sent;
+        ValuesSent++;
+    }
+
+    private void Remove(string name)
+    {
+        if (_builtIns.Contains(name) || !_sent.Remove(name)) return;
+        _global.RemoveOwnProperty(name);
+    }
+
     // Converting values is recursive, so it is bounded (ExpressionLimits.ValueDepth): a deeper value
     // fails the expression instead of overflowing the stack.
-    private JsValue ToJs(object? value, int depth = 0) => value switch
+    private JsValue ToJs(object? value, bool frozen, int depth = 0) => value switch
     {
         IDictionary<string, object?> or IList when depth >= ExpressionLimits.ValueDepth => throw new ExpressionLimitException(CSharpValues.ValueTooDeep),
         null => JsValue.Null,
@@ -167,23 +253,33 @@ public sealed class JavaScriptRuntime
         int i => new JsNumber(i),
         double d => new JsNumber(d),
         TimeSpan t => new JsNumber(t.TotalMilliseconds),
-        IDictionary<string, object?> map => ToObject(map, depth),
-        IList list => ToArray(list, depth),
+        IDictionary<string, object?> map => ToObject(map, frozen, depth),
+        IList list => ToArray(list, frozen, depth),
         _ => JsValue.FromObject(_engine, value),
     };
 
-    private JsValue ToObject(IDictionary<string, object?> map, int depth)
+    // Objects and lists are frozen: an expression that changes one in place would change what the next one
+    // reads (a value is sent once, not before every expression). Copy to change: {...o, k: v}, [...l].sort().
+    private JsValue ToObject(IDictionary<string, object?> map, bool frozen, int depth)
     {
         var obj = new JsObject(_engine);
-        foreach (var (key, v) in map) obj.Set(key, ToJs(v, depth + 1));
+        if (!frozen)
+        {
+            foreach (var (key, v) in map) obj.Set(key, ToJs(v, frozen, depth + 1));
+            return obj;
+        }
+        foreach (var (key, v) in map) obj.FastSetProperty(key, new PropertyDescriptor(ToJs(v, frozen, depth + 1), PropertyFlag.OnlyEnumerable));
+        obj.PreventExtensions();
         return obj;
     }
 
-    private JsValue ToArray(IList list, int depth)
+    private JsValue ToArray(IList list, bool frozen, int depth)
     {
         var items = new JsValue[list.Count];
-        for (var i = 0; i < items.Length; i++) items[i] = ToJs(list[i], depth + 1);
-        return new JsArray(_engine, items);
+        for (var i = 0; i < items.Length; i++) items[i] = ToJs(list[i], frozen, depth + 1);
+        var array = new JsArray(_engine, items);
+        if (frozen) _engine.Call(_freeze, array);
+        return array;
     }
 
     /// <summary>Results as plain .NET values: numbers as long when whole, objects as maps.</summary>

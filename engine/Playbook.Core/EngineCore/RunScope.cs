@@ -11,15 +11,15 @@ public sealed class RunScope
 {
     private readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _captures = new(StringComparer.Ordinal);
-    // Shared by a scope and its item scopes: a change in either is a change both see, so a runtime that
-    // loaded one of them loads again.
-    private readonly VersionCounter _version;
+    // Shared by a scope and its item scopes: every change in any of them is logged here, so a runtime that
+    // loaded one of them sends again only the names changed since (lets + changes, not lets × changes).
+    private readonly ChangeLog _changes;
     private readonly RunScope? _parent;
 
     internal RunScope(IExpressionRuntime runtime)
     {
         Runtime = runtime;
-        _version = new VersionCounter();
+        _changes = new ChangeLog();
     }
 
     /// <summary>An item's scope: reads the run's values, and keeps what it sets (the item, the body's captures) to itself.</summary>
@@ -27,7 +27,7 @@ public sealed class RunScope
     {
         _parent = parent;
         Runtime = parent.Runtime;
-        _version = parent._version;
+        _changes = parent._changes;
         Sync = parent.Sync;
         Cancellation = parent.Cancellation;
     }
@@ -43,7 +43,31 @@ public sealed class RunScope
     internal CancellationToken Cancellation { get; set; }
 
     /// <summary>Bumped on every change, so the runtime re-sends values only when they changed.</summary>
-    public int Version => _version.Value;
+    public int Version => _changes.Version;
+
+    /// <summary>The log of changes this scope shares with its parent and item scopes.</summary>
+    internal ChangeLog Changes => _changes;
+
+    /// <summary>The value <paramref name="name"/> has here: the scope's own, else its parent's.</summary>
+    internal bool TryGetValue(string name, out object? value)
+    {
+        for (var s = this; s is not null; s = s._parent)
+        {
+            if (s._values.TryGetValue(name, out value)) return true;
+        }
+        value = null;
+        return false;
+    }
+
+    /// <summary>Every name an item scope (and its parents up to the run's scope) holds itself: the names whose
+    /// values can differ between two scopes that share a change log.</summary>
+    internal IEnumerable<string> ItemNames()
+    {
+        for (var s = this; s._parent is not null; s = s._parent)
+        {
+            foreach (var name in s._values.Keys) yield return name;
+        }
+    }
 
     /// <summary>Every value an expression here reads. For an item's scope a merged copy: the run's values, then the item's own over them.</summary>
     public IReadOnlyDictionary<string, object?> Values
@@ -71,9 +95,38 @@ public sealed class RunScope
     /// <summary>What this scope set itself (for an item's scope: the item and the body's captures).</summary>
     internal IReadOnlyDictionary<string, object?> Own => _values;
 
-    private sealed class VersionCounter
+    /// <summary>The names set or dropped in a run's scopes, in order. <see cref="Version"/> counts changes;
+    /// <see cref="Epoch"/> moves when the scope is cleared for the next run (the log starts again, and a runtime
+    /// that saw an older epoch loads everything).</summary>
+    internal sealed class ChangeLog
     {
-        public int Value;
+        private readonly List<string> _names = new();
+
+        public int Version { get; private set; }
+
+        public int Epoch { get; private set; }
+
+        /// <summary>How many changes are logged in this epoch: a runtime keeps it and later reads the names after it.</summary>
+        public int Count => _names.Count;
+
+        public void Add(string name)
+        {
+            _names.Add(name);
+            Version++;
+        }
+
+        public void Reset()
+        {
+            _names.Clear();
+            Epoch++;
+            Version++;
+        }
+
+        /// <summary>The names changed since <paramref name="from"/> (a <see cref="Count"/> read earlier in this epoch).</summary>
+        public IEnumerable<string> Since(int from)
+        {
+            for (var i = from; i < _names.Count; i++) yield return _names[i];
+        }
     }
 
     public IReadOnlyDictionary<string, object?> Captures
@@ -91,7 +144,7 @@ public sealed class RunScope
     {
         _values.Clear();
         _captures.Clear();
-        _version.Value++;
+        _changes.Reset();
     }
 
     public void Set(string name, object? value)
@@ -103,7 +156,7 @@ public sealed class RunScope
     private void SetUnlocked(string name, object? value)
     {
         _values[name] = value;
-        _version.Value++;
+        _changes.Add(name);
     }
 
     /// <summary>Drops a name: a foreach's item after the loop, and its body's captures before each item,
@@ -116,7 +169,7 @@ public sealed class RunScope
 
     private void ForgetUnlocked(string name)
     {
-        if (_values.Remove(name)) _version.Value++;
+        if (_values.Remove(name)) _changes.Add(name);
         _captures.Remove(name);
     }
 

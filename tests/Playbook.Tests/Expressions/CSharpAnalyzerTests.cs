@@ -86,6 +86,32 @@ public class CSharpAnalyzerTests
         Assert.Contains(reach, first.Message.Split('|')[1], StringComparison.OrdinalIgnoreCase);
     }
 
+    // A run value is sent to the program only when the run changes it, so an expression that assigned one
+    // would change what every later expression reads: assignment in any form is refused.
+    [Theory]
+    [InlineData("(errors = 5) > 0", "errors = 5")]
+    [InlineData("(max_errors += 1) > 0", "max_errors += 1")]
+    [InlineData("errors++ > 0", "errors++")]
+    [InlineData("--errors > 0", "--errors")]
+    [InlineData("(stdout ??= \"x\").Length", "stdout ??= \"x\"")]
+    [InlineData("long.TryParse(\"1\", out errors)", "out errors")]
+    [InlineData("new Func<bool>(() => { ok = true; return ok; })()", "ok = true")]
+    [InlineData("((errors, ratio) = (1, 2.0)).Item1 > 0", "(errors, ratio) = (1, 2.0)")]
+    [InlineData("(data = null) == null", "data = null")]
+    public void AssigningARunValueIsRefused(string code, string offending)
+    {
+        var issue = SingleForbidden(code);
+        Assert.Equal(code.IndexOf(offending, StringComparison.Ordinal), issue.Offset);
+        Assert.Equal(offending.Length, issue.Length);
+        Assert.Contains("run value", issue.Message.Split('|')[1], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("new Func<long>(() => { var e = errors; e++; e += 2; return e; })() > 0")]
+    [InlineData("long.TryParse(stdout, out var n) && n > errors")]
+    [InlineData("new Func<double>(() => { double r; r = ratio * 2; return r; })()")]
+    public void AssigningLocalsStaysAllowed(string code) => Assert.Empty(One(code).Issues);
+
     [Fact]
     public void ForbiddenMessageNamesTheSymbolAndWhatItReaches()
     {

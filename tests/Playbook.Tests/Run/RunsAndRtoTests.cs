@@ -101,6 +101,8 @@ public class RunsAndRtoTests
         using (var running = work.Start("resumable"))
         {
             WaitForRecord(work.SingleJournal, r => Type(r) == "process-started" && Str(r, "state") == "second", running);
+            // process-started is journaled before the shell writes its line: wait for the line itself.
+            WaitForLedgerLine(work, "second");
             running.Kill();
             running.Finish();
         }

@@ -89,6 +89,9 @@ public sealed class ExpressionCheck : IPlaybookCheck
         // Each let name with the index of its first declaration: a let reads the lets declared before it,
         // answered by comparing indexes (a set of earlier names per let was quadratic in the number of lets).
         private readonly Dictionary<string, int> _lets = new(StringComparer.Ordinal);
+        // The same names in declaration order, so the names before a let are a prefix: suggesting for a let
+        // reads only those (filtering every let's name per unknown name was lets × unknown names).
+        private readonly List<(string Name, int Index)> _letsInOrder = new();
         private readonly Dictionary<string, HashSet<StateSymbol>> _capturers = new(StringComparer.Ordinal);
         private readonly Dictionary<StateSymbol, HashSet<string>> _own = new();
         // 'dead_letter' (the results of foreach dead-letter) for every foreach, by that name.
@@ -100,7 +103,10 @@ public sealed class ExpressionCheck : IPlaybookCheck
             foreach (var i in context.Model.Inputs) _parameters.Add(i.Name.Text);
             foreach (var s in context.Model.Secrets) _parameters.Add(s.Name.Text);
             var lets = context.Model.Lets;
-            for (var i = 0; i < lets.Count; i++) _lets.TryAdd(lets[i].Name.Text, i);
+            for (var i = 0; i < lets.Count; i++)
+            {
+                if (_lets.TryAdd(lets[i].Name.Text, i)) _letsInOrder.Add((lets[i].Name.Text, i));
+            }
             foreach (var state in context.Model.States)
             {
                 if (state.Kind == StateKind.Foreach)
@@ -138,7 +144,7 @@ public sealed class ExpressionCheck : IPlaybookCheck
 
         /// <summary>Names worth suggesting for a typo: everything readable somewhere.</summary>
         public IEnumerable<string> Candidates(Use use) =>
-            _parameters.Concat(_results.Keys).Concat(use.LetIndex is { } index ? _lets.Where(l => l.Value < index).Select(l => l.Key) : _lets.Keys).Concat(use.State is null ? Array.Empty<string>() : _capturers.Keys)
+            _parameters.Concat(_results.Keys).Concat(use.LetIndex is { } index ? _letsInOrder.TakeWhile(l => l.Index < index).Select(l => l.Name) : _lets.Keys).Concat(use.State is null ? Array.Empty<string>() : _capturers.Keys)
                 .Concat(use.ReadsResult ? ResultNames.Keys : Array.Empty<string>());
     }
 

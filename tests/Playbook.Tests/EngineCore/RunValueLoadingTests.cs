@@ -1,0 +1,167 @@
+using Playbook.Compiling;
+using Playbook.EngineCore;
+using Playbook.Syntax;
+using Xunit;
+using static Playbook.Tests.EngineCore.EngineTestKit;
+
+namespace Playbook.Tests.EngineCore;
+
+/// <summary>The expression runtimes get a run's values once and then only what changed: an expression must
+/// not be able to change what the next one reads, the items of a foreach must each read their own values,
+/// and a run must cost lets + changes, not lets × changes (a playbook of 100 000 lets re-sent every value
+/// at every change and took minutes to simulate).</summary>
+public class RunValueLoadingTests
+{
+    // Every expression the tests evaluate, placed where the checker lets it read its names.
+    private static string Body(string language) => $$"""
+        expressions {{language}}
+        input ids : list = ["a", "b"]
+        let x = 1
+        let items = [3, 1, 2]
+        foreach move-each {
+          each id in `ids`
+          step move { shell "x" timeout 1m  capture moved = `id`  capture seen = `{{(language == "csharp" ? "moved == null ? \"none\" : (string)moved" : "typeof moved === 'undefined' ? 'none' : moved")}}` }
+          on ok   -> check
+          on fail -> failed
+        }
+        decide check {
+          when `{{(language == "csharp" ? "x == 1 && (long)items[0] == 3" : "x == 1 && items[0] === 3")}}` -> done
+          else -> failed
+        }
+        end done success
+        end failed failure
+        """;
+
+    private static CompiledExpression Expression(CompiledPlaybook playbook, string code)
+    {
+        var syntax = playbook.Expressions.Select((e, id) => (e, id)).Single(p => p.e.Code == code);
+        return new CompiledExpression(syntax.id, code, syntax.e.Language ?? playbook.DefaultLanguage, syntax.e);
+    }
+
+    private static (CompiledPlaybook Playbook, RunScope Scope, JavaScriptRuntime JavaScript, ExpressionRuntime Runtime) NewRun(string language)
+    {
+        var playbook = Compile(Body(language));
+        var javaScript = new JavaScriptRuntime();
+        var runtime = new ExpressionRuntime(playbook, javaScript);
+        var scope = new RunScope(runtime);
+        scope.Set("ids", new List<object?> { "a", "b" });
+        scope.Set("x", 1L);
+        scope.Set("items", new List<object?> { 3L, 1L, 2L });
+        return (playbook, scope, javaScript, runtime);
+    }
+
+    [Theory]
+    [InlineData("javascript")]
+    [InlineData("csharp")]
+    public void Each_item_reads_its_own_values_however_often_the_runtime_switches_between_items(string language)
+    {
+        var (playbook, scope, _, _) = NewRun(language);
+        var id = Expression(playbook, "id");
+        var seen = Expression(playbook, playbook.Expressions.Single(e => e.Code.Contains("none")).Code);
+        var a = scope.ForItem();
+        var b = scope.ForItem();
+        a.Set("id", "a");
+        b.Set("id", "b");
+        Assert.Equal("a", a.Evaluate(id));
+        Assert.Equal("b", b.Evaluate(id));
+        Assert.Equal("a", a.Evaluate(id));
+        // b's capture is b's alone: a, evaluated right after b, does not see it.
+        b.Capture("moved", "from-b");
+        Assert.Equal("from-b", b.Evaluate(seen));
+        Assert.Equal("none", a.Evaluate(seen));
+        a.Capture("moved", "from-a");
+        Assert.Equal("from-a", a.Evaluate(seen));
+        Assert.Equal("from-b", b.Evaluate(seen));
+        // A capture dropped before the next item is gone for every expression, not left behind in the runtime.
+        b.Forget("moved");
+        Assert.Equal("none", b.Evaluate(seen));
+        // The run's own values reach the items when they change, and the items' values never reach the run.
+        var check = Expression(playbook, playbook.Expressions.Single(e => e.Code.StartsWith("x == 1", StringComparison.Ordinal)).Code);
+        Assert.Equal(true, a.Evaluate(check));
+        scope.Set("x", 2L);
+        Assert.Equal(false, a.Evaluate(check));
+        Assert.Equal(false, scope.Evaluate(check));
+        Assert.Equal("none", scope.Evaluate(seen));
+    }
+
+    [Fact]
+    public void A_javascript_expression_cannot_change_a_run_value_for_the_next_one()
+    {
+        string[] attempts = ["(x = 5) == 0", "items.sort()[0] === 0", "items.push(4) > 0", "(globalThis.later = 1) > 0"];
+        var playbook = Compile(Body("javascript").Replace("else -> failed",
+            string.Concat(attempts.Select(a => $"when `{a}` -> done\n")) + "when `globalThis.later === 1` -> done\nelse -> failed"));
+        var check = Expression(playbook, "x == 1 && items[0] === 3");
+        var runtime = new ExpressionRuntime(playbook);
+        var scope = new RunScope(runtime);
+        scope.Set("x", 1L);
+        scope.Set("items", new List<object?> { 3L, 1L, 2L });
+        // Each is an attempt to leave something behind for the next expression: each fails, saying why, and
+        // the next expression (on the same runtime, with no change in between) reads the run's values.
+        foreach (var code in attempts)
+        {
+            Assert.Equal(true, scope.Evaluate(check));
+            var failure = Assert.Throws<ExpressionFailedException>(() => scope.Evaluate(Expression(playbook, code)));
+            Assert.Matches("read-only|read only|not extensible", failure.Message);
+            Assert.Equal(true, scope.Evaluate(check));
+        }
+        Assert.Equal(false, scope.Evaluate(Expression(playbook, "globalThis.later === 1")));
+    }
+
+    [Fact]
+    public void A_cleared_scope_leaves_nothing_of_the_previous_run_behind()
+    {
+        var (playbook, scope, _, _) = NewRun("javascript");
+        var seen = Expression(playbook, playbook.Expressions.Single(e => e.Code.Contains("none")).Code);
+        scope.Capture("moved", "run-1");
+        Assert.Equal("run-1", scope.Evaluate(seen));
+        // The next run (simulate --runs) reuses the scope: a capture of run 1 must not be read in run 2.
+        scope.Clear();
+        scope.Set("x", 1L);
+        Assert.Equal("none", scope.Evaluate(seen));
+    }
+
+    [Theory]
+    [InlineData("javascript")]
+    [InlineData("csharp")]
+    public void A_run_sends_each_change_once_not_every_value_at_every_change(string language)
+    {
+        const int Lets = 3_000;
+        var (playbook, scope, javaScript, runtime) = NewRun(language);
+        var check = Expression(playbook, playbook.Expressions.Single(e => e.Code.StartsWith("x == 1", StringComparison.Ordinal)).Code);
+        // As a run of many lets does: set one, evaluate the next, thousands of times.
+        for (var i = 0; i < Lets; i++)
+        {
+            scope.Set("v" + i, (long)i);
+            Assert.Equal(true, scope.Evaluate(check));
+        }
+        // Re-sending everything at every change would be Lets² / 2 = 4.5 million values.
+        var sent = language == "csharp" ? runtime.CSharp!.ValuesSent : javaScript.ValuesSent;
+        Assert.InRange(sent, Lets, 2 * Lets + 10);
+        if (language == "csharp") Assert.Equal(1, runtime.CSharp!.FullLoads);
+    }
+
+    [Fact]
+    public void The_next_run_sends_only_the_values_that_differ_from_the_last_run()
+    {
+        const int Lets = 2_000;
+        var (playbook, scope, javaScript, _) = NewRun("javascript");
+        var check = Expression(playbook, "x == 1 && items[0] === 3");
+        void OneRun(long x)
+        {
+            scope.Clear();
+            scope.Set("x", x);
+            scope.Set("items", new List<object?> { 3L, 1L, 2L });
+            for (var i = 0; i < Lets; i++) scope.Set("v" + i, (long)i);
+        }
+        OneRun(1);
+        Assert.Equal(true, scope.Evaluate(check));
+        var first = javaScript.ValuesSent;
+        // simulate --runs clears the scope and sets the same lets again: only x (changed) and the list
+        // (never taken as unchanged) are sent, and the changed x is read.
+        OneRun(2);
+        Assert.Equal(false, scope.Evaluate(check));
+        Assert.Equal(2, javaScript.ValuesSent - first);
+        OneRun(1);
+        Assert.Equal(true, scope.Evaluate(check));
+    }
+}
