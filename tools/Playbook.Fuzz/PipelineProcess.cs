@@ -3,15 +3,12 @@ using System.Text.Json;
 
 namespace Playbook.Fuzz;
 
-/// <summary>What a pipeline worker said about one mutant: its answers, or that it was late (a hang: the
-/// worker was killed) or died (a crash: its exit code and the end of its stderr).</summary>
-public sealed record WorkerOutcome(PipelineAnswer? Pipeline, ParityAnswer? Parity, string? Hang, string? Crash);
+/// <summary>What a pipeline worker said about one mutant: its answers; or that it was stopped (<paramref name="Stopped"/>:
+/// a hang past the wall-clock cap, or slow past <see cref="CpuBudget.KillFactor"/> times its CPU budget, in the part
+/// named by <paramref name="StoppedIn"/>: "pipeline" or "parity"); or that it died (a crash: its exit code and the
+/// end of its stderr).</summary>
+public sealed record WorkerOutcome(PipelineAnswer? Pipeline, ParityAnswer? Parity, Judgement? Stopped, string? StoppedIn, string? Crash);
 
-/// <summary>The in-process pipeline run in a child process (<see cref="PipelineWorker"/>), so that a mutant
-/// that hangs is killed with everything it holds, instead of a thread left running in the harness. The
-/// worker is started again after a kill, a crash, <see cref="RecycleAfter"/> mutants or when it holds more
-/// than <see cref="MaxWorkingSet"/>: caches that live as long as a process (compiled C# programs, one per
-/// distinct valid C# playbook) must not grow over a run of 10 000 mutants.</summary>
 public sealed class PipelineProcess(string fuzzDll, IReadOnlyList<string> warmUp) : IDisposable
 {
     public const int RecycleAfter = 500;
@@ -27,9 +24,11 @@ public sealed class PipelineProcess(string fuzzDll, IReadOnlyList<string> warmUp
     /// <summary>Worker processes started so far (for the summary).</summary>
     public int Started { get; private set; }
 
-    /// <summary>Runs one mutant: the pipeline must answer within <paramref name="pipelineLimit"/>, the
-    /// parity check (when asked) within <paramref name="parityLimit"/> after that.</summary>
-    public WorkerOutcome Check(string path, bool parity, TimeSpan pipelineLimit, TimeSpan parityLimit)
+    /// <summary>Runs one mutant. Each part is judged by the worker's CPU time: the pipeline against
+    /// <paramref name="pipelineBudget"/>, the parity check (when asked) against <paramref name="parityBudget"/>;
+    /// a part is stopped (the worker killed) past <see cref="CpuBudget.KillFactor"/> times its budget or the
+    /// wall-clock cap. The caller judges a finished part by the CPU the worker reports for it.</summary>
+    public WorkerOutcome Check(string path, bool parity, TimeSpan pipelineBudget, TimeSpan parityBudget)
     {
         if (_process is null) Start();
         var process = _process!;
@@ -37,38 +36,40 @@ public sealed class PipelineProcess(string fuzzDll, IReadOnlyList<string> warmUp
         process.StandardInput.Flush();
         _served++;
 
-        var (pipelineLine, problem) = Answer(pipelineLimit, "P ");
-        if (pipelineLine is null) return new WorkerOutcome(null, null, problem == Late ? $"no answer after {pipelineLimit.TotalSeconds:0.0} s (worker killed)" : null, problem == Late ? null : problem);
+        var (pipelineLine, stopped, crash) = Answer(pipelineBudget, "P ");
+        if (pipelineLine is null) return new WorkerOutcome(null, null, stopped, "pipeline", crash);
         var pipeline = JsonSerializer.Deserialize<PipelineAnswer>(pipelineLine, s_json);
         ParityAnswer? parityAnswer = null;
         if (parity)
         {
-            var (parityLine, parityProblem) = Answer(parityLimit, "Q ");
-            if (parityLine is null) return new WorkerOutcome(pipeline, null, parityProblem == Late ? $"parity: no answer after {parityLimit.TotalSeconds:0.0} s (worker killed)" : null, parityProblem == Late ? null : parityProblem);
+            var (parityLine, parityStopped, parityCrash) = Answer(parityBudget, "Q ");
+            if (parityLine is null) return new WorkerOutcome(pipeline, null, parityStopped, "parity", parityCrash);
             parityAnswer = JsonSerializer.Deserialize<ParityAnswer>(parityLine, s_json);
         }
         RecycleIfDue();
-        return new WorkerOutcome(pipeline, parityAnswer, null, null);
+        return new WorkerOutcome(pipeline, parityAnswer, null, null, null);
     }
 
-    private const string Late = "late";
-
-    /// <summary>The next line from the worker, without its prefix; or null and <see cref="Late"/> (the worker
-    /// was killed) or a description of how the worker died.</summary>
-    private (string? Line, string? Problem) Answer(TimeSpan limit, string prefix)
+    /// <summary>The next line from the worker, without its prefix; or null and the verdict that stopped it (the
+    /// worker was killed), or a description of how the worker died.</summary>
+    private (string? Line, Judgement? Stopped, string? Crash) Answer(TimeSpan budget, string prefix)
     {
         var process = _process!;
+        var cpuBefore = ChildCpu.Of(process, TimeSpan.Zero);
+        var seen = cpuBefore;
+        var clock = Stopwatch.StartNew();
         var read = process.StandardOutput.ReadLineAsync();
-        if (!read.Wait(limit))
+        var stopped = CpuBudget.WaitOrStop(read, () => (seen = ChildCpu.Of(process, seen)) - cpuBefore, budget, clock);
+        if (stopped is not null)
         {
             Stop(kill: true);
-            return (null, Late);
+            return (null, stopped, null);
         }
-        if (read.Result is { } line && line.StartsWith(prefix, StringComparison.Ordinal)) return (line[prefix.Length..], null);
+        if (read.Result is { } line && line.StartsWith(prefix, StringComparison.Ordinal)) return (line[prefix.Length..], null, null);
         // The worker ended (a stack overflow is exit 134) or wrote something it should not have.
         var unexpected = read.Result;
         Stop(kill: unexpected is not null);
-        return (null, $"worker {(unexpected is null ? "died" : $"wrote '{unexpected}'")}, exit {ExitCode}\n{Tail(_lastStderr)}");
+        return (null, null, $"worker {(unexpected is null ? "died" : $"wrote '{unexpected}'")}, exit {ExitCode}\n{Tail(_lastStderr)}");
     }
 
     private int? _lastExit;

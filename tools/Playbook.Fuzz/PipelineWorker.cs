@@ -6,10 +6,12 @@ namespace Playbook.Fuzz;
 public sealed record WorkerRequest(string Path, bool Parity);
 
 /// <summary>A worker's answer for the pipeline part of a request (the "P" line).</summary>
-public sealed record PipelineAnswer(bool Valid, bool Simulated, double CheckSeconds, double ElapsedSeconds, string? Failure);
+/// <param name="CheckCpuSeconds">CPU time of reading, parsing and checking (the worker's, all threads).</param>
+/// <param name="CpuSeconds">CPU time of the whole pipeline: what the fuzz bound judges.</param>
+public sealed record PipelineAnswer(bool Valid, bool Simulated, double CheckSeconds, double ElapsedSeconds, string? Failure, double CheckCpuSeconds, double CpuSeconds);
 
 /// <summary>A worker's answer for the parity part of a request (the "Q" line): null when LF, CR and CRLF agree.</summary>
-public sealed record ParityAnswer(string? Difference);
+public sealed record ParityAnswer(string? Difference, double CpuSeconds);
 
 /// <summary>The child side of <see cref="PipelineProcess"/> (<c>Playbook.Fuzz --pipeline-worker</c>): reads one
 /// JSON request a line from stdin, runs the in-process pipeline on it, then the parity check, and answers
@@ -41,11 +43,14 @@ public static class PipelineWorker
         {
             var request = JsonSerializer.Deserialize<WorkerRequest>(line, s_json) ?? throw new InvalidDataException("empty request");
             var outcome = FuzzPipeline.RunHere(request.Path, simulate: true);
-            var answer = new PipelineAnswer(outcome.Valid, outcome.Simulated, outcome.CheckTime.TotalSeconds, outcome.Elapsed.TotalSeconds, outcome.Failure?.ToString());
+            var answer = new PipelineAnswer(outcome.Valid, outcome.Simulated, outcome.CheckTime.TotalSeconds, outcome.Elapsed.TotalSeconds, outcome.Failure?.ToString(),
+                outcome.CheckCpu.TotalSeconds, outcome.Cpu.TotalSeconds);
             output.WriteLine("P " + JsonSerializer.Serialize(answer, s_json));
             output.Flush();
             if (!request.Parity) continue;
-            output.WriteLine("Q " + JsonSerializer.Serialize(new ParityAnswer(Parity(request.Path)), s_json));
+            var cpu = Environment.CpuUsage.TotalTime;
+            var difference = Parity(request.Path);
+            output.WriteLine("Q " + JsonSerializer.Serialize(new ParityAnswer(difference, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds), s_json));
             output.Flush();
         }
         return 0;
