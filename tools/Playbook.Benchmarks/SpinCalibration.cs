@@ -50,7 +50,7 @@ internal sealed class SpinCalibration
         start.Set();
         foreach (var worker in workers) worker.Join();
         var all = watch.Elapsed;
-        Sink(results.Sum());
+        foreach (var r in results) Sink(r); // not Sum(): it is checked, and the spins' values overflow a long
         return (one, all, threads * one.TotalSeconds / all.TotalSeconds);
     }
 
