@@ -7,8 +7,13 @@ namespace Playbook.Benchmarks;
 /// <summary><c>--simulate-cores [RUNS] [ROUNDS]</c>: <see cref="Simulator.MonteCarloAsync"/> of partial-failure
 /// (callees compiled once, as in <see cref="SimulationBenchmarks"/>) with one worker and with one per core,
 /// alternating, RUNS runs a round, after a warm-up, then RUNS bare Stateless replays of the same seeds' fires on one thread
-/// (<see cref="SimulationBenchmarks.BareMachine"/>); prints runs/s of each per round, the single-core per-run cost against
-/// the bare replay, the median speed-up and ratio, the machine's load average, and checks that both worker counts gave the same figures.</summary>
+/// (<see cref="SimulationBenchmarks.BareMachine"/>), then a pure CPU spin on one thread and on one thread per core
+/// (<see cref="SpinCalibration"/>): what this machine gives a second thread in this very round.</summary>
+/// <remarks>Per round it prints runs/s of each, the single-core per-run cost against the bare replay both in wall
+/// time and in process CPU time (the CPU ratio does not count the time the thread waited for a core, so it moves
+/// less with other processes' load), the Monte Carlo speed-up, the spin's speed-up, and the first divided by the
+/// second (1.00 = Monte Carlo uses the cores as well as a loop that shares nothing); then the medians and bests, and
+/// the machine's load average. It checks that both worker counts gave the same figures.</remarks>
 internal static class MonteCarloCoresLoop
 {
     public static void Run(int runs, int rounds)
@@ -19,34 +24,57 @@ internal static class MonteCarloCoresLoop
         var cores = Environment.ProcessorCount;
         simulator.MonteCarloAsync(Math.Min(runs, 20_000), 1, bench.Values, workers: cores).AsTask().GetAwaiter().GetResult(); // warm-up, JIT
         for (var i = 0; i < 20_000; i++) bench.BareMachine();
+        // The spin is sized to a quarter of one worker's RUNS runs (at most 2 s): long enough to see what a second
+        // thread gets, short enough that the round's figures come from the same stretch of load.
+        var warm = Time(() => simulator.MonteCarloAsync(Math.Min(runs, 20_000), 1, bench.Values, workers: 1));
+        var spin = SpinCalibration.Sized(TimeSpan.FromSeconds(Math.Min(2, warm.Seconds * runs / Math.Min(runs, 20_000) / 4)));
         var speedUps = new List<double>();
+        var spinUps = new List<double>();
+        var shares = new List<double>();
         var ratios = new List<double>();
+        var cpuRatios = new List<double>();
+        Console.WriteLine($"// load average at start: {LoadAverage()}");
         for (var round = 0; round < rounds; round++)
         {
             var one = Time(() => simulator.MonteCarloAsync(runs, round, bench.Values, workers: 1));
             var all = Time(() => simulator.MonteCarloAsync(runs, round, bench.Values, workers: cores));
             if (one.Result.SuccessRate != all.Result.SuccessRate || !one.Result.SortedTimes.SequenceEqual(all.Result.SortedTimes))
                 throw new InvalidOperationException($"round {round}: 1 worker and {cores} workers disagree");
+            var cpuBefore = Environment.CpuUsage.TotalTime;
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < runs; i++) bench.BareMachine();
             var bare = watch.Elapsed.TotalSeconds;
-            speedUps.Add(one.Seconds / all.Seconds);
+            var bareCpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
+            var spun = spin.Measure(cores);
+            var speedUp = one.Seconds / all.Seconds;
+            speedUps.Add(speedUp);
+            spinUps.Add(spun.SpeedUp);
+            shares.Add(speedUp / spun.SpeedUp);
             ratios.Add(one.Seconds / bare);
+            cpuRatios.Add(one.CpuSeconds / bareCpu);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"round {round}: 1 worker {runs / one.Seconds:F0} runs/s ({one.Seconds * 1e6 / runs:F1} us/run), {cores} workers {runs / all.Seconds:F0} runs/s, x{one.Seconds / all.Seconds:F2}; " +
-                $"bare replay {runs / bare:F0}/s ({bare * 1e6 / runs:F1} us), 1 worker = {one.Seconds / bare:F2}x bare  (load {LoadAverage()})"));
+                $"round {round}: 1 worker {runs / one.Seconds:F0} runs/s ({one.Seconds * 1e6 / runs:F1} us/run, CPU {one.CpuSeconds * 1e6 / runs:F1} us), {cores} workers {runs / all.Seconds:F0} runs/s, x{speedUp:F2}; " +
+                $"spin x{spun.SpeedUp:F2} ({spun.One.TotalMilliseconds:F0} ms on 1 thread, {spun.All.TotalMilliseconds:F0} ms for {cores}x the work on {cores}), Monte Carlo / spin {speedUp / spun.SpeedUp:F2}; " +
+                $"bare replay {runs / bare:F0}/s ({bare * 1e6 / runs:F1} us, CPU {bareCpu * 1e6 / runs:F1} us), 1 worker = {one.Seconds / bare:F2}x bare (CPU {one.CpuSeconds / bareCpu:F2}x)  (load {LoadAverage()})"));
         }
-        speedUps.Sort();
-        ratios.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"median speed-up over {rounds} rounds: x{speedUps[speedUps.Count / 2]:F2} on {cores} cores (best x{speedUps[^1]:F2}); median single-core cost {ratios[ratios.Count / 2]:F2}x the bare replay (best {ratios[0]:F2}x)"));
+            $"over {rounds} rounds on {cores} cores, median (best): Monte Carlo speed-up x{Median(speedUps):F2} (x{speedUps.Max():F2}); spin speed-up x{Median(spinUps):F2} (x{spinUps.Max():F2}); " +
+            $"Monte Carlo / spin {Median(shares):F2} ({shares.Max():F2}); single-core cost {Median(ratios):F2}x the bare replay ({ratios.Min():F2}x), in CPU time {Median(cpuRatios):F2}x ({cpuRatios.Min():F2}x); load {LoadAverage()}"));
     }
 
-    private static (MonteCarloResult Result, double Seconds) Time(Func<ValueTask<MonteCarloResult>> work)
+    private static double Median(List<double> values)
     {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    /// <summary>Wall time and process CPU time (every thread's, the GC's included) of one Monte Carlo call.</summary>
+    private static (MonteCarloResult Result, double Seconds, double CpuSeconds) Time(Func<ValueTask<MonteCarloResult>> work)
+    {
+        var cpu = Environment.CpuUsage.TotalTime;
         var watch = Stopwatch.StartNew();
         var result = work().AsTask().GetAwaiter().GetResult();
-        return (result, watch.Elapsed.TotalSeconds);
+        return (result, watch.Elapsed.TotalSeconds, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds);
     }
 
     private static string LoadAverage() =>

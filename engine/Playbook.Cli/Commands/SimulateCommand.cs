@@ -250,9 +250,34 @@ internal sealed class SimulateCommand
                 errors.Add($"--answer {spec}: give STEP=approve, STEP=reject or STEP=timeout");
                 continue;
             }
+            if (name.Contains('[', StringComparison.Ordinal))
+            {
+                // One item's manual step, by its address (approve-each[2]/approve): answered before the answer for every item.
+                if (ItemManualStep(playbook, name, spec, errors)) script.Answers[name] = value;
+                continue;
+            }
             if (CheckName(playbook, name, manual, "--answer", errors, "is not a manual step")) script.Answers[name] = value;
         }
         return script;
+    }
+
+    /// <summary>An item address (<c>FOREACH[i]/STATE</c>) of this playbook that names a manual step of the body. A dry
+    /// run does not reach into called playbooks' items: their steps run as their hints say.</summary>
+    private static bool ItemManualStep(CompiledPlaybook playbook, string name, string spec, List<string> errors)
+    {
+        if (Playbook.LiveRuns.StateAddress.Resolve(playbook, name, (_, _) => null, out var unresolved) is not { } state)
+        {
+            errors.Add($"--answer {spec}: {unresolved}");
+            return false;
+        }
+        if (name.IndexOf('/', StringComparison.Ordinal) != name.LastIndexOf('/'))
+        {
+            errors.Add($"--answer {spec}: a dry run answers the items of this playbook's own foreach states (FOREACH[i]/STATE), not a called playbook's");
+            return false;
+        }
+        if (state.Kind == StateKind.Manual) return true;
+        errors.Add($"--answer {spec}: '{state.Name}' is not a manual step: it is a {state.Symbol.KindName}");
+        return false;
     }
 
     private static bool CheckName(CompiledPlaybook playbook, string name, IReadOnlyList<string> allowed, string option, List<string> errors, string notSuitable)

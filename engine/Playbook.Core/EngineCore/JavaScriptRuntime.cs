@@ -217,13 +217,50 @@ public sealed class JavaScriptRuntime
         _loaded.Loaded(scope);
     }
 
-    private void Send(string name, object? value) => Define(name, ToJs(value, frozen: true), IsScalar(value) ? value : NotScalar);
+    private void Send(string name, object? value) => Define(name, ToJs(value, frozen: true), Remembered(value));
 
     private static bool IsScalar(object? value) => value is null or string or long or int or double or bool or TimeSpan;
 
-    // Lists and maps are never taken as unchanged: only values that cannot change in place are compared.
-    private static bool SameScalar(object? sent, object? value) =>
-        !ReferenceEquals(sent, NotScalar) && IsScalar(value) && Equals(sent, value);
+    /// <summary>What <see cref="_sent"/> keeps of a value sent: the value itself when it is a scalar, a copy of the
+    /// items of a short list of scalars (a <c>let</c> list, set again by every run of simulate --runs: freezing a
+    /// fresh array for it through Jint cost more per run than the run's guards), else <see cref="NotScalar"/>.</summary>
+    private static object? Remembered(object? value)
+    {
+        if (IsScalar(value)) return value;
+        if (value is not IList { Count: <= MaxRememberedItems } list) return NotScalar;
+        var items = new object?[list.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (!IsScalar(list[i])) return NotScalar;
+            items[i] = list[i];
+        }
+        return new SentList(items);
+    }
+
+    private const int MaxRememberedItems = 64;
+
+    /// <summary>The items of a list as they were when sent. The array sent is frozen, so an expression cannot have
+    /// changed it since; the .NET list may have been changed in place, which is why the items are compared, not the list.</summary>
+    private sealed record SentList(object?[] Items);
+
+    // Maps and long or nested lists are never taken as unchanged: only scalars and the items of short lists of
+    // scalars are compared.
+    private static bool SameScalar(object? sent, object? value)
+    {
+        if (ReferenceEquals(sent, NotScalar)) return false;
+        if (sent is SentList remembered)
+        {
+            if (value is not IList list || list.Count != remembered.Items.Length) return false;
+            for (var i = 0; i < list.Count; i++)
+            {
+                var item = list[i];
+                // The same type too: 1 (long) and 1.0 (double) read the same in JavaScript, but not in C#.
+                if (!IsScalar(item) || !Equals(remembered.Items[i], item)) return false;
+            }
+            return true;
+        }
+        return IsScalar(value) && Equals(sent, value);
+    }
 
     /// <summary>Defines a global the expressions can read but not assign, delete or redefine.</summary>
     private void Define(string name, JsValue value, object? sent)

@@ -35,7 +35,7 @@ public sealed partial class PlaybookEngine
         if (clock.IsRealTime) return await ForeachAtOnceAsync(state, run, clock, branch, deadline, ct, before, items, startedAt).ConfigureAwait(false);
 
         var body = state.Branches.Count > 0 ? state.Branches[0] : null;
-        var captured = body is null ? new List<string>() : body.States.SelectMany(s => s.Captures).Select(c => c.Name).Distinct(StringComparer.Ordinal).ToList();
+        var captured = CapturedIn(body);
         var results = new List<object?>(items.Count);
         var failed = new List<string>();
         var lanes = new TimeSpan[Math.Max(1, Math.Min(spec.Parallel, Math.Max(1, items.Count)))];
@@ -108,6 +108,18 @@ public sealed partial class PlaybookEngine
         _scope.Forget(spec.Item);
         SetResults(state, flowName, results, clock);
         return Joined(state, run, clock, branch, deadline, startedAt, end, items.Count, failed, cut, unstarted);
+    }
+
+    private readonly Dictionary<CompiledBranch, List<string>> _capturedIn = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The names a foreach body captures (cleared before each item), worked out once per body and engine.
+    /// Only dry runs walk items here (one thread), so the cache needs no lock.</summary>
+    private List<string> CapturedIn(CompiledBranch? body)
+    {
+        if (body is null) return new List<string>();
+        if (!_capturedIn.TryGetValue(body, out var names))
+            _capturedIn[body] = names = body.States.SelectMany(s => s.Captures).Select(c => c.Name).Distinct(StringComparer.Ordinal).ToList();
+        return names;
     }
 
     /// <summary>An item's outcome when the phase's deadline cut it off (or left it unstarted): neither ok nor failed.</summary>

@@ -23,8 +23,7 @@ public sealed partial class PlaybookEngine
         _ => parallel.Branches.Count,
     };
 
-    private static string JoinNote(CompiledState state, int successes) =>
-        $"{successes} of {state.Branches.Count} branches succeeded (join {(state.Join == JoinMode.AtLeast ? state.JoinCount.ToString(System.Globalization.CultureInfo.InvariantCulture) : state.Join.ToString().ToLowerInvariant())})";
+    private string JoinNote(CompiledState state, int successes) => _notes.Joined(state, successes, cached: _sync is null);
 
     /// <summary>Runs each branch as a child machine on its own clock, then joins: <c>all</c> succeeds when
     /// every branch does, <c>any</c> when one does, <c>K</c> when K do — at the moment that becomes known.</summary>
@@ -32,29 +31,32 @@ public sealed partial class PlaybookEngine
     {
         var startedAt = clock.Elapsed;
         run.SetAttempt(state.Name, 1);
-        var finishes = new List<(bool Ok, TimeSpan At)>(state.Branches.Count);
-        foreach (var branch in state.Branches)
+        // When each branch finished, successes and failures apart (two arrays, not three lists: a Monte Carlo run
+        // joins this parallel every time).
+        var successes = new TimeSpan[state.Branches.Count];
+        var failures = new TimeSpan[state.Branches.Count];
+        int succeeded = 0, failed = 0;
+        for (var b = 0; b < state.Branches.Count; b++) // not foreach: the interface's enumerator would be boxed
         {
+            var branch = state.Branches[b];
             var branchClock = clock.Fork();
             var machine = MachineFor(branch);
             machine.Reset(branch.Entry);
             var flow = await RunStatesAsync(branch.Entry, run, branchClock, branch.Name, machine, ct).ConfigureAwait(false);
             if (flow.Reason is not null && flow.BranchOutcome is null && flow.End is null)
                 run.Add(new TimelineEntry(branchClock.Elapsed, state.Name, 1, "branch aborted", TimeSpan.Zero, branch.Name, flow.Reason));
-            finishes.Add((BranchSucceeded(flow.BranchOutcome), branchClock.Elapsed));
+            if (BranchSucceeded(flow.BranchOutcome)) successes[succeeded++] = branchClock.Elapsed;
+            else failures[failed++] = branchClock.Elapsed;
         }
         var needed = Needed(state);
-        var successes = new List<TimeSpan>(finishes.Count);
-        var failures = new List<TimeSpan>(finishes.Count);
-        foreach (var (branchOk, at) in finishes) (branchOk ? successes : failures).Add(at);
-        successes.Sort();
-        failures.Sort();
-        var ok = successes.Count >= needed;
+        Array.Sort(successes, 0, succeeded);
+        Array.Sort(failures, 0, failed);
+        var ok = succeeded >= needed;
         // The join is decided the moment its result is known: success when the needed-th branch succeeds
         // (for all: the last one), failure when so many have failed that too few can still succeed.
         var joinedAt = ok
             ? (needed == 0 ? startedAt : successes[needed - 1])
-            : failures.Count == 0 ? startedAt : failures[Math.Min(failures.Count, finishes.Count - needed + 1) - 1];
+            : failed == 0 ? startedAt : failures[Math.Min(failed, state.Branches.Count - needed + 1) - 1];
         var outcome = ok ? "ok" : "fail";
         var limit = Min(state.Timeout is { } t ? startedAt + t : null, deadline);
         var deadlineHit = false;
@@ -65,7 +67,7 @@ public sealed partial class PlaybookEngine
             outcome = "timeout";
         }
         clock.JoinAt(joinedAt);
-        run.Add(new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : outcome, joinedAt - startedAt, null, JoinNote(state, successes.Count)));
+        run.Add(new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : outcome, joinedAt - startedAt, null, JoinNote(state, succeeded)));
         return new StepOutcome(outcome, DeadlineHit: deadlineHit);
     }
 

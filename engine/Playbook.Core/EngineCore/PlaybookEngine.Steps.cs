@@ -79,7 +79,7 @@ public sealed partial class PlaybookEngine
                 result = limit is { } callLimit && called.Elapsed >= callLimit && clock.Elapsed - startedAt >= callLimit
                     ? new AttemptResult("timeout")
                     : called.Status == RunStatus.Success ? AttemptResult.Ok : new AttemptResult("fail");
-                note ??= $"{state.Action.CallTarget} ended {called.End ?? "aborted"}";
+                note ??= _notes.Called(state.Action.CallTarget, called.End, cached: _sync is null);
             }
             else
             {
@@ -193,7 +193,7 @@ public sealed partial class PlaybookEngine
         run.SetAttempt(state.Name, 1);
         var chosen = Choose(state.TransitionsFor("decide"), null, out var failure);
         if (failure is not null) return new StepOutcome("fail", AbortReason: failure);
-        Record(run, state, new TimelineEntry(clock.Elapsed, state.Name, 1, chosen is null ? "none" : "-> " + chosen.TargetName, TimeSpan.Zero, branch));
+        Record(run, state, new TimelineEntry(clock.Elapsed, state.Name, 1, chosen is null ? "none" : _notes.Decided(chosen, cached: _sync is null), TimeSpan.Zero, branch));
         return new StepOutcome(chosen is null ? "none" : "decide", Chosen: chosen);
     }
 }

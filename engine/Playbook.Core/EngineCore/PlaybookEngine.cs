@@ -21,6 +21,7 @@ public sealed partial class PlaybookEngine
     private readonly RunScope _scope;
     private readonly MachineDriver _machine;
     private readonly Dictionary<CompiledBranch, MachineDriver> _branchMachines = new();
+    private readonly RunNotes _notes = new();
     private Random _random;
     // Set for a run on a real clock, whose branches run concurrently: engine state shared between
     // branches (the random source, the branch machines) is locked on it.
@@ -120,7 +121,7 @@ public sealed partial class PlaybookEngine
             run.Path,
             run.Timeline,
             clock.Elapsed,
-            _scope.Captures,
+            NoCaptures, // Finish copies them, after the cleanup: copying them here too cost a dictionary per run
             run.Attempts,
             flow.Reason) { Taken = run.Taken, Interrupted = end == InterruptedEnd };
         if (_playbook.Cleanup is { } cleanup)
@@ -128,7 +129,9 @@ public sealed partial class PlaybookEngine
         return Finish(result, run);
     }
 
-    /// <summary>The result with its timeline in order (the cleanup adds to it after the end).</summary>
+    private static readonly IReadOnlyDictionary<string, object?> NoCaptures = new Dictionary<string, object?>();
+
+    /// <summary>The result with its timeline in order (the cleanup adds to it after the end) and the run's captures.</summary>
     private RunResult Finish(RunResult result, Run run) => result with { Timeline = TimelineEntry.InOrder(run.Timeline), Captures = _scope.Captures };
 
     /// <summary>The values the last run's expressions read (inputs, secrets, lets, captures).</summary>

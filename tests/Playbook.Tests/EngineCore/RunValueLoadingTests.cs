@@ -146,22 +146,51 @@ public class RunValueLoadingTests
         const int Lets = 2_000;
         var (playbook, scope, javaScript, _) = NewRun("javascript");
         var check = Expression(playbook, "x == 1 && items[0] === 3");
-        void OneRun(long x)
+        void OneRun(long x, long head = 3)
         {
             scope.Clear();
             scope.Set("x", x);
-            scope.Set("items", new List<object?> { 3L, 1L, 2L });
+            scope.Set("items", new List<object?> { head, 1L, 2L });
             for (var i = 0; i < Lets; i++) scope.Set("v" + i, (long)i);
         }
         OneRun(1);
         Assert.Equal(true, scope.Evaluate(check));
         var first = javaScript.ValuesSent;
-        // simulate --runs clears the scope and sets the same lets again: only x (changed) and the list
-        // (never taken as unchanged) are sent, and the changed x is read.
+        // simulate --runs clears the scope and sets the same lets again: only x (changed) is sent, and the
+        // changed x is read; the list, a new .NET list with the same items, is not sent again.
         OneRun(2);
         Assert.Equal(false, scope.Evaluate(check));
-        Assert.Equal(2, javaScript.ValuesSent - first);
+        Assert.Equal(1, javaScript.ValuesSent - first);
         OneRun(1);
+        Assert.Equal(true, scope.Evaluate(check));
+        // A list whose items changed is sent again and read as it is now.
+        OneRun(1, head: 4);
+        Assert.Equal(false, scope.Evaluate(check));
+        OneRun(1);
+        Assert.Equal(true, scope.Evaluate(check));
+    }
+
+    [Fact]
+    public void A_list_changed_in_place_between_runs_is_read_as_it_is_now()
+    {
+        var (playbook, scope, _, _) = NewRun("javascript");
+        var check = Expression(playbook, "x == 1 && items[0] === 3");
+        var items = new List<object?> { 3L, 1L, 2L };
+        void OneRun()
+        {
+            scope.Clear();
+            scope.Set("x", 1L);
+            scope.Set("items", items);
+        }
+        OneRun();
+        Assert.Equal(true, scope.Evaluate(check));
+        // The same .NET list, changed in place: what was sent is not taken as still current.
+        items[0] = 5L;
+        OneRun();
+        Assert.Equal(false, scope.Evaluate(check));
+        // 3 (long) and 3.0 (double) read alike in JavaScript; what matters is that the value read is the current one.
+        items[0] = 3.0;
+        OneRun();
         Assert.Equal(true, scope.Evaluate(check));
     }
 }

@@ -54,6 +54,27 @@ public class ResumeKeepsOptionsTests
     }
 
     [Fact]
+    public void A_per_item_answer_given_before_the_crash_answers_that_item_after_the_resume()
+    {
+        using var work = new RunWorkspace("foreach-gate-after-wait");
+        var journal = KilledWhile(work, "foreach-gate-after-wait", "hold", null, "--answer", "gate=approve", "--answer", "gate-each[2]/gate=reject");
+        Assert.DoesNotContain(Records(journal), r => Type(r) == "state-entered" && Str(r, "state") == "gate");
+        File.WriteAllText(work.PathOf("go"), "");
+
+        // Nothing said again on the resume command line: the journaled answers, the item's own first.
+        var resumed = work.Resume();
+
+        Assert.True(resumed.Exit == 1, resumed.ToString());
+        Assert.Contains("ended at 'refused' (failure)", resumed.Out);
+        var answered = Records(journal).Where(r => Type(r) == "answered").ToList();
+        Assert.Equal(["gate-each[1]", "gate-each[2]", "gate-each[3]"], answered.Select(r => Str(r, "flow")));
+        Assert.Equal(["approve", "reject", "approve"], answered.Select(r => Str(r, "answer")));
+        Assert.All(answered, r => Assert.Equal("--answer", Str(r, "who")));
+        var options = Records(journal)[0].GetProperty("options").GetProperty("answers");
+        Assert.Equal("reject", options.GetProperty("gate-each[2]/gate").GetString());
+    }
+
+    [Fact]
     public void An_answer_given_again_on_resume_overrides_the_journaled_one_and_is_kept_for_the_next_resume()
     {
         using var work = new RunWorkspace("gate-after-wait");
