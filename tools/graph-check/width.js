@@ -1,4 +1,5 @@
-// Checks one rendered SVG: Graphviz's (width in pt, 96/72 px each) or mermaid-cli's (viewBox width in px) must be at
+// Checks one rendered SVG: Graphviz's (width in pt, 96/72 px each) or mermaid-cli's (viewBox width in px; a report's
+// gantt must be drawn as one, with every task) must be at
 // most 2 000 px wide; a Mermaid error diagram fails; the collisions playbook's titles must show & > < and quotes as
 // such (escaped once for SVG, never as a literal "&amp;").
 const fs = require('fs');
@@ -13,6 +14,15 @@ if (kind === 'dot') {
   const fonts = new Set([...svg.matchAll(/font-family="([^"]*)"/g)].map((x) => x[1]));
   if (fonts.size !== 1) fail(`${fonts.size} font families: ${[...fonts].join(' | ')}`);
 } else {
+  if (kind === 'gantt') {
+    // A report's timeline: drawn as a gantt, every task of the block shown (one per attempt, wait, budget, gap).
+    if (!/aria-roledescription="gantt"/.test(svg)) fail('not drawn as a gantt');
+    const md = fs.readFileSync(source, 'utf8');
+    const block = /^```mermaid\n([\s\S]*?)^```$/m.exec(md)[1];
+    const tasks = [...block.matchAll(/^  (?!section |dateFormat |axisFormat )(.+?) :/gm)].map((x) => x[1]);
+    if (tasks.length === 0) fail('the gantt has no task');
+    for (const t of tasks) if (!new RegExp(`>${t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} ?</text>`).test(svg)) fail(`task "${t}" is not drawn`);
+  }
   if (/aria-roledescription="error"/.test(svg) || /Syntax error in text/.test(svg)) fail('Mermaid drew an error');
   const m = /viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+) /.exec(svg);
   if (!m) fail('no viewBox in the SVG');
