@@ -5,6 +5,7 @@
 #     the charts (a Markdown file with one block per playbook, plus tests/Playbook.Tests/Graph/data/collisions,
 #     whose titles hold & > < and quotes that must show as such);
 #   - DOT: Graphviz's dot -Tsvg, one run per playbook; anything on its stderr fails.
+#   - the Mermaid gantt of each golden Markdown report (tests/Playbook.Tests/Reporting/golden), one mmdc run.
 # It first proves it can fail: a chart with a syntax error must be refused by mmdc.
 #
 # Usage: tools/graph-check/check.sh [PLAYBOOK-COMMAND...]   (default: dotnet run --project engine/Playbook.Cli --)
@@ -56,6 +57,26 @@ echo "graph-check: mmdc rendered ${#files[@]} charts in $(( $(date +%s) - start 
 i=1
 for f in "${files[@]}"; do
   node "$here/width.js" mermaid "$f" "$work/out-$i.svg" || status=1
+  i=$((i + 1))
+done
+
+# The Markdown report's timeline is a Mermaid gantt: render the one of each golden report (real runs: a success,
+# a failure after retries, a crash and resume through an approval; the report tests keep them current).
+reports=(tests/Playbook.Tests/Reporting/golden/*.report.md)
+echo "== graph-check: mermaid-cli on the gantt of ${#reports[@]} Markdown reports (one run)"
+: > "$work/gantt.md"
+for r in "${reports[@]}"; do
+  n=$(grep -c '^```mermaid$' "$r" || true)
+  if [ "$n" != 1 ]; then echo "graph-check: $r has $n mermaid blocks, not its one gantt"; status=1; fi
+  awk '/^```mermaid$/{on=1; print; next} /^```$/{if(on){on=0; print; print ""}; next} on' "$r" >> "$work/gantt.md"
+done
+if ! "${mmdc[@]}" -i "$work/gantt.md" -o "$work/gantt-out.md" > "$work/gantt.log" 2>&1; then
+  cat "$work/gantt.log"; echo "graph-check: mmdc failed on a report's gantt" >&2; exit 1
+fi
+if [ -s "$work/gantt.log" ]; then cat "$work/gantt.log"; echo "graph-check: mmdc printed warnings" >&2; status=1; fi
+i=1
+for r in "${reports[@]}"; do
+  node "$here/width.js" gantt "$r" "$work/gantt-out-$i.svg" || status=1
   i=$((i + 1))
 done
 exit $status

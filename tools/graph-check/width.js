@@ -1,4 +1,5 @@
-// Checks one rendered SVG: Graphviz's (width in pt, 96/72 px each) or mermaid-cli's (viewBox width in px) must be at
+// Checks one rendered SVG: Graphviz's (width in pt, 96/72 px each) or mermaid-cli's (viewBox width in px; a report's
+// gantt must be drawn as one, with every task) must be at
 // most 2 000 px wide; a Mermaid error diagram fails; the collisions playbook's titles must show & > < and quotes as
 // such (escaped once for SVG, never as a literal "&amp;").
 const fs = require('fs');
@@ -10,9 +11,22 @@ if (kind === 'dot') {
   const m = /<svg width="([0-9.]+)pt"/.exec(svg);
   if (!m) fail('no width in the SVG');
   px = Number(m[1]) * 96 / 72;
+  // The graph's size attribute makes dot scale a wider drawing down: say how wide it is at 100 %.
+  const scale = Number((/transform="scale\(([0-9.]+) /.exec(svg) || [0, 1])[1]);
+  if (scale < 1) console.log(`graph-check: dot ${source}: drawn at ${Math.round(scale * 100)} %, ${Math.round(px / scale)} px wide at 100 %`);
+  if (scale < 0.8) fail(`drawn at ${Math.round(scale * 100)} %: the text is too small to read`);
   const fonts = new Set([...svg.matchAll(/font-family="([^"]*)"/g)].map((x) => x[1]));
   if (fonts.size !== 1) fail(`${fonts.size} font families: ${[...fonts].join(' | ')}`);
 } else {
+  if (kind === 'gantt') {
+    // A report's timeline: drawn as a gantt, every task of the block shown (one per attempt, wait, budget, gap).
+    if (!/aria-roledescription="gantt"/.test(svg)) fail('not drawn as a gantt');
+    const md = fs.readFileSync(source, 'utf8');
+    const block = /^```mermaid\n([\s\S]*?)^```$/m.exec(md)[1];
+    const tasks = [...block.matchAll(/^  (?!section |dateFormat |axisFormat )(.+?) :/gm)].map((x) => x[1]);
+    if (tasks.length === 0) fail('the gantt has no task');
+    for (const t of tasks) if (!new RegExp(`>${t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} ?</text>`).test(svg)) fail(`task "${t}" is not drawn`);
+  }
   if (/aria-roledescription="error"/.test(svg) || /Syntax error in text/.test(svg)) fail('Mermaid drew an error');
   const m = /viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+) /.exec(svg);
   if (!m) fail('no viewBox in the SVG');

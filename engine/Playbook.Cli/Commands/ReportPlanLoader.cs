@@ -19,13 +19,12 @@ internal static class ReportPlanLoader
             var loaded = PlaybookLoader.Load(path, TextWriter.Null, color: false, "report on");
             if (loaded is null) return ReportPlan.Unavailable($"the playbook {path} does not check any more");
             var playbook = loaded.Compiled;
-            MonteCarloResult? simulated = null;
             var (values, errors) = EngineCore.RunParameters.Bind(playbook, run.Inputs, Simulator.PlaceholderSecret);
             // Without hints every simulated step takes no time: figures that say nothing are not shown.
-            if (errors.Count == 0 && !HintCoverage.HasNoHints(playbook))
-                simulated = new Simulator(playbook, loaded.ResolveCallee)
-                    .MonteCarloAsync(ReportPlan.SimulatedRuns, ReportPlan.SimulationSeed, values, workers: 1).AsTask().GetAwaiter().GetResult();
-            return ReportPlan.Of(playbook, loaded.CalleeWorstCase, simulated);
+            Func<Action<int, EngineCore.RunResult>, MonteCarloResult?>? simulate = errors.Count > 0 || HintCoverage.HasNoHints(playbook) ? null
+                : eachRun => new Simulator(playbook, loaded.ResolveCallee)
+                    .MonteCarloAsync(ReportPlan.SimulatedRuns, ReportPlan.SimulationSeed, values, workers: 1, eachRun: eachRun).AsTask().GetAwaiter().GetResult();
+            return ReportPlan.Of(playbook, loaded.CalleeWorstCase, simulate);
         }
         catch (IOException e)
         {

@@ -99,7 +99,12 @@ public sealed partial class PlaybookEngine
         {
             // The run had reached its end: only its cleanup is left.
             var before = new RunResult(inCleanup.End is AbortedEnd or InterruptedEnd ? null : inCleanup.End, inCleanup.Status, run.Path, run.Timeline,
-                inCleanup.StartedAt, _scope.Captures, run.Attempts, inCleanup.Reason) { Taken = run.Taken, Interrupted = inCleanup.End == InterruptedEnd };
+                inCleanup.StartedAt, _scope.Captures, run.Attempts, inCleanup.Reason)
+            {
+                Taken = run.Taken,
+                Interrupted = inCleanup.End == InterruptedEnd,
+                EndMessage = inCleanup.End is AbortedEnd or InterruptedEnd ? null : RenderEndMessage(_playbook.ByName.GetValueOrDefault(inCleanup.End), clock),
+            };
             return Finish(await CleanupAsync(_playbook.Cleanup!, before, inCleanup.End, run, clock, inCleanup, cancellationToken).ConfigureAwait(false), run);
         }
         _machine.Reset(start);
@@ -123,7 +128,7 @@ public sealed partial class PlaybookEngine
             clock.Elapsed,
             NoCaptures, // Finish copies them, after the cleanup: copying them here too cost a dictionary per run
             run.Attempts,
-            flow.Reason) { Taken = run.Taken, Interrupted = end == InterruptedEnd };
+            flow.Reason) { Taken = run.Taken, Interrupted = end == InterruptedEnd, EndMessage = RenderEndMessage(flow.End, clock) };
         if (_playbook.Cleanup is { } cleanup)
             result = await CleanupAsync(cleanup, result, end, run, clock, null, cancellationToken).ConfigureAwait(false);
         return Finish(result, run);
@@ -362,6 +367,10 @@ public sealed partial class PlaybookEngine
         "deadline" => new StepOutcome("timeout", DeadlineHit: true),
         var outcome => new StepOutcome(outcome, Outputs: resume.LastOutputs),
     };
+
+    /// <summary>The end's message as the run ended, with its captures and inputs; the caller redacts it.</summary>
+    private string? RenderEndMessage(CompiledState? end, RunClock clock) =>
+        clock.IsRealTime && end is { Kind: StateKind.End, Message: { } message } ? SafeRender(message) : null;
 
     private string SafeRender(CompiledTemplate? template)
     {

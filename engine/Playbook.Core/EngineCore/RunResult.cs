@@ -52,6 +52,10 @@ public sealed record RunResult(
     /// <see cref="Status"/>; <see cref="Elapsed"/> is the time until the end, without the cleanup's.</summary>
     public CleanupResult? Cleanup { get; init; }
 
+    /// <summary>The end's message with its holes filled from the run's values, as the run ended; only in a run on
+    /// the real clock (a dry run never renders it: Monte Carlo would pay for it a thousand times), null without one.</summary>
+    public string? EndMessage { get; init; }
+
     /// <summary>A stop signal ended the main flow (only when the playbook has a cleanup, which then ran):
     /// the run is over, <see cref="Status"/> is aborted, and <c>playbook run</c> exits 130.</summary>
     public bool Interrupted { get; init; }

@@ -46,7 +46,7 @@ internal static class DotWriter
             if (attributes.Count > 0) sb.Append(" [").Append(string.Join(", ", attributes)).Append(']');
             sb.Append(";\n");
         }
-        foreach (var (upper, lower) in GraphLayoutHints.StackedBodies(graph))
+        foreach (var (upper, lower) in GraphLayoutHints.StackedBodies(graph).Concat(GraphLayoutHints.BelowBodies(graph)).Distinct())
             sb.Append("    ").Append(DotId(upper)).Append(" -> ").Append(DotId(lower)).Append(" [style=invis];\n");
         sb.Append("}\n");
         return sb.ToString();

@@ -20,6 +20,27 @@ internal static class GraphLayoutHints
             yield return pair;
     }
 
+    /// <summary>Invisible links for DOT from every node of a parallel's (or foreach's) last stacked body to each state
+    /// the parallel goes on to: its successors are ranked below its branches instead of beside them. Beside them, the
+    /// next phase ran down next to the branches and partial-failure drew 2 800 px wide at 100 %.</summary>
+    public static IEnumerable<(string Upper, string Lower)> BelowBodies(PlaybookGraph graph)
+    {
+        var all = graph.Clusters.SelectMany(Flatten).ToList();
+        foreach (var box in all.Where(c => c.Kind is GraphClusterKind.Parallel or GraphClusterKind.Foreach))
+        {
+            var bodies = box.Children.Select(b => b.AllNodes.ToList())
+                .Concat(box.Nodes.Where(n => n.Kind == GraphNodeKind.Collapsed).Select(n => new List<GraphNode> { n }))
+                .Where(b => b.Count > 0).ToList();
+            if (bodies.Count == 0) continue;
+            var inside = new HashSet<string>(box.AllNodes.Select(n => n.Id), StringComparer.Ordinal);
+            var targets = graph.Edges.Where(e => e.Kind == GraphEdgeKind.Transition && !e.FromCluster && inside.Contains(e.From) && !inside.Contains(e.To))
+                .Select(e => e.To).Distinct(StringComparer.Ordinal).ToList();
+            foreach (var node in bodies[^1])
+                foreach (var target in targets)
+                    yield return (node.Id, target);
+        }
+    }
+
     private static IEnumerable<(string, string)> Stack(IEnumerable<List<GraphNode>> bodies)
     {
         var list = bodies.Where(b => b.Count > 0).ToList();

@@ -53,6 +53,7 @@ public sealed class JournaledRun
                     Elapsed = r.Body.Millis("elapsed_ms");
                     Reason = r.Body.String("reason");
                     Cleanup = r.Body.String("cleanup");
+                    EndMessage = r.Body.String("message");
                     break;
                 case "cleanup-ended" when r.Body.String("flow") == Semantics.CleanupSymbol.FlowName:
                     CleanupReason = r.Body.String("reason");
@@ -133,6 +134,10 @@ public sealed class JournaledRun
     /// <summary>How the run's cleanup ended (ok, fail, aborted, interrupted), or null when it has none or the
     /// run has not ended; <see cref="CleanupReason"/> says why when it did not end ok.</summary>
     public string? Cleanup { get; }
+
+    /// <summary>The end's message as the run rendered it (holes filled, redacted); null when the journal has none
+    /// (no message, a run that has not ended, or a journal written before runs journaled it).</summary>
+    public string? EndMessage { get; }
 
     public string? CleanupReason { get; }
 

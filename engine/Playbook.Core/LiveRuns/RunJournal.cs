@@ -108,6 +108,8 @@ public sealed class RunJournal : IDisposable
             w.WriteMillis("elapsed_ms", result.Elapsed);
             if (result.Reason is not null) w.WriteString("reason", Redactor.Redact(result.Reason));
             if (result.Cleanup is { } cleanup) w.WriteString("cleanup", cleanup.Outcome);
+            // The end's message with its holes filled, redacted like every value: what a report shows as the end.
+            if (result.EndMessage is not null) w.WriteString("message", Redactor.Redact(result.EndMessage));
         });
 
     /// <summary>The run was stopped (Ctrl+C, SIGTERM) and can be resumed.</summary>

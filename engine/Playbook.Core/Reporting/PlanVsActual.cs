@@ -13,8 +13,9 @@ internal static class PlanVsActual
     /// <summary>The template's <c>plan</c>: <c>available</c>, <c>missing</c> (why not), <c>worst_case</c> (to the end
     /// the run reached), <c>worst_case_any</c> (the longest to any end), <c>p50</c>, <c>p90</c>, <c>runs</c>,
     /// <c>seed</c>, <c>success_rate</c> (percent), <c>actual</c>, and <c>phases</c>: <c>name</c>, <c>budget</c>,
-    /// <c>worst_case</c> (its states' share of the worst path to the run's end), <c>actual</c> (from its first
-    /// state entered to its last attempt's end), <c>within_budget</c>.</summary>
+    /// <c>worst_case</c> (its states' share of the worst path to the run's end), <c>p50</c> and <c>p90</c> (in the
+    /// dry runs that entered it, <c>runs</c> of them), <c>actual</c> (from its first state entered to its last
+    /// attempt's end), <c>within_budget</c>.</summary>
     public static ScriptObject Model(JournaledRun run, ReportPlan plan)
     {
         var model = new ScriptObject
@@ -50,6 +51,11 @@ internal static class PlanVsActual
             Put(row, "budget", phase.Budget);
             Put(row, "worst_case", worst);
             Put(row, "actual", actual);
+            var simulatedPhase = plan.SimulatedPhases.GetValueOrDefault(phase.Name);
+            Put(row, "p50", simulatedPhase?.P50);
+            Put(row, "p90", simulatedPhase?.P90);
+            // How many of the dry runs entered the phase: its P50/P90 are over those.
+            row["runs"] = simulatedPhase?.Runs;
             row["within_budget"] = actual is { } a && phase.Budget is { } budget ? a <= budget : null;
             phases.Add(row);
         }

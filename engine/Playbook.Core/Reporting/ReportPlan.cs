@@ -37,6 +37,9 @@ public sealed class ReportPlan
 
     public MonteCarloResult? Simulated { get; init; }
 
+    /// <summary>Each phase's P50/P90 in the same dry runs (by phase name; a phase no dry run entered is missing).</summary>
+    public IReadOnlyDictionary<string, SimulatedPhase> SimulatedPhases { get; init; } = new Dictionary<string, SimulatedPhase>();
+
     /// <summary>Draws the playbook's graph as inline SVG (laid out by MSAGL: a second or so for a large playbook),
     /// called only by a report that shows it; null without a plan.</summary>
     public Func<string>? Graph { get; init; }
@@ -46,9 +49,11 @@ public sealed class ReportPlan
 
     public static ReportPlan Unavailable(string why) => new() { Missing = why };
 
-    /// <summary>The plan of <paramref name="playbook"/>; <paramref name="simulated"/> from the caller, which
-    /// knows how to bind inputs and resolve callees.</summary>
-    public static ReportPlan Of(CompiledPlaybook playbook, Func<string, TimeBound> calleeWorstCase, MonteCarloResult? simulated)
+    /// <summary>The plan of <paramref name="playbook"/>; <paramref name="simulate"/> from the caller, which knows
+    /// how to bind inputs and resolve callees: it runs <see cref="SimulatedRuns"/> dry runs (seed
+    /// <see cref="SimulationSeed"/>) handing each run's result to the callback it is given, or returns null
+    /// when there is nothing to simulate.</summary>
+    public static ReportPlan Of(CompiledPlaybook playbook, Func<string, TimeBound> calleeWorstCase, Func<Action<int, EngineCore.RunResult>, MonteCarloResult?>? simulate)
     {
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
         var kinds = new Dictionary<string, StateKind>(StringComparer.Ordinal);
@@ -68,7 +73,10 @@ public sealed class ReportPlan
             worst[end.End] = end.Total.IsUnbounded ? null : end.Total.Value;
             paths[end.End] = end.Path;
         }
+        var phaseTimes = new PhaseSimulation(phases, SimulatedRuns);
+        var simulated = simulate?.Invoke(phaseTimes.Add);
         return new ReportPlan { Titles = titles, Kinds = kinds, EndMessages = ends, Phases = phases, WorstCase = worst, WorstPath = paths, Simulated = simulated,
+            SimulatedPhases = simulated is null ? new Dictionary<string, SimulatedPhase>() : phaseTimes.Finish(),
             Graph = () => Graphs.GraphSvg.Render(playbook) };
     }
 

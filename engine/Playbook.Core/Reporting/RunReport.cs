@@ -98,7 +98,8 @@ public static class RunReport
             ["started_at"] = Iso(run.StartedAt),
             // The end of the run's main flow (its elapsed time from the start); for a run that has not ended, its last record.
             ["ended_at"] = Iso(run.StartedAt + run.Elapsed),
-            ["end_message"] = run.End is { } endState && plan.EndMessages.TryGetValue(endState, out var endMessage) ? endMessage : "",
+            // As the run rendered it (holes filled, redacted); from an older journal, as the playbook writes it.
+            ["end_message"] = run.EndMessage ?? (run.End is { } endState && plan.EndMessages.TryGetValue(endState, out var endMessage) ? endMessage : ""),
             ["status"] = run.Status,
             ["finished"] = run.Finished,
             ["end_state"] = run.End,

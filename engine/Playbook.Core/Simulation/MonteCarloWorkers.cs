@@ -43,6 +43,9 @@ internal sealed class MonteCarloWorkers
         _progress = progress;
     }
 
+    /// <summary>Called with each run's index and result as it ends (from the worker that ran it).</summary>
+    public Action<int, RunResult>? EachRun { get; init; }
+
     public async ValueTask<MonteCarloResult> RunAsync(int runs, int workers, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(runs);
@@ -111,6 +114,7 @@ internal sealed class MonteCarloWorkers
                     return;
                 }
                 part.Add(i, result);
+                EachRun?.Invoke(i, result);
             }
             partials[c] = part;
             var done = Interlocked.Add(ref _done, end - first);

@@ -30,9 +30,11 @@ public sealed class Simulator
     /// <summary>Runs <paramref name="runs"/> dry runs drawing from the simulate hints, on
     /// <paramref name="workers"/> threads (default: every core; see <see cref="MonteCarloWorkers"/>). Run i uses
     /// a seed derived from (<paramref name="seed"/>, i) alone, so the same seed gives the same result, byte for
-    /// byte, whatever the number of workers or the order they finish in.</summary>
+    /// byte, whatever the number of workers or the order they finish in. <paramref name="eachRun"/>, when given,
+    /// sees every run's result (with its index) as it ends, on the worker that ran it: a report reads each
+    /// phase's time from it.</summary>
     public ValueTask<MonteCarloResult> MonteCarloAsync(int runs, int seed, IReadOnlyDictionary<string, object?> parameters, SimulationScript? fixedScript = null,
-        IProgress<int>? progress = null, CancellationToken ct = default, int? workers = null)
+        IProgress<int>? progress = null, CancellationToken ct = default, int? workers = null, Action<int, RunResult>? eachRun = null)
     {
         var script = new SimulationScript { Mode = HintMode.Sampled };
         if (fixedScript is not null)
@@ -42,7 +44,7 @@ public sealed class Simulator
             foreach (var (k, v) in fixedScript.Answers) script.Answers[k] = v;
             foreach (var (k, v) in fixedScript.Foreach) script.Foreach[k] = v;
         }
-        return new MonteCarloWorkers(_playbook, _resolve, script, parameters, seed, progress)
+        return new MonteCarloWorkers(_playbook, _resolve, script, parameters, seed, progress) { EachRun = eachRun }
             .RunAsync(runs, workers ?? Environment.ProcessorCount, ct);
     }
 

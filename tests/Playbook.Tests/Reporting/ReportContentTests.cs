@@ -133,6 +133,36 @@ public sealed partial class ReportContentTests : IDisposable
     }
 
     [Fact]
+    public void The_end_message_shows_with_its_holes_filled_and_redacted_in_every_format()
+    {
+        const string secret = "tok-77c1-end-secret";
+        using var work = new RunWorkspace("report-end-message");
+        work.Environment["PLAYBOOK_SECRET_API_TOKEN"] = secret;
+        var run = work.Run("report-end-message", "--input", "target=web-1");
+        Assert.True(run.Exit == 0, run.ToString());
+        var id = RunIdOf(run);
+        var ended = Records(work.JournalPath(id)).Single(r => Type(r) == "run-ended");
+        Assert.Equal("Restored web-1 (it was degraded <b>) with token ***", Str(ended, "message"));
+
+        var reports = new[] { "md", "html", "postmortem", "json" }.ToDictionary(f => f, f => work.Cli("report", id, "--journal", JournalDir, "--format", f));
+
+        foreach (var (format, report) in reports)
+        {
+            Assert.True(report.Exit == 0, $"{format}: {report}");
+            Assert.DoesNotContain(secret, report.Out);
+            // The HTML's drawing of the playbook shows the messages as written; the run's part shows them filled.
+            var runPart = format == "html" ? report.Out[..report.Out.IndexOf("<h2>The playbook</h2>", StringComparison.Ordinal)] : report.Out;
+            Assert.DoesNotContain("${", runPart);
+        }
+        Assert.Contains("| status | **success** at `done`: Restored web-1 (it was degraded \\<b\\>) with token \\*\\*\\* |", reports["md"].Out);
+        Assert.Contains("ended in **success** at `done`: Restored web-1 (it was degraded \\<b\\>) with token \\*\\*\\*.", reports["postmortem"].Out);
+        Assert.Contains("<code>done</code>: Restored web-1 (it was degraded &lt;b&gt;) with token ***</td>", reports["html"].Out);
+        OutputSchemas.AssertValid("report.schema.json", reports["json"].Out);
+        Assert.Equal("Restored web-1 (it was degraded <b>) with token ***",
+            JsonDocument.Parse(reports["json"].Out).RootElement.GetProperty("end_message").GetString());
+    }
+
+    [Fact]
     public void A_report_of_a_changed_playbook_says_why_it_shows_no_plan_and_titles()
     {
         using var work = new RunWorkspace("report-retries");
