@@ -75,7 +75,7 @@ public sealed class FileRunStore(string directory) : IRunStore
         });
 
     private LeaseLostException Lost(RunLease lease) =>
-        new($"run {lease.RunId}: this process no longer holds the run's lock ({RunLock.PathFor(LocalPath(lease.RunId))}), so it appends nothing more");
+        new($"run {lease.RunId}: lease lost: this process no longer holds the run's lock ({RunLock.PathFor(LocalPath(lease.RunId))}), so it appends nothing more");
 
     public JournalContents? ReadContents(string runId)
     {
