@@ -16,24 +16,28 @@ internal sealed class ReportCommand
         var format = CommonOptions.Format("Report format: md (Markdown), html (one file, no network request), postmortem (Markdown for an incident review) or json", "md", "html", "postmortem", "json");
         var template = new Option<string?>("--template") { Description = "A Scriban template of your own", HelpName = "FILE" };
         var output = new Option<string?>("--output", "-o") { Description = "Write the report to FILE instead of stdout", HelpName = "FILE" };
-        var command = new Command("report", "Render a run's report (Markdown, HTML, postmortem or JSON) from its journal") { runId, journal, format, template, output };
+        var store = StoreOption.Create();
+        var command = new Command("report", "Render a run's report (Markdown, HTML, postmortem or JSON) from its journal") { runId, journal, format, template, output, store };
         command.SetAction(parseResult =>
         {
             var invocation = parseResult.InvocationConfiguration;
             return Run(parseResult.GetValue(runId) ?? "", parseResult.GetValue(journal) ?? RunCommand.DefaultJournal, parseResult.GetValue(format) ?? "md",
-                parseResult.GetValue(template), parseResult.GetValue(output), invocation.Output, invocation.Error);
+                parseResult.GetValue(template), parseResult.GetValue(output), invocation.Output, invocation.Error, parseResult.GetValue(store));
         });
         return command;
     }
 
-    public int Run(string runId, string directory, string format, string? templateFile, string? outputFile, TextWriter stdout, TextWriter stderr)
+    public int Run(string runId, string directory, string format, string? templateFile, string? outputFile, TextWriter stdout, TextWriter stderr, string? storeUrl = null)
     {
-        var path = Path.Combine(directory, runId + JournaledRun.Extension);
-        if (runId.Length == 0 || runId.IndexOfAny(['/', '\\']) >= 0 || !File.Exists(path))
+        using var store = StoreOption.Open(storeUrl, directory, stderr);
+        if (store is null) return ExitCodes.Usage;
+        var path = store.LocalPath(runId);
+        var stored = runId.Length == 0 || runId.IndexOfAny(['/', '\\']) >= 0 ? null : store.Read(runId);
+        if (stored is null)
         {
-            var known = JournaledRun.ReadAll(directory).Select(r => r.RunId).ToList();
+            var known = store.List().Select(r => r.Run.RunId).ToList();
             var hint = Text.Spelling.Suggest(runId, known) is { } s ? $" (did you mean {s}?)" : "";
-            stderr.WriteLine($"playbook: no run '{runId}' in {directory}{hint}; 'playbook runs{RunCommand.JournalArgument(directory)}' lists them");
+            stderr.WriteLine($"playbook: no run '{runId}' in {store.Location}{hint}; 'playbook runs{StoreOption.Argument(store)}' lists them");
             return ExitCodes.Usage;
         }
         if (templateFile is not null && !File.Exists(templateFile))
@@ -41,7 +45,7 @@ internal sealed class ReportCommand
             stderr.WriteLine($"playbook: --template {templateFile}: no such file");
             return ExitCodes.Usage;
         }
-        var run = JournaledRun.Read(path);
+        var run = stored;
         if (run.Problem is { } bad)
         {
             stderr.WriteLine($"playbook: {bad}: the journal is not as a run writes it, so it is not reported on");

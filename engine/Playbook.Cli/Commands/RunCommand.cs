@@ -31,6 +31,9 @@ internal sealed record RunOptions(
 
     /// <summary>--seed N: the seed of a rehearsal's simulated durations and of jitter.</summary>
     public int? Seed { get; init; }
+
+    /// <summary>--store URL: a shared run store instead of the journal directory (which then keeps only step files).</summary>
+    public string? Store { get; init; }
 }
 
 /// <summary><c>playbook run FILE</c> and <c>playbook resume [RUN_ID]</c>: a real run against real
@@ -100,9 +103,10 @@ internal sealed class RunCommand
             Description = "With --rehearse: the seed of simulated durations and jitter (default: drawn, and journaled)",
             HelpName = "N",
         };
+        var store = StoreOption.Create();
         var command = new Command("run", "Run a playbook for real, step by step, with a crash-safe journal")
         {
-            file, input, inputFile, answer, journal, report, template, noWait, rehearse, scenario, seed,
+            file, input, inputFile, answer, journal, report, template, noWait, rehearse, scenario, seed, store,
         };
         command.SetAction(parseResult =>
         {
@@ -116,6 +120,7 @@ internal sealed class RunCommand
                 Rehearse = parseResult.GetValue(rehearse),
                 Scenario = parseResult.GetValue(scenario),
                 Seed = parseResult.GetValue(seed),
+                Store = parseResult.GetValue(store),
             };
             if (!options.Rehearse && (options.Scenario is not null || options.Seed is not null))
                 return Usage(invocation.Error, $"{(options.Scenario is not null ? "--scenario" : "--seed")} is for a rehearsal: give --rehearse too (a real run takes its outcomes from the world)");
@@ -132,16 +137,17 @@ internal sealed class RunCommand
         var report = ReportOption();
         var template = TemplateOption();
         var noWait = NoWaitOption();
+        var store = StoreOption.Create();
         var command = new Command("resume", "Continue a run that stopped (crashed, killed or interrupted) from its journal")
         {
-            runId, answer, journal, report, template, noWait,
+            runId, answer, journal, report, template, noWait, store,
         };
         command.SetAction(parseResult =>
         {
             var invocation = parseResult.InvocationConfiguration;
             var options = new RunOptions(null, parseResult.GetValue(runId), [], parseResult.GetValue(answer) ?? [],
                 parseResult.GetValue(journal) ?? DefaultJournal, parseResult.GetValue(report), parseResult.GetValue(template), color,
-                IsTerminal(invocation.Output), parseResult.GetValue(noWait));
+                IsTerminal(invocation.Output), parseResult.GetValue(noWait)) { Store = parseResult.GetValue(store) };
             return Run(options, invocation.Output, invocation.Error);
         });
         return command;
@@ -190,6 +196,8 @@ internal sealed class RunCommand
         if (options.ReportFile is { } reportFile && ReportFormat(reportFile) is null)
             return Usage(stderr, $"--report {reportFile}: give a file ending in .md or .html");
 
+        using var store = StoreOption.Open(options.Store, options.JournalDirectory, stderr);
+        if (store is null) return ExitCodes.Usage;
         JournaledRun? previous = null;
         string file;
         if (options.File is { } f)
@@ -198,7 +206,7 @@ internal sealed class RunCommand
         }
         else
         {
-            previous = FindRun(options.JournalDirectory, options.RunId, stderr);
+            previous = FindRun(store, options.RunId, stderr);
             if (previous is null) return ExitCodes.Usage;
             // Before the playbook is even read: a journal that is not what a run writes names nothing to trust.
             if (previous.Problem is { } problem) return Usage(stderr, $"{problem}; the run cannot be resumed");
@@ -271,6 +279,7 @@ internal sealed class RunCommand
             Rehearsal = rehearsal,
             Seed = options.Seed,
             CleanupStop = secondStop,
+            Store = store is RunStores.FileRunStore ? null : store,
         };
         var outcome = previous is null
             ? await LiveRun.StartAsync(runOptions, cancellationToken).ConfigureAwait(false)
@@ -285,12 +294,12 @@ internal sealed class RunCommand
         }
         if (outcome.Interrupted)
         {
-            stderr.WriteLine($"playbook: run {outcome.RunId} stopped; continue it with: playbook resume {outcome.RunId}{JournalArgument(options.JournalDirectory)}");
+            stderr.WriteLine($"playbook: run {outcome.RunId} stopped; continue it with: playbook resume {outcome.RunId}{StoreOption.Argument(store)}");
             return Interrupted;
         }
         if (settings.Report is { } target)
         {
-            var run = JournaledRun.Read(outcome.JournalPath!);
+            var run = store.Read(outcome.RunId!)!;
             var text = RunReport.Render(run, ReportFormat(target)!, settings.Template is { } tf ? File.ReadAllText(tf) : null, ReportPlanLoader.Load(run), out var problem);
             if (problem is not null) stderr.WriteLine($"playbook: the report was not written: {problem}");
             else
@@ -358,16 +367,17 @@ internal sealed class RunCommand
     }
 
     /// <summary>The run to resume: the one named, or the newest that has not ended.</summary>
-    private static JournaledRun? FindRun(string directory, string? runId, TextWriter stderr)
+    private static JournaledRun? FindRun(RunStores.IRunStore store, string? runId, TextWriter stderr)
     {
-        var runs = JournaledRun.ReadAll(directory);
+        var directory = store.Location;
+        var runs = store.List().Select(r => r.Run).ToList();
         if (runId is not null)
         {
             var named = runs.FirstOrDefault(r => r.RunId == runId);
             if (named is null)
             {
                 var hint = Text.Spelling.Suggest(runId, runs.Select(r => r.RunId).ToList()) is { } s ? $" (did you mean {s}?)" : "";
-                stderr.WriteLine($"playbook: no run '{runId}' in {directory}{hint}; 'playbook runs{JournalArgument(directory)}' lists them");
+                stderr.WriteLine($"playbook: no run '{runId}' in {directory}{hint}; 'playbook runs{StoreOption.Argument(store)}' lists them");
             }
             return named;
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Playbook.Cli.Output;
 using Playbook.LiveRuns;
+using Playbook.RunStores;
 using Playbook.Reporting;
 using Playbook.Text;
 
@@ -20,26 +21,49 @@ internal sealed class RunsCommand
         var journal = RunCommand.JournalOption();
         var format = CommonOptions.Format("Output format: text or json", "text", "json");
         var strict = new Option<bool>("--strict") { Description = "Exit 1 when a journal cannot be read or is damaged before its end" };
-        var command = new Command("runs", "List the runs in a journal directory with their status") { journal, format, strict };
+        var store = StoreOption.Create();
+        var playbook = new Option<string?>("--playbook") { Description = "Only runs of this playbook (its name)", HelpName = "NAME" };
+        var status = new Option<string?>("--status") { Description = "Only runs with this status: running, orphaned (lease ran out), unfinished, interrupted, success, failure, aborted or unreadable", HelpName = "STATUS" };
+        var owner = new Option<string?>("--owner") { Description = "Only runs whose lease holder (last runner) is on this host, or is 'HOST pid N'", HelpName = "HOST" };
+        var since = new Option<string?>("--since") { Description = "Only runs started in the last DURATION (2h, 1d) or since a UTC time (2026-12-01T08:00Z)", HelpName = "WHEN" };
+        var command = new Command("runs", "List the runs in a journal directory or a shared store with their status and lease holders")
+        {
+            journal, format, strict, store, playbook, status, owner, since,
+        };
         command.SetAction(parseResult =>
         {
             var invocation = parseResult.InvocationConfiguration;
+            var filter = RunsFilter.Create(parseResult.GetValue(playbook), parseResult.GetValue(status), parseResult.GetValue(owner), parseResult.GetValue(since), out var problem);
+            if (filter is null)
+            {
+                invocation.Error.WriteLine($"playbook: {problem}");
+                return ExitCodes.Usage;
+            }
             return Run(parseResult.GetValue(journal) ?? RunCommand.DefaultJournal, parseResult.GetValue(format) == "json", invocation.Output, invocation.Error,
-                parseResult.GetValue(strict));
+                parseResult.GetValue(strict), parseResult.GetValue(store), filter);
         });
         return command;
     }
 
     private static string StatusOf(JournaledRun r) => r.Problem is not null ? "unreadable" : r.Running ? "running" : r.Status;
 
+    /// <summary>A shared store's run whose runner stopped renewing its lease without stopping the run: someone must take it over.</summary>
+    internal static bool Orphaned(StoredRun s) => s.Run.Problem is null && !s.Run.Finished && s.Lease.Expired;
+
     private static bool Untrusted(JournaledRun r) => r.Problem is not null || r.Contents.Damage is { AtTail: false };
 
     /// <summary>The version of <c>runs --format json</c>; a field is only ever added without bumping it.</summary>
     public const int JsonSchemaVersion = 1;
 
-    public int Run(string directory, bool json, TextWriter stdout, TextWriter stderr, bool strict = false)
+    public int Run(string directory, bool json, TextWriter stdout, TextWriter stderr, bool strict = false, string? storeUrl = null, RunsFilter? filter = null)
     {
-        var runs = JournaledRun.ReadAll(directory);
+        using var store = StoreOption.Open(storeUrl, directory, stderr);
+        if (store is null) return ExitCodes.Usage;
+        var shared = store is not FileRunStore;
+        var listed = store.List().Where(s => filter?.Matches(s, StatusOf(s.Run), Orphaned(s)) ?? true).ToList();
+        var leases = listed.ToDictionary(s => s.Run.RunId, s => s, StringComparer.Ordinal);
+        var runs = listed.Select(s => s.Run).ToList();
+        directory = store.Location;
         foreach (var bad in runs.Where(r => r.Problem is not null))
             stderr.WriteLine($"playbook: {bad.Problem}: the journal is not as a run writes it; listed as unreadable");
         var exit = strict && runs.Any(Untrusted) ? ExitCodes.Failed : ExitCodes.Success;
@@ -77,6 +101,18 @@ internal sealed class RunsCommand
                         w.WriteBoolean("rto_met", RtoVerdict.Met(r) == true);
                     }
                     w.WriteNumber("resumes", r.Resumes);
+                    if (shared && leases[r.RunId].Lease is { Holder: { } holder } lease)
+                    {
+                        w.WriteStartObject("lease");
+                        w.WriteString("holder", holder.ToString());
+                        w.WriteString("host", holder.Host);
+                        w.WriteNumber("pid", holder.Pid);
+                        w.WriteNumber("epoch", lease.Epoch);
+                        if (lease.ExpiresAt is { } until) w.WriteString("expires_at", until.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                        w.WriteBoolean("held", lease.HeldNow);
+                        w.WriteBoolean("orphaned", Orphaned(leases[r.RunId]));
+                        w.WriteEndObject();
+                    }
                     if (r.Contents.Damage is { } d) w.WriteString("damage", d.Reason);
                     var orphans = Orphans(r);
                     if (orphans.Count > 0)
@@ -122,6 +158,16 @@ internal sealed class RunsCommand
                 status, r.End ?? "", DurationText.Format(r.Elapsed), RtoVerdict.Short(r));
         }
         table.Write(stdout, "");
+        // In a shared store, who drives each live run, and which runs lost their runner (candidates for takeover).
+        foreach (var s in shared ? listed : [])
+        {
+            if (s.Lease.Holder is not { } holder || s.Run.Finished || s.Run.Problem is not null) continue;
+            if (s.Lease.HeldNow)
+                stdout.WriteLine($"{s.Run.RunId}: running on {holder} (epoch {s.Lease.Epoch}, lease renewed until {Stamp(s.Lease.ExpiresAt!.Value)})");
+            else if (Orphaned(s))
+                stdout.WriteLine($"{s.Run.RunId}: orphaned: lease expired {DurationText.Format(Whole(s.Lease.Now - s.Lease.ExpiresAt!.Value))} ago, held by {holder} — " +
+                                 $"take over with playbook resume {s.Run.RunId}{StoreOption.Argument(store)}");
+        }
         // A crashed run's step may still be running with nobody watching it: say so, and how to deal with it.
         foreach (var r in runs)
         {
@@ -140,6 +186,10 @@ internal sealed class RunsCommand
     /// <summary>Live processes of a run that stopped without ending (a running run supervises its own).</summary>
     private static IReadOnlyList<JournaledProcess> Orphans(JournaledRun run) =>
         run.Finished || run.Running ? [] : RunProcesses.Live(run);
+
+    private static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + "Z";
+
+    private static TimeSpan Whole(TimeSpan t) => TimeSpan.FromSeconds(Math.Max(0, Math.Floor(t.TotalSeconds)));
 
     private static string OneLine(string text)
     {

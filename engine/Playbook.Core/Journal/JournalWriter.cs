@@ -37,9 +37,14 @@ public sealed class JournalWriter : IDisposable
     // embedded in HTML. Validation stays on so a fields callback cannot produce a broken object.
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly SafeFileHandle _handle;
+    private readonly SafeFileHandle? _handle;
+    // Set instead of _handle when the lines go to a run store (RunStores): it makes them durable its own way.
+    private readonly IJournalTarget? _target;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
+
+    // Checked before each write: throws when the writer's process no longer holds the run (a run store's lease).
+    private Action? _fence;
 
     // One line buffer and one JSON writer, reused for every record under the lock: no allocation per append
     // once the buffer has grown to the largest record.
@@ -52,10 +57,11 @@ public sealed class JournalWriter : IDisposable
     private bool _disposed;
     private Exception? _failed;
 
-    private JournalWriter(string path, SafeFileHandle handle, long length, long nextSeq, TimeProvider time)
+    private JournalWriter(string path, SafeFileHandle? handle, long length, long nextSeq, TimeProvider time, IJournalTarget? target = null)
     {
         Path = path;
         _handle = handle;
+        _target = target;
         _length = length;
         _nextSeq = nextSeq;
         _time = time;
@@ -103,7 +109,24 @@ public sealed class JournalWriter : IDisposable
         }
     }
 
+    /// <summary>A journal whose lines (built exactly as in a file, checksum included) go to <paramref name="target"/>
+    /// instead of a file: a run store's run, continued at <paramref name="nextSeq"/>. <paramref name="path"/> only
+    /// names it (and places the run's local step files).</summary>
+    public static JournalWriter ToTarget(string path, IJournalTarget target, long nextSeq, TimeProvider? time = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(nextSeq, 1);
+        return new JournalWriter(path, null, 0, nextSeq, time ?? TimeProvider.System, target);
+    }
+
     public string Path { get; }
+
+    /// <summary>Checked before every append, under the writer's lock: it throws (nothing is written, the seq is not
+    /// used) when this process no longer holds the run, so a runner that lost its lease writes nothing more.</summary>
+    public JournalWriter Fenced(Action fence)
+    {
+        lock (_gate) _fence = fence;
+        return this;
+    }
 
     /// <summary>Bytes written so far.</summary>
     public long Length
@@ -138,12 +161,17 @@ public sealed class JournalWriter : IDisposable
             if (_failed is not null)
                 throw new IOException($"{Path}: an earlier append failed ({_failed.Message}); read the journal again and continue it to append more.", _failed);
 
+            _fence?.Invoke();
             var seq = _nextSeq;
             var line = Build(seq, type, fields);
             try
             {
-                RandomAccess.Write(_handle, line, _length);
-                if (flush) RandomAccess.FlushToDisk(_handle);
+                if (_target is not null) _target.Write(seq, line, flush);
+                else
+                {
+                    RandomAccess.Write(_handle!, line, _length);
+                    if (flush) RandomAccess.FlushToDisk(_handle!);
+                }
             }
             catch (Exception e)
             {
@@ -197,7 +225,8 @@ public sealed class JournalWriter : IDisposable
             if (_disposed) return;
             _disposed = true;
             _json.Dispose();
-            _handle.Dispose();
+            _handle?.Dispose();
+            _target?.Dispose();
         }
     }
 }

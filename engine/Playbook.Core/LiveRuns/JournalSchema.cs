@@ -71,7 +71,8 @@ public static class JournalSchema
         ["cleanup-ended"] = [F("flow", Kind.Text), F("outcome", Kind.Name), Opt("reason", Kind.Text), F("at_ms", Kind.Millis)],
         ["answered"] = [F("flow", Kind.Text), F("state", Kind.Name), F("answer", Kind.Name), Opt("who", Kind.Text), F("when", Kind.Time)],
         ["notified"] = [F("flow", Kind.Text), F("state", Kind.Name), F("message", Kind.Text), Opt("delivery", Kind.Text)],
-        ["run-resumed"] = [F("pid", Kind.Count), Opt("user", Kind.Text), Opt("cut", Kind.Text), F("in_flight", Kind.Decisions), F("stopped_process_groups", Kind.GroupList), Opt("options", Kind.Options)],
+        ["run-resumed"] = [F("pid", Kind.Count), Opt("user", Kind.Text), Opt("cut", Kind.Text), F("in_flight", Kind.Decisions), F("stopped_process_groups", Kind.GroupList), Opt("options", Kind.Options),
+            Opt("host", Kind.Text), Opt("taken_over_from", Kind.Text), Opt("lease_expired_at", Kind.Time), Opt("gap_ms", Kind.Millis)],
         ["run-interrupted"] = [F("reason", Kind.Text)],
         ["run-ended"] = [Opt("end", Kind.Name), F("status", Kind.Name), F("elapsed_ms", Kind.Millis), Opt("reason", Kind.Text), Opt("cleanup", Kind.Name), Opt("message", Kind.Text)],
     };

@@ -121,7 +121,15 @@ public sealed class JournaledRun
     public bool Finished => Status is "success" or "failure" or "aborted";
 
     /// <summary>A process is running this run right now (it holds the run's lock).</summary>
-    public bool Running => !Finished && RunLock.IsHeld(JournalPath);
+    public bool Running => !Finished && (_running?.Invoke() ?? RunLock.IsHeld(JournalPath));
+
+    // For a run read from a shared store: whether its lease is held now (a lock file says nothing there).
+    private Func<bool>? _running;
+
+    /// <summary>A run a store read (<see cref="RunStores.IRunStore"/>): <paramref name="path"/> names it on this machine,
+    /// <paramref name="running"/> says whether someone holds its lease now.</summary>
+    public static JournaledRun FromStore(string path, JournalContents contents, Func<bool> running) =>
+        new(path, contents) { _running = running };
 
     public int Resumes { get; }
 

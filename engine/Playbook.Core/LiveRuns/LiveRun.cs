@@ -58,6 +58,10 @@ public sealed record LiveRunOptions
     /// When not set, or without a cleanup, the first signal stops the run for a later resume.</summary>
     public CancellationToken? CleanupStop { get; init; }
 
+    /// <summary>Where the run is kept when not in <see cref="JournalDirectory"/>: a shared store (<c>--store</c>). The
+    /// journal directory then only holds this machine's step files.</summary>
+    public RunStores.IRunStore? Store { get; init; }
+
     public static string? EnvironmentSecret(string name) =>
         Environment.GetEnvironmentVariable(ShellScript.SecretVariable(name));
 }
@@ -87,25 +91,30 @@ public static class LiveRun
         var now = options.Time.GetUtcNow();
         string runId, path;
         JournalWriter writer;
+        RunStores.RunLease? lease = null;
         try
         {
-            (runId, path, writer) = CreateJournal(options, now);
+            if (options.Store is { } store) (runId, path, writer, lease) = StoreRuns.Create(store, now, options.Time);
+            else (runId, path, writer) = CreateJournal(options, now);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or RunStores.RunStoreException)
         {
             // Nothing has run: a run without a journal could not be resumed, so it does not start.
-            return LiveRunOutcome.Refused([$"cannot create a journal in '{options.JournalDirectory}': {e.Message}"]);
+            return LiveRunOutcome.Refused([$"cannot create a journal in '{options.Store?.Location ?? options.JournalDirectory}': {e.Message}"]);
         }
-        using var held = RunLock.TryAcquire(path);
+        using var held = lease is null ? RunLock.TryAcquire(path) : null;
+        using var keeper = lease is null ? null : new RunStores.LeaseKeeper(options.Store!, lease);
+        using var stop = StoreRuns.Linked(cancellationToken, keeper);
+        cancellationToken = stop.Token;
         using var journal = new RunJournal(writer, redactor, runId);
         // Made before any step: its presence says the run's steps are gated, so a missing status file means "never ran".
         StepFiles.CreatePrivateDirectory(StepFiles.DirectoryFor(path));
         var seed = options.Seed ?? Random.Shared.Next();
         journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), EffectiveInputs(playbook, values), seed, now, options.Journaled,
             CalleeHashes(playbook, options.ResolveCallee));
-        options.View.Started(runId, playbook, path, resumedAfter: null);
+        options.View.Started(runId, playbook, options.Store is { } shared ? shared.Location : path, resumedAfter: null);
         RunClock clock = options.Rehearsal is null ? new SystemRunClock(options.Time, now) : new RehearsalClock(options.Time, now);
-        return await DriveAsync(options, journal, runId, path, seed, redactor, secrets, clock, values, resume: null, null, cancellationToken).ConfigureAwait(false);
+        return await DriveAsync(options, journal, runId, path, seed, redactor, secrets, clock, values, resume: null, null, cancellationToken, lease).ConfigureAwait(false);
     }
 
     /// <summary>A new journal under a new run id. Ids are made of the second and a random suffix, so two
@@ -137,6 +146,20 @@ public static class LiveRun
         CancellationToken cancellationToken = default, Func<InFlightAttempt, OrphanChoice?>? chooseOrphan = null)
     {
         var playbook = options.Playbook;
+        RunStores.RunLease? lease = null;
+        if (options.Store is { } store)
+        {
+            lease = StoreRuns.Acquire(store, run, out var refusal);
+            if (lease is null) return LiveRunOutcome.Refused([refusal!]);
+            try
+            {
+                return await ResumeHeldAsync(store.Read(run.RunId)!, options, choose, cancellationToken, chooseOrphan, lease).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (!lease.Lost) TryRelease(store, lease);
+            }
+        }
         // Before the lock: taking it creates a file in the directory.
         if (PrivateFiles.Problem(Path.GetDirectoryName(Path.GetFullPath(run.JournalPath))!, run.JournalPath, RunLock.PathFor(run.JournalPath)) is { } unsafeFiles)
             return LiveRunOutcome.Refused([$"run {run.RunId} cannot be resumed: {unsafeFiles}"]);
@@ -144,7 +167,14 @@ public static class LiveRun
         if (held is null)
             return LiveRunOutcome.Refused([$"run {run.RunId} is running in another process right now: it cannot be resumed until that process stops"]);
         // Read again under the lock: the journal may have grown since it was listed.
-        run = JournaledRun.Read(run.JournalPath);
+        return await ResumeHeldAsync(JournaledRun.Read(run.JournalPath), options, choose, cancellationToken, chooseOrphan, null).ConfigureAwait(false);
+    }
+
+    /// <summary>The resume itself, once this process holds the run (its lock, or its lease in a store) and has read it again.</summary>
+    private static async Task<LiveRunOutcome> ResumeHeldAsync(JournaledRun run, LiveRunOptions options, Func<InFlightAttempt, InFlightChoice?> choose,
+        CancellationToken cancellationToken, Func<InFlightAttempt, OrphanChoice?>? chooseOrphan, RunStores.RunLease? lease)
+    {
+        var playbook = options.Playbook;
         if (run.Contents.Damage is { AtTail: false } damage)
             return LiveRunOutcome.Refused([$"{run.JournalPath}:{damage.Line}: the journal is damaged before its end ({WithoutLine(damage.Reason)}); the records after it cannot be trusted, so it cannot be resumed"]);
         if (run.Finished)
@@ -187,7 +217,12 @@ public static class LiveRun
         // Every group an in-flight attempt started that can still be the one the run started (same boot, same
         // leader, same command line) is stopped, unless the resume waits for it; then what each left is read again.
         RunJournal? journal = null;
-        RunJournal Journal() => journal ??= new RunJournal(JournalWriter.Continue(run.JournalPath, run.Contents.ValidLength, run.Contents.NextSeq, options.Time), redactor, run.RunId);
+        RunJournal Journal() => journal ??= new RunJournal(lease is null
+            ? JournalWriter.Continue(run.JournalPath, run.Contents.ValidLength, run.Contents.NextSeq, options.Time)
+            : options.Store!.OpenWriter(lease, run.Contents, options.Time), redactor, run.RunId);
+        using var keeper = lease is null ? null : new RunStores.LeaseKeeper(options.Store!, lease);
+        using var stop = StoreRuns.Linked(cancellationToken, keeper);
+        cancellationToken = stop.Token;
         var stopped = new List<int>();
         try
         {
@@ -218,13 +253,14 @@ public static class LiveRun
                     EveryItem(a)));
 
             Journal().Resumed(run.Contents.Damage, plan.Decisions.Select(d => (d.Attempt.Flow, d.Attempt.State.Name, d.Attempt.Attempt, d.Choice)), stopped,
-                processes.OutcomeOf, options.Journaled);
-            options.View.Started(run.RunId, playbook, run.JournalPath, resumedAfter: plan.Resume!.Path);
+                processes.OutcomeOf, options.Journaled, lease?.TakenOver);
+            options.View.Started(run.RunId, playbook, options.Store?.Location ?? run.JournalPath, resumedAfter: plan.Resume!.Path);
+            if (lease?.TakenOver is { } takeover) options.View.Say(StoreRuns.Describe(takeover));
             if (run.Contents.Damage is { } cut) options.View.Say($"cut a torn record at the end of the journal ({cut.Reason})");
             foreach (var group in stopped) options.View.Say($"stopped process group {group}, left running by the run that stopped");
             StepFiles.CreatePrivateDirectory(stepsDirectory);
             var clock = new SystemRunClock(options.Time, run.StartedAt);
-            return await DriveAsync(options, Journal(), run.RunId, run.JournalPath, run.Seed, redactor, secrets, clock, values, plan.Resume, processes.Adopted, cancellationToken).ConfigureAwait(false);
+            return await DriveAsync(options, Journal(), run.RunId, run.JournalPath, run.Seed, redactor, secrets, clock, values, plan.Resume, processes.Adopted, cancellationToken, lease).ConfigureAwait(false);
         }
         finally
         {
@@ -245,6 +281,38 @@ public static class LiveRun
     /// <summary>For a step in a foreach item: that its plain address answers it in every item at once.</summary>
     private static string EveryItem(InFlightAttempt a) =>
         a.ItemAddress == a.Address ? "" : $" (--answer {a.Address}=… answers it in every item)";
+
+    /// <summary>Drives the run; in a store, a lost lease or a store that fails stops it with why (its journal up to
+    /// there is whole: it is resumed like any stopped run), and the lease is released when the run stops cleanly.</summary>
+    private static async Task<LiveRunOutcome> DriveAsync(LiveRunOptions options, RunJournal journal, string runId, string path, int seed, Redactor redactor,
+        RunSecrets secrets, RunClock clock, Dictionary<string, object?> values, RunResume? resume,
+        System.Collections.Concurrent.ConcurrentDictionary<string, AdoptedProcess>? adopted, CancellationToken cancellationToken, RunStores.RunLease? lease)
+    {
+        try
+        {
+            var outcome = await DriveAsync(options, journal, runId, path, seed, redactor, secrets, clock, values, resume, adopted, cancellationToken).ConfigureAwait(false);
+            if (lease is not null && !lease.Lost) TryRelease(options.Store!, lease);
+            return outcome;
+        }
+        catch (Exception e) when (lease is not null && e is RunStores.LeaseLostException or RunStores.RunStoreException or OperationCanceledException)
+        {
+            options.View.Finished(null);
+            var why = e is OperationCanceledException ? $"run {runId}: lease lost: it could not be renewed in time" : e.Message;
+            return new LiveRunOutcome(runId, path, null, [$"{why}; the run stopped here: continue it with playbook resume {runId} --store {options.Store!.Location}"]);
+        }
+    }
+
+    private static void TryRelease(RunStores.IRunStore store, RunStores.RunLease lease)
+    {
+        try
+        {
+            store.Release(lease);
+        }
+        catch (RunStores.RunStoreException)
+        {
+            // The lease runs out by itself.
+        }
+    }
 
     private static async Task<LiveRunOutcome> DriveAsync(LiveRunOptions options, RunJournal journal, string runId, string path, int seed, Redactor redactor,
         RunSecrets secrets, RunClock clock, Dictionary<string, object?> values, RunResume? resume,

@@ -65,11 +65,19 @@ public sealed class RunJournal : IDisposable
 
     /// <param name="process">What the attempt's process had left (ended, never-started, waited, killed, unknown), if it ran one.</param>
     public void Resumed(JournalDamage? cut, IEnumerable<(string Flow, string State, int Attempt, InFlightChoice Choice)> decisions, IEnumerable<int> stopped,
-        Func<string, string, int, string?>? process = null, RunSettings? settings = null) =>
+        Func<string, string, int, string?>? process = null, RunSettings? settings = null, RunStores.Takeover? takeover = null) =>
         _writer.Append("run-resumed", w =>
         {
             w.WriteNumber("pid", Environment.ProcessId);
             w.WriteString("user", Environment.UserName);
+            if (takeover is not null)
+            {
+                // A shared store's run taken over from a runner that stopped renewing its lease: who, when, how long without one.
+                w.WriteString("host", RunStores.LeaseOwner.HostName());
+                w.WriteString("taken_over_from", takeover.From.ToString());
+                w.WriteString("lease_expired_at", takeover.ExpiredAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                w.WriteMillis("gap_ms", takeover.Gap);
+            }
             if (cut is not null) w.WriteString("cut", cut.Reason);
             w.WriteStartArray("in_flight");
             foreach (var (flow, state, attempt, choice) in decisions)

@@ -47,7 +47,10 @@ internal static class RunEvents
                 case "answered": Add(r, "answered", state: b.String("state") ?? "", outcome: b.String("answer") ?? "", who: b.String("who") ?? ""); break;
                 case "notified": Add(r, "notified", state: b.String("state") ?? "", note: b.String("message") ?? ""); break;
                 case "run-interrupted": Add(r, "interrupted", note: b.String("reason") ?? ""); break;
-                case "run-resumed": Add(r, "resumed", who: b.String("user") ?? ""); break;
+                case "run-resumed":
+                    Add(r, "resumed", who: b.String("user") ?? "",
+                        note: b.String("taken_over_from") is { } from ? $"taken over on {b.String("host")} from {from} ({DurationText.Format(b.Millis("gap_ms"))} without a runner)" : "");
+                    break;
                 case "process-stopped": Add(r, "orphan", state: b.String("state") ?? "", attempt: b.Long("attempt") ?? 1, note: b.Long("pgid")?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""); break;
                 case "cleanup-ended" when b.String("flow") == Semantics.CleanupSymbol.FlowName: Add(r, "cleanup", outcome: b.String("outcome") ?? "", note: b.String("reason") ?? ""); break;
                 case "run-ended": Add(r, "ended", run.StartedAt + b.Millis("elapsed_ms"), b.String("end") ?? "", b.String("status") ?? "", b.String("reason") ?? ""); break;

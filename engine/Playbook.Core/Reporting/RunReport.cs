@@ -112,6 +112,15 @@ public static class RunReport
             ["within_rto"] = RtoVerdict.Met(run),
             ["rto_verdict"] = RtoVerdict.Describe(run),
             ["resumes"] = run.Resumes,
+            // A shared store's run continued on another host after its runner's lease ran out: from whom, when, the gap.
+            ["takeovers"] = new ScriptArray(run.Records.Where(r => r.Type == "run-resumed" && r.Body.String("taken_over_from") is not null).Select(r => new ScriptObject
+            {
+                ["from"] = r.Body.String("taken_over_from"),
+                ["host"] = r.Body.String("host") ?? "",
+                ["lease_expired_at"] = r.Body.String("lease_expired_at") ?? "",
+                ["at"] = Iso(r.At),
+                ["gap"] = DurationText.Format(r.Body.Millis("gap_ms")),
+            })),
             ["secrets"] = new ScriptArray(run.Secrets),
         };
         var inputs = new ScriptArray();
