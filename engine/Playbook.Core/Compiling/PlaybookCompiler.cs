@@ -67,6 +67,7 @@ public static class PlaybookCompiler
                 state.Every = until.Every?.Value;
             }
             state.Prompt = Template(syntax.Find<PromptSyntax>()?.Text);
+            if (syntax.Find<ChoicesSyntax>() is { } choices) state.Choices = choices.Choices.Select(c => c.Outcome.Text).Distinct(StringComparer.Ordinal).ToList();
             if (syntax is PhaseSyntax phase)
             {
                 state.Budget = phase.Within?.Value;
