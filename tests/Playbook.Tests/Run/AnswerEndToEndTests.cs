@@ -90,6 +90,8 @@ public class AnswerEndToEndTests
 
         Assert.Equal(1, answered.Exit);
         Assert.Contains($"run {id} is not running (no process holds it), so nobody would read the answer; continue it with: playbook resume {id} --journal journal --answer gate=approve", answered.Err);
-        Assert.False(Directory.Exists(Path.Combine(work.JournalDirectory, id + ".answers")));
+        // The waiting runner made its (empty) inbox; nothing was posted to it.
+        var inbox = Path.Combine(work.JournalDirectory, id + ".answers");
+        Assert.False(Directory.Exists(inbox) && Directory.EnumerateFileSystemEntries(inbox).Any());
     }
 }
