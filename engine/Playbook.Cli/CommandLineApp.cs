@@ -19,6 +19,7 @@ internal static class CommandLineApp
             new RunCommand().CreateRunCommand(color),
             new RunCommand().CreateResumeCommand(color),
             new RunsCommand().CreateCommand(),
+            new AnswerCommand().CreateCommand(),
             new ReportCommand().CreateCommand(),
             new LspCommand().CreateCommand(),
             new FmtCommand().CreateCommand(color),

@@ -18,6 +18,7 @@ public static class CheckRegistry
         new ForeachItemsHintCheck(),
         new WaitCheck(),
         new ManualCheck(),
+        new ApproversCheck(),
         new EmptyContainerCheck(),
         new CleanupCheck(),
         new InputTypeCheck(),

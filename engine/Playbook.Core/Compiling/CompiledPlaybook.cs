@@ -153,6 +153,15 @@ public sealed class CompiledState
     // manual
     public CompiledTemplate? Prompt { get; internal set; }
 
+    /// <summary>The answers the step offers (<c>choices approve "…", reject "…"</c>); both when it does not say.</summary>
+    public IReadOnlyList<string> Choices { get; internal set; } = ["approve", "reject"];
+
+    /// <summary>Who may answer (<c>approvers "db-lead", "sre"</c>: names or roles); empty: anyone who can reach the run.</summary>
+    public IReadOnlyList<string> Approvers { get; internal set; } = Array.Empty<string>();
+
+    /// <summary>How many different people must approve (<c>quorum N</c>); 0 when the step does not say (one answer decides).</summary>
+    public int Quorum { get; internal set; }
+
     // parallel
     public IReadOnlyList<CompiledBranch> Branches { get; internal set; } = Array.Empty<CompiledBranch>();
     public JoinMode Join { get; internal set; } = JoinMode.All;

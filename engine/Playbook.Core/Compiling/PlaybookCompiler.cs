@@ -67,6 +67,10 @@ public static class PlaybookCompiler
                 state.Every = until.Every?.Value;
             }
             state.Prompt = Template(syntax.Find<PromptSyntax>()?.Text);
+            if (syntax.Find<ApproversSyntax>() is { } approvers)
+                state.Approvers = approvers.Approvers.Select(a => string.Concat(a.Parts.OfType<TextPartSyntax>().Select(p => p.Text))).Distinct(StringComparer.Ordinal).ToList();
+            if (syntax.Find<QuorumSyntax>() is { Count.IsInteger: true } quorum) state.Quorum = (int)Math.Clamp(quorum.Count.Value, 0, int.MaxValue);
+            if (syntax.Find<ChoicesSyntax>() is { } choices) state.Choices = choices.Choices.Select(c => c.Outcome.Text).Distinct(StringComparer.Ordinal).ToList();
             if (syntax is PhaseSyntax phase)
             {
                 state.Budget = phase.Within?.Value;

@@ -235,6 +235,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ScenarioUnknownItem =
         Error("PB9570", "Unknown item in scenario outcomes", "'{0}' in the outcomes of foreach '{1}' is not one of the scenario's items: {2}");
 
+    // ---- approvals (issues 14, 15) ------------------------------------------------------------
+    public static readonly DiagnosticDescriptor InvalidApprovals =
+        Error("PB2020", "Invalid approvers or quorum", "{0}");
+
     // ---- foreach (issue 11) ----------------------------------------------------------------
     public static readonly DiagnosticDescriptor ForeachWithoutEach =
         Error("PB2501", "Foreach without each", "foreach '{0}' has no 'each': add 'each ID in `list`' to say what it walks");

@@ -33,6 +33,15 @@ public sealed record ManualAnswer(string Outcome, string? Who = null)
 {
     /// <summary><see cref="Who"/> of an answer nobody gave: a dry run's default approval.</summary>
     public const string Default = "default";
+
+    /// <summary>How and where it was given when not on the runner's terminal (<c>terminal HOST pid N</c>, <c>web 10.0.0.7</c>).</summary>
+    public string? From { get; init; }
+
+    /// <summary>What the person wrote with it (journaled redacted, shown escaped).</summary>
+    public string? Comment { get; init; }
+
+    /// <summary>When it was given, when that is not when the runner took it (an answer posted from elsewhere).</summary>
+    public DateTimeOffset? At { get; init; }
 }
 
 /// <summary>Performs actions: the simulator answers from scenarios and hints, a real run from the world.</summary>

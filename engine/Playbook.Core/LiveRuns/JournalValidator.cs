@@ -185,6 +185,14 @@ public sealed class JournalValidator
                 f.Answer = answer;
                 break;
             }
+            case "voted":
+            {
+                // One approval of several a quorum needs: it answers nothing by itself, and comes only while the step asks.
+                var state = Current(f, r, "state");
+                if (state.Kind != StateKind.Manual || !f.Open) throw new Refused($"an approval of '{state.Name}', which was not asking");
+                if (Str(r, "answer") != "approve") throw new Refused($"a vote '{Str(r, "answer")}' on '{state.Name}': only approvals are counted towards a quorum");
+                break;
+            }
             case "notified":
             {
                 var state = Current(f, r, "state");

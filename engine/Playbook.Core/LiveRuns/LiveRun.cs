@@ -62,6 +62,9 @@ public sealed record LiveRunOptions
     /// journal directory then only holds this machine's step files.</summary>
     public RunStores.IRunStore? Store { get; init; }
 
+    /// <summary>Where answers posted away from the runner's terminal arrive; null: the file store's inbox beside the journal.</summary>
+    public RunStores.IAnswerInbox? Inbox { get; init; }
+
     public static string? EnvironmentSecret(string name) =>
         Environment.GetEnvironmentVariable(ShellScript.SecretVariable(name));
 }
@@ -77,6 +80,9 @@ public sealed record LiveRunOutcome(string? RunId, string? JournalPath, RunResul
 /// with the live runner on the system clock, and journals how it ended.</summary>
 public static class LiveRun
 {
+    /// <summary>Where run journals are kept unless told otherwise (the CLI's --journal default).</summary>
+    public const string DefaultJournal = ".playbook/runs";
+
     public static async Task<LiveRunOutcome> StartAsync(LiveRunOptions options, CancellationToken cancellationToken = default)
     {
         var playbook = options.Playbook;
@@ -334,6 +340,9 @@ public static class LiveRun
             NotifyUrl = options.NotifyUrl,
             StepFilesDirectory = StepFiles.DirectoryFor(path),
             Adopted = adopted ?? new(StringComparer.Ordinal),
+            Inbox = options.Rehearsal is null ? options.Inbox ?? new RunStores.FileAnswerInbox(Path.GetDirectoryName(Path.GetFullPath(path))!, options.View.Say) : null,
+            StartedAt = clock.StartedAt,
+            JournalArgument = Path.GetFullPath(options.JournalDirectory) == Path.GetFullPath(DefaultJournal) ? "" : "--journal " + options.JournalDirectory,
         };
         var root = journal.Root;
         IActionRunner runner = new LiveRunner(context, root, playbook);
@@ -368,10 +377,14 @@ public static class LiveRun
 
     private static void DeleteStepFiles(string journalPath)
     {
-        try { Directory.Delete(StepFiles.DirectoryFor(journalPath), recursive: true); }
-        catch (DirectoryNotFoundException) { }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
+        // The answer inbox too: every answer taken is in the journal, and the files hold comments as posted.
+        foreach (var directory in new[] { StepFiles.DirectoryFor(journalPath), Path.ChangeExtension(journalPath, RunStores.FileAnswerInbox.Extension) })
+        {
+            try { Directory.Delete(directory, recursive: true); }
+            catch (DirectoryNotFoundException) { }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
     }
 
     /// <summary>Every input as the run uses it, defaults included, as text that binds back to the same value

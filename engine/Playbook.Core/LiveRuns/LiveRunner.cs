@@ -32,6 +32,18 @@ public sealed class LiveContext
     /// <summary>Where notify also POSTs its message as JSON (PLAYBOOK_NOTIFY_URL), if anywhere.</summary>
     public string? NotifyUrl { get; init; }
 
+    /// <summary>Where answers given away from the runner's terminal arrive (<c>playbook answer</c>, the web console); null: none do.</summary>
+    public RunStores.IAnswerInbox? Inbox { get; init; }
+
+    /// <summary>What a command that names the run adds for its journal (<c>--journal DIR</c>), or "" for the default.</summary>
+    public string JournalArgument { get; init; } = "";
+
+    /// <summary>When the run started: an answer posted since then for a step is taken when the run reaches it.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Per step address, the time after which a posted answer is new (the last one taken was before it).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> AnswersTaken { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The run's step-files directory (<see cref="StepFiles.DirectoryFor"/>); null runs each command
     /// with temporary files.</summary>
     public string? StepFilesDirectory { get; init; }
@@ -45,7 +57,7 @@ public sealed class LiveContext
 /// <c>script</c> by evaluating it, <c>notify</c> to the terminal, the journal and a webhook, <c>call</c>
 /// by running the called playbook in the same journal. Manual steps are answered from --answer, then
 /// on the terminal, else they wait for their timeout.</summary>
-public sealed class LiveRunner : IActionRunner
+public sealed partial class LiveRunner : IActionRunner
 {
     private readonly LiveContext _context;
     private readonly JournalScope _journal;
@@ -250,38 +262,12 @@ public sealed class LiveRunner : IActionRunner
         var flow = request.Branch ?? "";
         // In a foreach item the question names the item (write-each[2]/approve), and that item's own answer comes first.
         var address = StateAddress.Of(_callPath, StateAddress.ItemAddressOf(flow, state.Name));
-        var answer = _context.Answers.TryGetValue(address, out var given) || _context.Answers.TryGetValue(StateAddress.Of(_callPath, state.Name), out given)
+        var answer = (_context.Answers.TryGetValue(address, out var given) || _context.Answers.TryGetValue(StateAddress.Of(_callPath, state.Name), out given))
+            && Quorum(state) <= 1
             ? new ManualAnswer(given, "--answer")
-            : await WaitForAnswerAsync(request with { Address = address }, cancellationToken).ConfigureAwait(false);
+            : await WaitForAnswerAsync(request with { Address = address }, given, cancellationToken).ConfigureAwait(false);
         _journal.Answered(flow, state, answer, request.Clock.Now);
         return answer;
-    }
-
-    /// <summary>Asks on the terminal, racing the step's timeout; with no terminal, waits for the timeout.</summary>
-    private async Task<ManualAnswer> WaitForAnswerAsync(ManualRequest request, CancellationToken cancellationToken)
-    {
-        var name = request.Address ?? StateAddress.Of(_callPath, request.State.Name);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var asking = _context.View.AskAsync(request, stop.Token);
-        if (request.Timeout is not { } timeout)
-        {
-            if (await asking.ConfigureAwait(false) is { } answered) return answered;
-            _context.View.Say($"'{name}' waits for an answer and has no timeout: stop with Ctrl+C, then 'playbook resume --answer {name}=approve' (or =reject)");
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-            throw new OperationCanceledException(cancellationToken);
-        }
-        if (asking.IsCompleted && asking.Result is null)
-            _context.View.Say($"'{name}' waits for an answer until its timeout ({Text.DurationText.Format(timeout)}): nobody can answer here; give --answer {name}=approve (or =reject)");
-        var timer = request.Clock.DelayAsync(timeout, stop.Token).AsTask();
-        var first = await Task.WhenAny(asking, timer).ConfigureAwait(false);
-        ManualAnswer? answer = first == asking ? await asking.ConfigureAwait(false) : null;
-        if (first == asking && answer is null) await timer.ConfigureAwait(false);
-        await stop.CancelAsync().ConfigureAwait(false);
-        // Whichever lost was cancelled; its exception is expected and observed here.
-        _ = asking.ContinueWith(t => t.Exception, TaskScheduler.Default);
-        _ = timer.ContinueWith(t => t.Exception, TaskScheduler.Default);
-        cancellationToken.ThrowIfCancellationRequested();
-        return answer ?? new ManualAnswer("timeout");
     }
 
     public async ValueTask<RunResult> CallAsync(AttemptRequest request, CancellationToken cancellationToken)

@@ -321,8 +321,26 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             w.WriteString("flow", Flow(flow));
             w.WriteString("state", state.Name);
             w.WriteString("answer", answer.Outcome);
-            if (answer.Who is not null) w.WriteString("who", answer.Who);
-            w.WriteString("when", when.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            if (answer.Who is not null) w.WriteString("who", Redactor.Redact(answer.Who));
+            w.WriteString("when", (answer.At ?? when).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            if (answer.From is not null) w.WriteString("from", Redactor.Redact(answer.From));
+            if (answer.Comment is not null) w.WriteString("comment", Redactor.Redact(answer.Comment));
+        });
+
+    /// <summary>One approval of a step that needs several (<c>quorum</c>), as it arrives: who, from where, when, and
+    /// the comment (redacted like any value). The step's <c>answered</c> record follows once the quorum is met.</summary>
+    public void Voted(string flow, CompiledState state, RunStores.PostedAnswer vote, int count, int quorum) =>
+        journal.Append("voted", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("state", state.Name);
+            w.WriteString("answer", vote.Outcome);
+            w.WriteString("who", Redactor.Redact(vote.Who));
+            w.WriteString("from", Redactor.Redact(vote.From));
+            w.WriteString("when", vote.At.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            if (vote.Comment is not null) w.WriteString("comment", Redactor.Redact(vote.Comment));
+            w.WriteNumber("count", count);
+            w.WriteNumber("quorum", quorum);
         });
 
     public void Notified(string flow, CompiledState state, string message, string? delivery) =>

@@ -87,6 +87,7 @@ internal sealed partial class PlaybookParser
         _tables[Blocks.Manual] = new()
         {
             ["prompt"] = Prompt, ["choices"] = Choices, ["timeout"] = Timeout, ["on"] = On, ["->"] = Arrow, ["description"] = Description,
+            ["approvers"] = Approvers, ["quorum"] = Quorum,
         };
         _tables[Blocks.Parallel] = new()
         {

@@ -398,6 +398,19 @@ internal sealed partial class PlaybookParser
         from rest in Symbol(",").Then(_ => Choice).XMany()
         select (ClauseSyntax)new ChoicesSyntax(Together(first, rest), Cover(k, first, rest.LastOrDefault()));
 
+    private Parser<ClauseSyntax>? _approvers;
+    private Parser<ClauseSyntax> Approvers => _approvers ??=
+        from k in Keyword("approvers")
+        from first in String
+        from rest in Symbol(",").Then(_ => String).XMany()
+        select (ClauseSyntax)new ApproversSyntax(Together(first, rest), Cover(k, first, rest.LastOrDefault()));
+
+    private Parser<ClauseSyntax>? _quorum;
+    private Parser<ClauseSyntax> Quorum => _quorum ??=
+        from k in Keyword("quorum")
+        from n in Number("how many different people must approve (like 2)")
+        select (ClauseSyntax)new QuorumSyntax(n, Cover(k, n));
+
     private Parser<ClauseSyntax>? _join;
     private Parser<ClauseSyntax> Join => _join ??=
         from k in Keyword("join")

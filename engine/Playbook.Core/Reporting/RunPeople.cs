@@ -19,7 +19,8 @@ internal static class RunPeople
             var who = r.Body.String("who");
             var answer = r.Body.String("answer") ?? "";
             // --answer is written as the "who" of an answer given on the command line; the person is whoever ran it.
-            var how = who switch
+            var from = r.Body.String("from");
+            var how = from ?? who switch
             {
                 "--answer" => "--answer",
                 null when answer == "timeout" => "nobody answered before the timeout",
@@ -36,6 +37,8 @@ internal static class RunPeople
                 // …and the person: for --answer, whoever ran the run or the resume (when the journal says).
                 ["person"] = who == "--answer" ? RunnerOf(run, r.Seq) : who ?? "",
                 ["how"] = how,
+                // What the person wrote with an answer given away from the runner (playbook answer, the web console); data, escaped where shown.
+                ["comment"] = r.Body.String("comment") ?? "",
                 ["when"] = RunReport.Iso(DateTimeOffset.TryParse(r.Body.String("when"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var w) ? w : r.At),
             });
         }

@@ -58,6 +58,12 @@ public sealed record ChoiceSyntax(NameSyntax Outcome, StringSyntax? Label, TextS
 /// <summary><c>choices approve "label", reject "label"</c> inside a manual.</summary>
 public sealed record ChoicesSyntax(ImmutableArray<ChoiceSyntax> Choices, TextSpan Span) : ClauseSyntax(Span);
 
+/// <summary><c>approvers "db-lead", "sre"</c> inside a manual: who may answer it (names or roles).</summary>
+public sealed record ApproversSyntax(ImmutableArray<StringSyntax> Approvers, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>quorum N</c> inside a manual: how many different people must approve.</summary>
+public sealed record QuorumSyntax(NumberSyntax Count, TextSpan Span) : ClauseSyntax(Span);
+
 /// <summary><c>join all|any|K</c> inside a parallel.</summary>
 public sealed record JoinSyntax(ValueSyntax Mode, TextSpan Span) : ClauseSyntax(Span);
 

@@ -60,6 +60,8 @@ public sealed class DuplicateSettingCheck : IPlaybookCheck
         ProbeSyntax => "probe",
         PromptSyntax => "prompt",
         ChoicesSyntax => "choices",
+        ApproversSyntax => "approvers",
+        QuorumSyntax => "quorum",
         JoinSyntax => "join",
         ElseSyntax => "else",
         ExpectSyntax => "expect",
