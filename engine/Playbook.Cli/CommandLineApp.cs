@@ -22,6 +22,7 @@ internal static class CommandLineApp
             new ReportCommand().CreateCommand(),
             new LspCommand().CreateCommand(),
             new FmtCommand().CreateCommand(color),
+            new ServeCommand().CreateCommand(),
         };
         return root;
     }
