@@ -32,6 +32,8 @@ public static class WebConsole
     public static void AddServices(IServiceCollection services, WebConsoleOptions options)
     {
         services.AddSingleton(options);
+        // WebApplication adds routing itself; a plain host (the tests' in-memory server) does not.
+        services.AddRouting();
         services.AddSingleton(options.Users);
         services.AddSingleton(new PlaybookCatalog());
         services.AddSingleton(_ => new JournalWatch(options.JournalDirectory));
