@@ -84,6 +84,9 @@ internal static class RunEndpoints
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(path);
+        // The response (its headers) goes out with the first event: say at once that the stream is open, so a page
+        // (or a client that waits for the headers) is not left waiting for the run's next record.
+        yield return new SseItem<string>(after.ToString(CultureInfo.InvariantCulture), "open");
         while (!cancellationToken.IsCancellationRequested)
         {
             var next = watch.Next(name);
