@@ -23,6 +23,8 @@ function tick() {
 
 function follow(list) {
   const source = new EventSource(list.dataset.events);
+  // The stream's first event: from now on every record the runner journals shows up here.
+  source.addEventListener("open", () => { list.dataset.live = "open"; });
   source.addEventListener("record", (e) => {
     const record = JSON.parse(e.data);
     if (list.querySelector(`li[data-seq="${Number(record.seq)}"]`)) return;
