@@ -24,6 +24,7 @@ internal static class CommandLineApp
             new LspCommand().CreateCommand(),
             new FmtCommand().CreateCommand(color),
             new StoreCommand().CreateCommand(),
+            new ServeCommand().CreateCommand(),
         };
         return root;
     }

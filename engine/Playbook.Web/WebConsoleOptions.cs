@@ -1,0 +1,32 @@
+using Playbook.LiveRuns;
+using Playbook.Reporting;
+using Playbook.RunStores;
+using Playbook.Web.Auth;
+
+namespace Playbook.Web;
+
+/// <summary>What the console serves and who may use it.</summary>
+public sealed class WebConsoleOptions
+{
+    /// <summary>The run store: today the journal directory (<c>--journal</c>), read with the readers <c>runs</c> and
+    /// <c>report</c> use.</summary>
+    public required string JournalDirectory { get; init; }
+
+    public required IUserDirectory Users { get; init; }
+
+    /// <summary>The playbook library (<c>--playbooks</c>); null lists only the playbooks runs started from.</summary>
+    public string? PlaybooksDirectory { get; init; }
+
+    /// <summary>Where an approver's answer is posted for the waiting runner; null when the store has none (the
+    /// page then says to answer from the terminal).</summary>
+    public IAnswerInbox? Answers { get; init; }
+
+    /// <summary>The plan beside a finished run's report, as <c>playbook report</c> computes it (with its Monte Carlo
+    /// figures); null uses the library's plan without a simulation.</summary>
+    public Func<JournaledRun, ReportPlan>? ReportPlan { get; init; }
+
+    /// <summary>Sign-in attempts allowed per client address per minute.</summary>
+    public int SignInPermitsPerMinute { get; init; } = 5;
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}
