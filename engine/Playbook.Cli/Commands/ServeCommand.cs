@@ -91,8 +91,8 @@ internal sealed class ServeCommand
             JournalDirectory = journal,
             Users = users,
             PlaybooksDirectory = playbooks,
-            // The answer inbox of the file store plugs in here; until then the page says to answer from the terminal.
-            Answers = null,
+            // The file store's inbox beside the journal: the runner waiting on a manual step learns of a web answer at once.
+            Answers = new RunStores.FileAnswerInbox(journal, message => stderr.WriteLine($"playbook: {message}")),
             ReportPlan = ReportPlanLoader.Load,
         };
         using var app = Web.WebConsole.Build(options, endpoint);
