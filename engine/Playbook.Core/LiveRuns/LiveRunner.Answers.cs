@@ -75,7 +75,7 @@ public sealed partial class LiveRunner
     private string NobodyHere(string name, TimeSpan? timeout, bool inbox)
     {
         var elsewhere = inbox
-            ? $"answer it from another terminal: playbook answer {_context.RunId} {name} approve (or reject){JournalArgument}"
+            ? $"answer it from another terminal: playbook answer {_context.RunId} {name} approve (or reject){JournalArgument}, or next time give --answer {name}=approve (or =reject) in advance"
             : $"give --answer {name}=approve (or =reject)";
         return timeout is { } t
             ? $"'{name}' waits for an answer until its timeout ({Text.DurationText.Format(t)}): nobody can answer here; {elsewhere}"
