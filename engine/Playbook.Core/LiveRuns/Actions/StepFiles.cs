@@ -106,7 +106,9 @@ public sealed class StepFiles
     {
         try
         {
-            var keep = max + Slack(redactor);
+            // One byte more than Read looks at survives the cut: it is how Read knows that output was thrown away
+            // even when the bytes it keeps end on a character split by the cut (which decodes to nothing).
+            var keep = max + Slack(redactor) + 1;
             var info = new FileInfo(path);
             if (!info.Exists || info.Length <= keep) return;
             using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
@@ -122,12 +124,12 @@ public sealed class StepFiles
     {
         var kept = new CappedOutput(max, redactor);
         var limit = max + Slack(redactor);
+        long total = 0;
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var buffer = new byte[81920];
             int read;
-            long total = 0;
             while (total <= limit && (read = file.Read(buffer)) > 0)
             {
                 kept.Keep(buffer.AsSpan(0, read));
@@ -135,7 +137,8 @@ public sealed class StepFiles
             }
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { }
-        return (kept.Text(), kept.Truncated);
+        // More bytes than the limit means some were never read (or were cut by Cap): the output is not whole.
+        return (kept.Text(), kept.Truncated || total > limit);
     }
 
     /// <summary>Removes the files of a temporary command (<see cref="Temporary"/>).</summary>
