@@ -187,6 +187,9 @@ public static class RunReport
         model["notifications"] = notifications;
 
         model["path"] = new ScriptArray(run.Path);
+        // The same path flow by flow, so what ran at the same time is not written as a sequence.
+        model["main_path"] = RunPaths.Main(run);
+        model["flows"] = RunPaths.Flows(run);
         model["mermaid"] = PathDiagram.Mermaid(run.Path, run.End, run.Status);
         model["steps"] = StepEvidence.Model(run, plan);
         var layout = RunTimeline.Of(run, plan);

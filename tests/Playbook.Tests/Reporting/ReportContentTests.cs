@@ -67,6 +67,18 @@ public sealed partial class ReportContentTests : IDisposable
         Assert.Matches(@"section left\n  left-sleep attempt 1 ok :done, t\d+, \d+, \d+\n", md.Out);
         Assert.Matches(@"section right\n  right-sleep attempt 1 ok :done, t\d+, \d+, \d+\n", md.Out);
         Assert.DoesNotContain("flowchart", md.Out);
+        // The path too: the main flow, then each branch's states beside the other's, never one sequence.
+        Assert.Contains("## Path\n\nboth → done\n\nAt the same time, in the branches and foreach items:\n\n", md.Out);
+        Assert.Contains("\n- left: left-sleep\n", md.Out);
+        Assert.Contains("\n- right: right-sleep", md.Out);
+        Assert.Contains("<p>both → done</p>", html.Out);
+        Assert.Contains("<li>left: left-sleep</li>", html.Out);
+        Assert.Contains("<li>right: right-sleep</li>", html.Out);
+        foreach (var text in new[] { md.Out, html.Out })
+        {
+            Assert.DoesNotContain("left-sleep → right-sleep", text);
+            Assert.DoesNotContain("right-sleep → left-sleep", text);
+        }
     }
 
     [Fact]
