@@ -7,8 +7,9 @@ namespace Playbook.Graphs;
 /// folded corner, success ends green double-bordered boxes, failure ends red double octagons. An edge into a phase
 /// or out of one (its <c>on timeout</c>) is clipped at the cluster's border (<c>lhead</c>/<c>ltail</c>). One font
 /// family for the graph, its nodes and its edges; a parallel's branches and the phases stacked top to bottom; long
-/// labels wrapped; edge labels as <c>xlabel</c>s; and <c>size</c> caps the drawing at 20.8 in (1 500 pt, 2 000 px)
-/// wide: Graphviz scales a wider one down to fit the page.</summary>
+/// labels wrapped; edge labels as <c>xlabel</c>s; the shapes that Graphviz inflates around their label (diamonds,
+/// hexagons, parallelograms) drawn with thin margins and a gentle slant; and <c>size</c> caps the drawing at 20.8 in
+/// (1 500 pt, 2 000 px) wide: Graphviz scales a wider one down to fit the page.</summary>
 internal static class DotWriter
 {
     /// <summary>The one font family of every label: Graphviz's default (Times) would otherwise set cluster labels
@@ -19,7 +20,7 @@ internal static class DotWriter
     {
         var sb = new StringBuilder();
         sb.Append("digraph ").Append(DotId(graph.Name)).Append(" {\n");
-        sb.Append("    graph [fontname=").Append(DotId(Font)).Append(", fontsize=14, compound=true, newrank=true, nodesep=0.15, ranksep=0.4, size=\"20.8,1000\"");
+        sb.Append("    graph [fontname=").Append(DotId(Font)).Append(", fontsize=14, compound=true, newrank=true, nodesep=0.08, ranksep=0.4, size=\"20.8,1000\"");
         if (graph.Title is not null) sb.Append(", labelloc=t, label=").Append(DotId(graph.Name + ": " + graph.Title));
         sb.Append("];\n");
         sb.Append("    node [shape=box, style=rounded, fontname=").Append(DotId(Font)).Append(", fontsize=12];\n");
@@ -47,7 +48,9 @@ internal static class DotWriter
             sb.Append(";\n");
         }
         foreach (var (upper, lower) in GraphLayoutHints.StackedBodies(graph).Concat(GraphLayoutHints.BelowBodies(graph)).Distinct())
-            sb.Append("    ").Append(DotId(upper)).Append(" -> ").Append(DotId(lower)).Append(" [style=invis];\n");
+            // weight 10: keep the stacked bodies in one column. At weight 1 the fork edges pulled each branch of
+            // worker-failure's post-check a step to the right of the one above, and the drawing 2 371 px wide.
+            sb.Append("    ").Append(DotId(upper)).Append(" -> ").Append(DotId(lower)).Append(" [style=invis, weight=10];\n");
         sb.Append("}\n");
         return sb.ToString();
     }
@@ -74,9 +77,13 @@ internal static class DotWriter
     {
         var shape = node.Kind switch
         {
-            GraphNodeKind.Decide => "shape=diamond, style=solid",
-            GraphNodeKind.Wait => "shape=hexagon, style=solid",
-            GraphNodeKind.Manual => "shape=parallelogram, style=solid",
+            // Graphviz grows a diamond, hexagon or parallelogram until its label fits inside with the default
+            // margin: a three-line manual step became a 4.5 in parallelogram (a box holds the same text in 2 in),
+            // and six of them on one rank drew workstream-recovery 2 300 px wide. Thin margins, and a
+            // parallelogram as a quadrilateral with a gentler slant (skew 0.2), keep the shapes and halve the width.
+            GraphNodeKind.Decide => "shape=diamond, style=solid, margin=\"0.02,0.01\"",
+            GraphNodeKind.Wait => "shape=hexagon, style=solid, margin=\"0.04,0.02\"",
+            GraphNodeKind.Manual => "shape=polygon, skew=0.2, style=solid, margin=\"0.04,0.02\"",
             GraphNodeKind.Parallel => "shape=box3d, style=solid",
             GraphNodeKind.Collapsed => "shape=folder, style=solid, color=\"#6a1b9a\"",
             GraphNodeKind.SuccessEnd => "shape=box, peripheries=2, style=\"rounded,filled,bold\", color=\"#2e7d32\", fillcolor=\"#d9f2d9\"",

@@ -117,7 +117,9 @@ public static class RunReport
             {
                 ["from"] = r.Body.String("taken_over_from"),
                 ["host"] = r.Body.String("host") ?? "",
-                ["lease_expired_at"] = r.Body.String("lease_expired_at") ?? "",
+                // In the report's own time format when it reads as a time (it always does in a journal the runner wrote).
+                ["lease_expired_at"] = r.Body.String("lease_expired_at") is { } lease
+                    && DateTimeOffset.TryParse(lease, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var expired) ? Iso(expired) : r.Body.String("lease_expired_at") ?? "",
                 ["at"] = Iso(r.At),
                 ["gap"] = DurationText.Format(r.Body.Millis("gap_ms")),
             })),
@@ -185,6 +187,9 @@ public static class RunReport
         model["notifications"] = notifications;
 
         model["path"] = new ScriptArray(run.Path);
+        // The same path flow by flow, so what ran at the same time is not written as a sequence.
+        model["main_path"] = RunPaths.Main(run);
+        model["flows"] = RunPaths.Flows(run);
         model["mermaid"] = PathDiagram.Mermaid(run.Path, run.End, run.Status);
         model["steps"] = StepEvidence.Model(run, plan);
         var layout = RunTimeline.Of(run, plan);

@@ -9,7 +9,7 @@ namespace Playbook.Tests.Graph;
 
 /// <summary>The real consumer of <c>--format dot</c>: Graphviz's <c>dot -Tsvg</c> renders every shipped playbook, drawn
 /// whole and collapsed, with no error and no warning, at most 2 000 px (1 500 pt) wide, measured at 100 % (the width dot
-/// writes divided by the scale it drew at). Needs <c>dot</c> (Debian package
+/// writes divided by the scale it drew at), none of them scaled down to fit. Needs <c>dot</c> (Debian package
 /// graphviz, installed by .ci/run); like the Redis and Neovim tests it fails, never skips, without it.</summary>
 public class GraphvizRenderTests
 {
@@ -24,10 +24,6 @@ public class GraphvizRenderTests
         data.Add("../tests/Playbook.Tests/Graph/data/collisions.playbook", false);
         return data;
     }
-
-    /// <summary>Shipped playbooks wider than 2 000 px at 100 %, which dot scales down to the page width: one rank of
-    /// six wide states (workstream-recovery), or a parallel beside long chains (worker-failure). Not yet laid out narrower.</summary>
-    private static readonly HashSet<string> ScaledDown = new(StringComparer.Ordinal) { "worker-failure.playbook", "workstream-recovery.playbook" };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -44,16 +40,8 @@ public class GraphvizRenderTests
         // drawing, the width already scaled), which keeps the page width but shrinks the text.
         var scale = double.Parse(Regex.Match(svg, "transform=\"scale\\(([0-9.]+) ").Groups[1].Value, CultureInfo.InvariantCulture);
         var fullSize = pixels / scale;
-        if (ScaledDown.Contains(Path.GetFileName(file)))
-        {
-            // Known: drawn at 84-87 % (text 10 pt instead of 12). Remove a playbook from the list once it fits.
-            Assert.True(fullSize > 2000, $"{file} now fits at 100 % ({fullSize:0} px): take it off ScaledDown");
-            Assert.True(scale >= 0.8, $"{file} (collapse {collapse}) is drawn at {scale:P0}, {fullSize:0} px wide at 100 %");
-        }
-        else
-        {
-            Assert.True(fullSize <= 2000, $"{file} (collapse {collapse}) is {fullSize:0} px wide at 100 % (drawn at {scale:P0})");
-        }
+        // Drawn at 100 %: a drawing dot had to scale down would keep the page width but shrink the text.
+        Assert.True(scale == 1 && fullSize <= 2000, $"{file} (collapse {collapse}) is {fullSize:0} px wide at 100 % (drawn at {scale:P0})");
         // One font family everywhere, Times (Graphviz's default) nowhere.
         var fonts = Regex.Matches(svg, "font-family=\"([^\"]*)\"").Select(m => m.Groups[1].Value).Distinct().ToList();
         Assert.Equal(["Helvetica,sans-Serif"], fonts);

@@ -67,6 +67,43 @@ public sealed partial class ReportContentTests : IDisposable
         Assert.Matches(@"section left\n  left-sleep attempt 1 ok :done, t\d+, \d+, \d+\n", md.Out);
         Assert.Matches(@"section right\n  right-sleep attempt 1 ok :done, t\d+, \d+, \d+\n", md.Out);
         Assert.DoesNotContain("flowchart", md.Out);
+        // The path too: the main flow, then each branch's states beside the other's, never one sequence.
+        Assert.Contains("## Path\n\nboth → done\n\nAt the same time, in the branches and foreach items:\n\n", md.Out);
+        Assert.Contains("\n- left: left-sleep\n", md.Out);
+        Assert.Contains("\n- right: right-sleep", md.Out);
+        Assert.Contains("<p>both → done</p>", html.Out);
+        Assert.Contains("<li>left: left-sleep</li>", html.Out);
+        Assert.Contains("<li>right: right-sleep</li>", html.Out);
+        foreach (var text in new[] { md.Out, html.Out })
+        {
+            Assert.DoesNotContain("left-sleep → right-sleep", text);
+            Assert.DoesNotContain("right-sleep → left-sleep", text);
+        }
+    }
+
+    [Fact]
+    public void Each_foreach_item_has_its_own_lane_with_its_retries_and_the_pauses_between_them()
+    {
+        using var work = new RunWorkspace("foreach-report");
+        work.Environment["PLAYBOOK_SECRET_TOKEN"] = "tok-foreach-lanes";
+        var run = work.Run("foreach-report", "--input", "ids=a,slow,bad");
+        Assert.True(run.Exit == 1, run.ToString());
+        var id = RunIdOf(run);
+
+        var md = work.Cli("report", id, "--journal", JournalDir);
+        var html = work.Cli("report", id, "--journal", JournalDir, "--format", "html");
+
+        Assert.True(md.Exit == 0, md.ToString());
+        // One section per item; 'slow' fails once, 'bad' three times, each retry after a visible pause.
+        Assert.Matches(@"section move-each\[1\]\n  move attempt 1 ok :done, t\d+, \d+, \d+\n  section move-each\[2\]\n", md.Out);
+        Assert.Matches(@"section move-each\[2\]\n  move attempt 1 fail :crit, t\d+, \d+, \d+\n  move wait before attempt 2 :t\d+, \d+, \d+\n  move attempt 2 ok :done, ", md.Out);
+        Assert.Matches(@"section move-each\[3\]\n  move attempt 1 fail [^\n]+\n  move wait before attempt 2 [^\n]+\n  move attempt 2 fail [^\n]+\n  move wait before attempt 3 [^\n]+\n  move attempt 3 fail ", md.Out);
+        Assert.Contains("## Path\n\nmove-each → escalate\n", md.Out);
+        Assert.True(html.Exit == 0, html.ToString());
+        // The SVG: a lane label per item, and the pauses as hatched bars.
+        foreach (var lane in new[] { "main", "move-each[1]", "move-each[2]", "move-each[3]" })
+            Assert.Contains($">{lane}</text>", html.Out);
+        Assert.Equal(3, Regex.Matches(html.Out, @"<rect class=""backoff"" [^>]*><title>move waited before attempt \d").Count);
     }
 
     [Fact]
