@@ -24,6 +24,7 @@ namespace Playbook.Web;
 public static class WebConsole
 {
     public const string ApproverPolicy = "approver";
+    public const string OperatorPolicy = "operator";
     public const string SignInLimit = "sign-in";
 
     /// <summary>The policy of every console page: nothing from anywhere but the console, no inline script, no framing.</summary>
@@ -61,6 +62,7 @@ public static class WebConsole
             // Nothing but the sign-in page and its assets without a session.
             authorization.FallbackPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
             authorization.AddPolicy(ApproverPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Approver));
+            authorization.AddPolicy(OperatorPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Operator));
         });
         services.AddAntiforgery(antiforgery =>
         {
@@ -101,6 +103,7 @@ public static class WebConsole
             AssetEndpoints.Map(endpoints);
             RunEndpoints.Map(endpoints);
             LibraryEndpoints.Map(endpoints);
+            StartEndpoints.Map(endpoints);
         });
     }
 
