@@ -33,7 +33,7 @@ internal static class RunEndpoints
             if (run.Problem is not null) return Forms.Page(Layout.Page(id, User(context), Forms.Token(context), new Html().Element("p", run.Problem, "problem").ToString()));
             var playbook = catalog.For(run);
             var plan = playbook?.Plan() ?? ReportPlan.Unavailable($"the playbook {run.PlaybookPath} is missing or has changed since the run");
-            return Forms.Page(RunPage.Render(RunView.Of(run, playbook), plan, User(context), Forms.Token(context), options.Answers is not null));
+            return Forms.Page(RunPage.Render(RunView.Of(run, playbook), plan, User(context), Forms.Token(context), options.Answers is not null, playbook));
         });
 
         endpoints.MapGet("/runs/{id}/events", (HttpContext context, string id, long? after, string? key, WebConsoleOptions options, PlaybookCatalog catalog, JournalWatch watch) =>
@@ -67,11 +67,20 @@ internal static class RunEndpoints
             var comment = form["comment"].ToString().Trim();
             if (outcome is not ("approve" or "reject")) return Results.Text("playbook: the answer is approve or reject\n", statusCode: StatusCodes.Status400BadRequest);
             if (comment.Length > MaxComment) return Results.Text($"playbook: a comment has at most {MaxComment} characters\n", statusCode: StatusCodes.Status400BadRequest);
-            var view = RunView.Of(run, catalog.For(run));
-            if (!view.Awaiting.Any(s => s.Address == address))
+            var playbook = catalog.For(run);
+            var view = RunView.Of(run, playbook);
+            if (view.Awaiting.FirstOrDefault(s => s.Address == address) is not { } step)
                 return Results.Text($"playbook: run {run.RunId} is not waiting for an answer at '{address}' (it may have been answered or timed out): reload the page\n",
                     statusCode: StatusCodes.Status409Conflict);
             var user = User(context);
+            // The step's own approvers (names or roles), as 'playbook answer' enforces them; and one approval per person.
+            var approvals = Approvals.Of(run, playbook, step);
+            if (!approvals.MayAnswer(user))
+                return Results.Text($"playbook: '{address}' may be answered by {string.Join(", ", approvals.Approvers)} only, and you are '{user.Name}'\n",
+                    statusCode: StatusCodes.Status403Forbidden);
+            if (outcome == "approve" && approvals.Voted(user))
+                return Results.Text($"playbook: you approved '{address}' already: {approvals.Quorum - approvals.Voters.Count} more approval(s) from other people are needed\n",
+                    statusCode: StatusCodes.Status409Conflict);
             inbox.Post(new PostedAnswer(run.RunId, address, outcome, user.Name, $"web {context.Connection.RemoteIpAddress}", options.Time.GetUtcNow(),
                 comment.Length == 0 ? null : comment));
             return Results.Redirect("/runs/" + Uri.EscapeDataString(run.RunId));
