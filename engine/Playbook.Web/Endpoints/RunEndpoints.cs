@@ -36,13 +36,14 @@ internal static class RunEndpoints
             return Forms.Page(RunPage.Render(RunView.Of(run, playbook), plan, User(context), Forms.Token(context), options.Answers is not null, playbook));
         });
 
-        endpoints.MapGet("/runs/{id}/events", (HttpContext context, string id, long? after, string? key, WebConsoleOptions options, PlaybookCatalog catalog, JournalWatch watch) =>
+        endpoints.MapGet("/runs/{id}/events", (HttpContext context, string id, long? after, string? key, WebConsoleOptions options, PlaybookCatalog catalog, JournalWatch watch,
+            RunSnapshots snapshots) =>
         {
             if (Find(options, id) is not { } run) return NoRun(id);
             // A reconnecting EventSource says where it got to.
             var from = after ?? 0;
             if (long.TryParse(context.Request.Headers["Last-Event-ID"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var last) && last > from) from = last;
-            return TypedResults.ServerSentEvents(Follow(run.JournalPath, from, key ?? "", catalog, watch, context.RequestAborted));
+            return TypedResults.ServerSentEvents(Follow(run.JournalPath, from, key ?? "", catalog, watch, snapshots, context.RequestAborted));
         });
 
         endpoints.MapGet("/runs/{id}/report", (HttpContext context, string id, WebConsoleOptions options, PlaybookCatalog catalog) =>
@@ -90,7 +91,7 @@ internal static class RunEndpoints
     /// <summary>The journal's new records as they are written, then a <c>changed</c> event when where the run is no
     /// longer matches the page's <paramref name="key"/>, and <c>end</c> once the run has ended.</summary>
     private static async IAsyncEnumerable<SseItem<string>> Follow(string path, long after, string key, PlaybookCatalog catalog, JournalWatch watch,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        RunSnapshots snapshots, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(path);
         // The response (its headers) goes out with the first event: say at once that the stream is open, so a page
@@ -99,7 +100,8 @@ internal static class RunEndpoints
         while (!cancellationToken.IsCancellationRequested)
         {
             var next = watch.Next(name);
-            var run = JournaledRun.Read(path);
+            var snapshot = snapshots.Read(path, catalog);
+            var run = snapshot.Run;
             if (run.Problem is not null) yield break;
             foreach (var record in run.Records)
             {
@@ -107,7 +109,7 @@ internal static class RunEndpoints
                 yield return new SseItem<string>(RecordText.Json(record), "record") { EventId = record.Seq.ToString(CultureInfo.InvariantCulture) };
                 after = record.Seq;
             }
-            var now = RunPage.Key(RunView.Of(run, catalog.For(run)));
+            var now = snapshot.Key;
             if (key.Length > 0 && now != key)
             {
                 yield return new SseItem<string>(now, "changed");

@@ -36,5 +36,5 @@ public sealed record Approvals(IReadOnlyList<string> Approvers, int Quorum, IRea
 
     public bool Voted(ConsoleUser user) => Voters.Contains(user.Name, StringComparer.Ordinal);
 
-    public string WhoMay => Approvers.Count == 0 ? "users with the approver role" : "approvers named or with the role " + string.Join(", ", Approvers);
+    public string WhoMay => Approvers.Count == 0 ? "users with the approver role" : "approvers who are or have the role " + string.Join(" or ", Approvers);
 }

@@ -55,8 +55,6 @@ public sealed class ConsoleInChromiumTests
         var approver = await browser.SignInAsync(site.ApproverToken);
         await approver.GotoAsync(runPage);
         await Expect(approver.Locator("#approvals .countdown")).ToContainTextAsync("left");
-        if (Environment.GetEnvironmentVariable("PLAYBOOK_WEB_SCREENSHOT") is { Length: > 0 } shot)
-            await approver.ScreenshotAsync(new() { Path = shot, FullPage = true });
         await approver.Locator("input[name=comment]").FillAsync("replica lag is 2s");
         await approver.Locator("button.approve").ClickAsync();
         await approver.WaitForURLAsync(runPage);
