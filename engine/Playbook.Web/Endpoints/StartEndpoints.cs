@@ -52,7 +52,9 @@ internal static class StartEndpoints
                 var outcome = await RunStarter.StartAsync(options.Runner!, options.JournalDirectory, new StartRequest(playbook.Path, [.. typed], rehearse, user.Name),
                     Patience, context.RequestAborted);
                 if (outcome.RunId is { } runId) return Results.Redirect("/runs/" + Uri.EscapeDataString(runId));
-                problems.Add("The run did not start: " + outcome.Problem);
+                // What the runner said, a line each (its warnings too: they say what the run would have waited for).
+                problems.Add("The run did not start:");
+                problems.AddRange((outcome.Problem ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries));
                 return Forms.Page(StartPage.Render(playbook, typed, rehearse, problems, user, Forms.Token(context)), StatusCodes.Status502BadGateway);
             }
             return Forms.Page(StartPage.Render(playbook, typed, rehearse, problems, user, Forms.Token(context)), StatusCodes.Status400BadRequest);

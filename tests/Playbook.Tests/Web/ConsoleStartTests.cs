@@ -102,8 +102,28 @@ public sealed class ConsoleStartTests
         finally
         {
             // The run goes on by itself, detached from the console: stop it (a rehearsal ends by itself anyway).
-            try { Process.GetProcessById((int)started.GetProperty("pid").GetInt64()).Kill(); } catch (ArgumentException) { }
+            try { Process.GetProcessById((int)started.GetProperty("pid").GetInt64()).Kill(); } catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
         }
+    }
+
+    [Fact]
+    public async Task A_run_the_runner_refuses_comes_back_to_the_form_with_what_the_runner_said()
+    {
+        using var site = new RunnerSite();
+        using var factory = new ConsoleFactory(Options(site));
+        var olga = await factory.SignedInAsync(site.OperatorToken);
+        var path = site.PlaybookPath("approval-demo");
+        var csrf = await ConsoleFactory.CsrfAsync(olga, "/playbooks/start?path=" + Uri.EscapeDataString(path));
+        Assert.Null(Environment.GetEnvironmentVariable("PLAYBOOK_SECRET_API_TOKEN"));
+
+        // Its secret is not in the console's environment: the runner refuses before it journals anything.
+        var response = await olga.PostAsync("/playbooks/start", ConsoleFactory.Form(("__csrf", csrf), ("path", path)));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<li>The run did not start:</li>", html);
+        Assert.Contains("<li>playbook: secret &#39;api_token&#39; is not set: export PLAYBOOK_SECRET_API_TOKEN</li>", html);
+        Assert.Empty(site.Journals());
     }
 
     [Fact]

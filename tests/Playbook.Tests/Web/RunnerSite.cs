@@ -6,7 +6,8 @@ using Xunit;
 
 namespace Playbook.Tests.Web;
 
-/// <summary>A private directory for consoles over real runs: the library (web-approve, web-quorum), a users file
+/// <summary>A private directory for consoles over real runs: the library (web-approve, web-quorum, and approval-demo,
+/// which reads a secret), a users file
 /// (olga: operator and approver; alice and bob: approvers; victor: a viewer) and an empty journal directory.</summary>
 internal sealed class RunnerSite : IDisposable
 {
@@ -15,7 +16,7 @@ internal sealed class RunnerSite : IDisposable
         Directory = Path.Combine(Path.GetTempPath(), "pb-webrun-" + Guid.NewGuid().ToString("N")[..12]);
         PrivateFiles.CreateDirectory(Directory);
         PrivateFiles.CreateDirectory(JournalDirectory);
-        foreach (var name in new[] { "web-approve", "web-quorum" })
+        foreach (var name in new[] { "web-approve", "web-quorum", "approval-demo" })
             File.Copy(Path.Combine(AppContext.BaseDirectory, "Web", name + ".playbook"), PlaybookPath(name));
         OperatorToken = UsersFile.AddUser(UsersPath, "olga", [Roles.Operator, Roles.Approver]);
         AliceToken = UsersFile.AddUser(UsersPath, "alice", [Roles.Approver]);
