@@ -24,6 +24,7 @@ namespace Playbook.Web;
 public static class WebConsole
 {
     public const string ApproverPolicy = "approver";
+    public const string OperatorPolicy = "operator";
     public const string SignInLimit = "sign-in";
 
     /// <summary>The policy of every console page: nothing from anywhere but the console, no inline script, no framing.</summary>
@@ -37,6 +38,7 @@ public static class WebConsole
         services.AddSingleton(options.Users);
         services.AddSingleton(new PlaybookCatalog());
         services.AddSingleton(_ => new JournalWatch(options.JournalDirectory));
+        services.AddSingleton(new RunSnapshots(options.Time));
         // Keys live in memory: restarting the console ends every session, and no key is left on disk.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
@@ -61,6 +63,7 @@ public static class WebConsole
             // Nothing but the sign-in page and its assets without a session.
             authorization.FallbackPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
             authorization.AddPolicy(ApproverPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Approver));
+            authorization.AddPolicy(OperatorPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Operator));
         });
         services.AddAntiforgery(antiforgery =>
         {
@@ -101,6 +104,7 @@ public static class WebConsole
             AssetEndpoints.Map(endpoints);
             RunEndpoints.Map(endpoints);
             LibraryEndpoints.Map(endpoints);
+            StartEndpoints.Map(endpoints);
         });
     }
 

@@ -25,6 +25,10 @@ public sealed class WebConsoleOptions
     /// figures); null uses the library's plan without a simulation.</summary>
     public Func<JournaledRun, ReportPlan>? ReportPlan { get; init; }
 
+    /// <summary>The command line that runs <c>playbook</c> itself (the program, and the CLI's assembly when it runs
+    /// under the dotnet host), for runs started from the library's form; null: the console starts no runs.</summary>
+    public IReadOnlyList<string>? Runner { get; init; }
+
     /// <summary>Sign-in attempts allowed per client address per minute.</summary>
     public int SignInPermitsPerMinute { get; init; } = 5;
 

@@ -94,6 +94,7 @@ internal sealed class ServeCommand
             // The file store's inbox beside the journal: the runner waiting on a manual step learns of a web answer at once.
             Answers = new RunStores.FileAnswerInbox(journal, message => stderr.WriteLine($"playbook: {message}")),
             ReportPlan = ReportPlanLoader.Load,
+            Runner = Web.Endpoints.RunStarter.ThisProgram(),
         };
         using var app = Web.WebConsole.Build(options, endpoint);
         try

@@ -53,7 +53,7 @@ public sealed class RunJournal : IDisposable
             w.WriteString("started_at", startedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             w.WriteNumber("pid", Environment.ProcessId);
             // Who started it, for a report's "who and when" (journals written before this have no user).
-            w.WriteString("user", Environment.UserName);
+            w.WriteString("user", Redactor.Redact(StartedBy()));
             settings?.Write(w);
             if (callees is not null)
             {
@@ -62,6 +62,17 @@ public sealed class RunJournal : IDisposable
                 w.WriteEndObject();
             }
         });
+
+    /// <summary>The environment variable through which whoever starts <c>playbook run</c> on someone's behalf (the web
+    /// console) names that person; it is a label, like USER, and no more trusted than it.</summary>
+    public const string StartedByVariable = "PLAYBOOK_STARTED_BY";
+
+    /// <summary>The person a run is started for: the console's signed-in user (as <c>NAME via the web console, as
+    /// OSUSER</c>), or the operating-system user who ran the command.</summary>
+    public static string StartedBy() =>
+        Environment.GetEnvironmentVariable(StartedByVariable) is { Length: > 0 } person
+            ? $"{person} via the web console, as {Environment.UserName}"
+            : Environment.UserName;
 
     /// <param name="process">What the attempt's process had left (ended, never-started, waited, killed, unknown), if it ran one.</param>
     public void Resumed(JournalDamage? cut, IEnumerable<(string Flow, string State, int Attempt, InFlightChoice Choice)> decisions, IEnumerable<int> stopped,

@@ -33,16 +33,17 @@ internal static class RunEndpoints
             if (run.Problem is not null) return Forms.Page(Layout.Page(id, User(context), Forms.Token(context), new Html().Element("p", run.Problem, "problem").ToString()));
             var playbook = catalog.For(run);
             var plan = playbook?.Plan() ?? ReportPlan.Unavailable($"the playbook {run.PlaybookPath} is missing or has changed since the run");
-            return Forms.Page(RunPage.Render(RunView.Of(run, playbook), plan, User(context), Forms.Token(context), options.Answers is not null));
+            return Forms.Page(RunPage.Render(RunView.Of(run, playbook), plan, User(context), Forms.Token(context), options.Answers is not null, playbook));
         });
 
-        endpoints.MapGet("/runs/{id}/events", (HttpContext context, string id, long? after, string? key, WebConsoleOptions options, PlaybookCatalog catalog, JournalWatch watch) =>
+        endpoints.MapGet("/runs/{id}/events", (HttpContext context, string id, long? after, string? key, WebConsoleOptions options, PlaybookCatalog catalog, JournalWatch watch,
+            RunSnapshots snapshots) =>
         {
             if (Find(options, id) is not { } run) return NoRun(id);
             // A reconnecting EventSource says where it got to.
             var from = after ?? 0;
             if (long.TryParse(context.Request.Headers["Last-Event-ID"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var last) && last > from) from = last;
-            return TypedResults.ServerSentEvents(Follow(run.JournalPath, from, key ?? "", catalog, watch, context.RequestAborted));
+            return TypedResults.ServerSentEvents(Follow(run.JournalPath, from, key ?? "", catalog, watch, snapshots, context.RequestAborted));
         });
 
         endpoints.MapGet("/runs/{id}/report", (HttpContext context, string id, WebConsoleOptions options, PlaybookCatalog catalog) =>
@@ -67,11 +68,20 @@ internal static class RunEndpoints
             var comment = form["comment"].ToString().Trim();
             if (outcome is not ("approve" or "reject")) return Results.Text("playbook: the answer is approve or reject\n", statusCode: StatusCodes.Status400BadRequest);
             if (comment.Length > MaxComment) return Results.Text($"playbook: a comment has at most {MaxComment} characters\n", statusCode: StatusCodes.Status400BadRequest);
-            var view = RunView.Of(run, catalog.For(run));
-            if (!view.Awaiting.Any(s => s.Address == address))
+            var playbook = catalog.For(run);
+            var view = RunView.Of(run, playbook);
+            if (view.Awaiting.FirstOrDefault(s => s.Address == address) is not { } step)
                 return Results.Text($"playbook: run {run.RunId} is not waiting for an answer at '{address}' (it may have been answered or timed out): reload the page\n",
                     statusCode: StatusCodes.Status409Conflict);
             var user = User(context);
+            // The step's own approvers (names or roles), as 'playbook answer' enforces them; and one approval per person.
+            var approvals = Approvals.Of(run, playbook, step);
+            if (!approvals.MayAnswer(user))
+                return Results.Text($"playbook: '{address}' may be answered by {string.Join(", ", approvals.Approvers)} only, and you are '{user.Name}'\n",
+                    statusCode: StatusCodes.Status403Forbidden);
+            if (outcome == "approve" && approvals.Voted(user))
+                return Results.Text($"playbook: you approved '{address}' already: {approvals.Quorum - approvals.Voters.Count} more approval(s) from other people are needed\n",
+                    statusCode: StatusCodes.Status409Conflict);
             inbox.Post(new PostedAnswer(run.RunId, address, outcome, user.Name, $"web {context.Connection.RemoteIpAddress}", options.Time.GetUtcNow(),
                 comment.Length == 0 ? null : comment));
             return Results.Redirect("/runs/" + Uri.EscapeDataString(run.RunId));
@@ -81,7 +91,7 @@ internal static class RunEndpoints
     /// <summary>The journal's new records as they are written, then a <c>changed</c> event when where the run is no
     /// longer matches the page's <paramref name="key"/>, and <c>end</c> once the run has ended.</summary>
     private static async IAsyncEnumerable<SseItem<string>> Follow(string path, long after, string key, PlaybookCatalog catalog, JournalWatch watch,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        RunSnapshots snapshots, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(path);
         // The response (its headers) goes out with the first event: say at once that the stream is open, so a page
@@ -90,7 +100,8 @@ internal static class RunEndpoints
         while (!cancellationToken.IsCancellationRequested)
         {
             var next = watch.Next(name);
-            var run = JournaledRun.Read(path);
+            var snapshot = snapshots.Read(path, catalog);
+            var run = snapshot.Run;
             if (run.Problem is not null) yield break;
             foreach (var record in run.Records)
             {
@@ -98,7 +109,7 @@ internal static class RunEndpoints
                 yield return new SseItem<string>(RecordText.Json(record), "record") { EventId = record.Seq.ToString(CultureInfo.InvariantCulture) };
                 after = record.Seq;
             }
-            var now = RunPage.Key(RunView.Of(run, catalog.For(run)));
+            var now = snapshot.Key;
             if (key.Length > 0 && now != key)
             {
                 yield return new SseItem<string>(now, "changed");

@@ -11,8 +11,9 @@ namespace Playbook.Web.Pages;
 /// its own page) its graph.</summary>
 public static class LibraryPage
 {
+    /// <param name="startable">The playbooks this user may start from the console (an operator, a library playbook, a console that starts runs).</param>
     public static string RenderList(IReadOnlyList<string> paths, string? directory, PlaybookCatalog catalog, IReadOnlyList<JournaledRun> runs,
-        ConsoleUser user, AntiforgeryField antiforgery)
+        ConsoleUser user, AntiforgeryField antiforgery, IReadOnlyCollection<string> startable)
     {
         var h = new Html();
         h.Raw("<h1>Playbooks</h1>");
@@ -22,7 +23,9 @@ public static class LibraryPage
         foreach (var path in paths)
         {
             var loaded = catalog.Load(path, out var problem);
-            h.Raw("<tr><td><a href=\"/playbooks/view?path=").Text(Uri.EscapeDataString(path)).Raw("\">").Text(loaded?.Compiled.Name ?? Path.GetFileName(path)).Raw("</a><br><small>").Text(path).Raw("</small></td>");
+            h.Raw("<tr><td><a href=\"/playbooks/view?path=").Text(Uri.EscapeDataString(path)).Raw("\">").Text(loaded?.Compiled.Name ?? Path.GetFileName(path)).Raw("</a>");
+            if (loaded is not null && startable.Contains(path)) StartLink(h, path);
+            h.Raw("<br><small>").Text(path).Raw("</small></td>");
             if (loaded is null)
             {
                 h.Raw("<td colspan=\"3\">").Text(problem).Raw("</td></tr>");
@@ -36,7 +39,8 @@ public static class LibraryPage
         return Layout.Page("Playbooks", user, antiforgery, h.ToString());
     }
 
-    public static string RenderOne(string path, PlaybookCatalog catalog, IReadOnlyList<JournaledRun> runs, ConsoleUser user, AntiforgeryField antiforgery)
+    public static string RenderOne(string path, PlaybookCatalog catalog, IReadOnlyList<JournaledRun> runs, ConsoleUser user, AntiforgeryField antiforgery,
+        bool startable)
     {
         var h = new Html();
         var loaded = catalog.Load(path, out var problem);
@@ -47,6 +51,7 @@ public static class LibraryPage
             return Layout.Page(Path.GetFileName(path), user, antiforgery, h.ToString());
         }
         var plan = loaded.Plan();
+        if (startable) { h.Raw("<p>"); StartLink(h, path); h.Raw("</p>"); }
         h.Raw("<dl class=\"facts\"><dt>inputs</dt>").Element("dd", Inputs(loaded))
             .Raw("<dt>RTO</dt>").Element("dd", loaded.Compiled.Rto is { } rto ? DurationText.Format(rto) : "none")
             .Raw("<dt>worst case</dt>").Element("dd", WorstCase(plan)).Raw("</dl>");
@@ -56,6 +61,9 @@ public static class LibraryPage
         if (plan.Graph is { } graph) h.Raw("<div class=\"graph\">").Raw(graph()).Raw("</div>");
         return Layout.Page(loaded.Compiled.Name, user, antiforgery, h.ToString());
     }
+
+    private static void StartLink(Html h, string path) =>
+        h.Raw(" <a class=\"start\" href=\"/playbooks/start?path=").Text(Uri.EscapeDataString(path)).Raw("\">Start a run…</a>");
 
     private static string Inputs(CatalogPlaybook p)
     {

@@ -4,6 +4,7 @@ using Playbook.Semantics;
 using Playbook.Text;
 using Playbook.Web.Auth;
 using Playbook.Web.Live;
+using Playbook.Web.Playbooks;
 
 namespace Playbook.Web.Pages;
 
@@ -13,7 +14,7 @@ namespace Playbook.Web.Pages;
 /// script reloads the page, so everything here is drawn by the server.</summary>
 public static class RunPage
 {
-    public static string Render(RunView view, ReportPlan plan, ConsoleUser user, AntiforgeryField antiforgery, bool canPostAnswers)
+    public static string Render(RunView view, ReportPlan plan, ConsoleUser user, AntiforgeryField antiforgery, bool canPostAnswers, CatalogPlaybook? playbook = null)
     {
         var run = view.Run;
         var h = new Html();
@@ -54,12 +55,20 @@ public static class RunPage
             {
                 h.Raw("<div class=\"approval\" data-address=\"").Text(step.Address).Raw("\"><h3>").Text(step.Address).Raw("</h3>");
                 h.Element("p", step.Prompt ?? step.Title ?? "Approve or reject this step.", "prompt");
-                h.Raw("<p>choices: <code>approve</code>, <code>reject</code>; who may answer: users with the <code>approver</code> role</p>");
+                var approvals = Approvals.Of(run, playbook, step);
+                h.Raw("<p>choices: <code>approve</code>, <code>reject</code>; who may answer: ").Text(approvals.WhoMay).Raw("</p>");
+                if (approvals.Quorum > 1)
+                    h.Element("p", $"approvals: {approvals.Voters.Count} of {approvals.Quorum}" + (approvals.Voters.Count > 0 ? $" ({string.Join(", ", approvals.Voters)})" : "")
+                        + $"; {approvals.Quorum - approvals.Voters.Count} more from different people move the run", "quorum");
                 var timeout = step.Deadlines.FirstOrDefault(d => d.Label == "timeout");
                 h.Raw("<p>time left: ");
                 if (timeout is null) h.Raw("no timeout (it waits for ever)"); else h.Raw("<span class=\"countdown\" data-deadline=\"").Text(RecordText.Iso(timeout.At)).Raw("\"></span>");
                 h.Raw("</p>");
-                if (approver && canPostAnswers)
+                if (approver && approvals.Voted(user))
+                    h.Element("p", "You approved: the run waits for approvals from other people.", "hint");
+                else if (approver && !approvals.MayAnswer(user))
+                    h.Element("p", $"This step may be answered by {string.Join(", ", approvals.Approvers)} only.", "hint");
+                else if (approver && canPostAnswers)
                 {
                     h.Raw("<form method=\"post\" action=\"/runs/").Text(id).Raw("/answer\" class=\"answer\">").Raw(antiforgery.Input())
                         .Raw("<input type=\"hidden\" name=\"address\" value=\"").Text(step.Address).Raw("\">")
@@ -94,7 +103,8 @@ public static class RunPage
     /// <summary>Where the run is, in one string: the event stream compares it with the page's and asks for a reload
     /// when it differs.</summary>
     public static string Key(RunView view) =>
-        view.Liveness + "|" + string.Join(",", view.Open.Select(s => $"{s.Address}#{s.Attempt}{(s.AwaitingAnswer ? "?" : "")}"));
+        view.Liveness + "|" + string.Join(",", view.Open.Select(s =>
+            $"{s.Address}#{s.Attempt}{(s.AwaitingAnswer ? "?" + Approvals.VotersOf(view.Run, s.Flow, s.State).Count : "")}"));
 
     private static void Countdown(Html h, Deadline d) =>
         h.Raw("<li>").Text(d.Label).Raw(": <span class=\"countdown\" data-deadline=\"").Text(RecordText.Iso(d.At)).Raw("\"></span></li>");
