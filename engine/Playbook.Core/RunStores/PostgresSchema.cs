@@ -34,11 +34,12 @@ public static class PostgresSchema
                 PRIMARY KEY (run_id, seq)
             );
             """),
+        // Versions need not follow one another (2 is the run locks'): each is applied once, in order.
         // Answers posted from any machine for a run's manual steps, and the notifications that wake whoever waits:
         // a runner on an answer, the web console on a run's new records. The payload is the run id only (never a
         // comment: a NOTIFY is seen by every session that LISTENs). The triggers send them in the transaction of the
         // insert, so a notification is never sent for a row that was not committed, nor lost for one that was.
-        new(2, "answers to manual steps, and notifications of new answers and records", """
+        new(3, "answers to manual steps, and notifications of new answers and records", """
             CREATE TABLE playbook_answers (
                 id bigserial PRIMARY KEY,
                 run_id text NOT NULL REFERENCES playbook_runs (run_id),
