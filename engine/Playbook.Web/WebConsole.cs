@@ -37,7 +37,7 @@ public static class WebConsole
         services.AddRouting();
         services.AddSingleton(options.Users);
         services.AddSingleton(new PlaybookCatalog());
-        services.AddSingleton(_ => new JournalWatch(options.JournalDirectory));
+        services.AddSingleton(_ => new RunSource(options));
         services.AddSingleton(new RunSnapshots(options.Time));
         // Keys live in memory: restarting the console ends every session, and no key is left on disk.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();

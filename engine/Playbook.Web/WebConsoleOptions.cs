@@ -8,9 +8,13 @@ namespace Playbook.Web;
 /// <summary>What the console serves and who may use it.</summary>
 public sealed class WebConsoleOptions
 {
-    /// <summary>The run store: today the journal directory (<c>--journal</c>), read with the readers <c>runs</c> and
-    /// <c>report</c> use.</summary>
+    /// <summary>The journal directory (<c>--journal</c>): where runs are read unless <see cref="Store"/> is set, read
+    /// with the readers <c>runs</c> and <c>report</c> use.</summary>
     public required string JournalDirectory { get; init; }
+
+    /// <summary>A shared run store (<c>--store</c>) to read runs from instead of <see cref="JournalDirectory"/>; its
+    /// inbox is then where answers go (see <see cref="Answers"/>). Null: the journal directory.</summary>
+    public IRunStore? Store { get; init; }
 
     public required IUserDirectory Users { get; init; }
 

@@ -6,12 +6,14 @@ using Playbook.RunStores;
 
 namespace Playbook.Cli.Commands;
 
-/// <summary><c>playbook answer RUN STEP approve|reject [--comment TEXT] [--journal DIR]</c>: answers a manual step a
-/// live run is waiting on, from another terminal. It checks everything against the journal first and posts nothing
-/// otherwise: the run exists, a process is running it (holds its lock: otherwise nobody would read the answer),
+/// <summary><c>playbook answer RUN STEP approve|reject [--comment TEXT] [--journal DIR | --store URL]</c>: answers a
+/// manual step a live run is waiting on, from another terminal — or, with a shared store, from another machine. It
+/// checks everything against the run's records first and posts nothing otherwise: the run exists, a runner drives it
+/// (holds its lock, or its lease in a shared store: otherwise nobody would read the answer),
 /// it is asking STEP right now, the answer is one STEP takes, and — when STEP names its <c>approvers</c> — that
-/// $USER is one of them. Then it posts the answer to the run's inbox, where the runner takes it at once. Who is
-/// USER@HOST and from where is <c>terminal HOST pid N</c>; the runner journals both with the comment (redacted).
+/// $USER is one of them. Then it posts the answer to the store's inbox (files beside the journal, or the database's
+/// answers table), where the runner takes it at once. Who is USER@HOST and from where is <c>terminal HOST pid N</c>
+/// (HOST as the lease names it); the runner journals both with the comment (redacted).
 /// Exit 0 posted, 1 refused (nothing posted), 2 bad usage.</summary>
 internal sealed partial class AnswerCommand
 {
@@ -22,39 +24,53 @@ internal sealed partial class AnswerCommand
         var choice = new Argument<string>("ANSWER") { Description = "approve or reject" };
         var comment = new Option<string?>("--comment") { Description = "A note journaled with the answer and shown in the report", HelpName = "TEXT" };
         var journal = RunCommand.JournalOption();
-        var command = new Command("answer", "Answer a manual step a running run is waiting on, from another terminal")
+        var store = StoreOption.Create();
+        var command = new Command("answer", "Answer a manual step a running run is waiting on, from another terminal or machine")
         {
-            run, step, choice, comment, journal,
+            run, step, choice, comment, journal, store,
         };
         command.SetAction(parseResult =>
         {
             var invocation = parseResult.InvocationConfiguration;
             return Run(parseResult.GetValue(run)!, parseResult.GetValue(step)!, parseResult.GetValue(choice)!, parseResult.GetValue(comment),
-                parseResult.GetValue(journal) ?? RunCommand.DefaultJournal, invocation.Output, invocation.Error);
+                parseResult.GetValue(journal) ?? RunCommand.DefaultJournal, invocation.Output, invocation.Error, parseResult.GetValue(store));
         });
         return command;
     }
 
-    public static int Run(string runId, string step, string choice, string? comment, string directory, TextWriter stdout, TextWriter stderr)
+    public static int Run(string runId, string step, string choice, string? comment, string directory, TextWriter stdout, TextWriter stderr, string? storeOption = null)
     {
         if (choice is not ("approve" or "reject"))
             return Fail(stderr, ExitCodes.Usage, $"'{choice}' is not an answer to a manual step: answer approve or reject");
         if (comment is not null && (comment.Length > FileAnswerInbox.MaxCommentLength || comment.Any(c => char.IsControl(c) && c is not ('\n' or '\t'))))
             return Fail(stderr, ExitCodes.Usage, $"--comment: at most {FileAnswerInbox.MaxCommentLength} characters, and no control characters");
-        var journalArgument = RunCommand.JournalArgument(directory);
-        var path = Path.Combine(directory, runId + JournaledRun.Extension);
-        if (!RunIdPattern().IsMatch(runId) || !File.Exists(path))
+        using var store = StoreOption.Open(storeOption, directory, stderr);
+        if (store is null) return ExitCodes.Usage;
+        try
         {
-            var known = JournaledRun.ReadAll(directory).Select(r => r.RunId).ToList();
-            var hint = Text.Spelling.Suggest(runId, known) is { } s ? $" (did you mean {s}?)" : "";
-            return Fail(stderr, ExitCodes.Failed, $"no run '{runId}' in {directory}{hint}; 'playbook runs{journalArgument}' lists them");
+            return Answer(store, runId, step, choice, comment, stdout, stderr);
         }
-        var journaled = JournaledRun.Read(path);
+        catch (RunStoreException e)
+        {
+            return Fail(stderr, ExitCodes.Failed, $"cannot use the store {e.Message}; nothing was answered");
+        }
+    }
+
+    private static int Answer(IRunStore store, string runId, string step, string choice, string? comment, TextWriter stdout, TextWriter stderr)
+    {
+        var storeArgument = StoreOption.Argument(store);
+        // The id is checked before the store is asked: for the file store it names a file, never a path.
+        if ((RunIdPattern().IsMatch(runId) ? store.Read(runId) : null) is not { } journaled)
+        {
+            var known = store.List().Select(r => r.Run.RunId).ToList();
+            var hint = Text.Spelling.Suggest(runId, known) is { } s ? $" (did you mean {s}?)" : "";
+            return Fail(stderr, ExitCodes.Failed, $"no run '{runId}' in {store.Location}{hint}; 'playbook runs{storeArgument}' lists them");
+        }
         if (journaled.Problem is { } problem) return Fail(stderr, ExitCodes.Failed, $"{problem}: the journal is not as a run writes it; nothing was answered");
         if (journaled.Finished) return Fail(stderr, ExitCodes.Failed, $"run {runId} already ended ({journaled.Status}): there is nothing to answer");
-        if (!RunLock.IsHeld(path))
+        if (!journaled.Running)
             return Fail(stderr, ExitCodes.Failed, $"run {runId} is not running (no process holds it), so nobody would read the answer; " +
-                $"continue it with: playbook resume {runId}{journalArgument} --answer {step}={choice}");
+                $"continue it with: playbook resume {runId}{storeArgument} --answer {step}={choice}");
 
         var loaded = PlaybookLoader.Load(journaled.PlaybookPath, stderr, color: false, "answer");
         if (loaded is null) return ExitCodes.Failed;
@@ -87,13 +103,13 @@ internal sealed partial class AnswerCommand
             .Where(k => k.StartsWith("PLAYBOOK_SECRET_", StringComparison.Ordinal))
             .Select(k => Environment.GetEnvironmentVariable(k) ?? "")
             .Where(v => v.Length > 0));
-        var from = $"terminal {Environment.MachineName} pid {Environment.ProcessId}";
+        var from = $"terminal {LeaseOwner.HostName()} pid {Environment.ProcessId}";
         var answer = new PostedAnswer(runId, question.Address, choice, who, from, DateTimeOffset.UtcNow, comment is null ? null : redactor.Redact(comment));
         try
         {
-            new FileAnswerInbox(directory).Post(answer);
+            store.Inbox().Post(answer);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or RunStoreException)
         {
             return Fail(stderr, ExitCodes.Failed, $"cannot post the answer to run {runId}: {e.Message}");
         }

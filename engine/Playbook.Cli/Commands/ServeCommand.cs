@@ -4,8 +4,9 @@ using System.Runtime.CompilerServices;
 
 namespace Playbook.Cli.Commands;
 
-/// <summary><c>playbook serve [--listen ADDR:PORT] [--journal DIR] [--users FILE] [--playbooks DIR]</c>: the web console
-/// over the run journal; the first line printed is its URL; Ctrl+C (or SIGTERM) stops it. With <c>--add-user NAME
+/// <summary><c>playbook serve [--listen ADDR:PORT] [--journal DIR | --store URL] [--users FILE] [--playbooks DIR]</c>:
+/// the web console over the run journal, or over a shared run store (then answers go to the store's inbox, and a
+/// runner on any machine takes them); the first line printed is its URL; Ctrl+C (or SIGTERM) stops it. With <c>--add-user NAME
 /// --role R</c> it adds a user to the users file instead, prints their new token once, and exits. Exit 0, 2 for
 /// usage errors (a bad address, a missing or invalid users file, a port in use).
 /// ASP.NET Core is loaded only here, in methods of their own: every other command starts as fast as before.</summary>
@@ -21,7 +22,8 @@ internal sealed class ServeCommand
         var playbooks = new Option<string?>("--playbooks") { Description = "A directory of playbooks to list in the library", HelpName = "DIR" };
         var addUser = new Option<string?>("--add-user") { Description = "Add (or give a new token to) a user in the users file, print the token once, and exit", HelpName = "NAME" };
         var role = new Option<string[]>("--role") { Description = "With --add-user: viewer, operator or approver (repeat for several)", HelpName = "ROLE", AllowMultipleArgumentsPerToken = false };
-        var command = new Command("serve", "Serve the web console: live runs, approvals, reports and the playbook library") { listen, journal, users, playbooks, addUser, role };
+        var store = StoreOption.Create();
+        var command = new Command("serve", "Serve the web console: live runs, approvals, reports and the playbook library") { listen, journal, users, playbooks, addUser, role, store };
         command.SetAction(parseResult =>
         {
             var invocation = parseResult.InvocationConfiguration;
@@ -45,7 +47,7 @@ internal sealed class ServeCommand
                 invocation.Error.WriteLine($"playbook: --playbooks {directory}: no such directory");
                 return ExitCodes.Usage;
             }
-            return Serve(endpoint, parseResult.GetValue(journal) ?? RunCommand.DefaultJournal, usersFile, directory, invocation.Output, invocation.Error);
+            return Serve(endpoint, parseResult.GetValue(journal) ?? RunCommand.DefaultJournal, parseResult.GetValue(store), usersFile, directory, invocation.Output, invocation.Error);
         });
         return command;
     }
@@ -73,7 +75,7 @@ internal sealed class ServeCommand
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int Serve(IPEndPoint endpoint, string journal, string usersFile, string? playbooks, TextWriter stdout, TextWriter stderr)
+    private static int Serve(IPEndPoint endpoint, string journal, string? storeOption, string usersFile, string? playbooks, TextWriter stdout, TextWriter stderr)
     {
         Web.Auth.UsersFile users;
         try
@@ -86,15 +88,21 @@ internal sealed class ServeCommand
             stderr.WriteLine($"playbook: add a user first: playbook serve --add-user NAME --role approver --users {usersFile}");
             return ExitCodes.Usage;
         }
+        using var store = StoreOption.Open(storeOption, journal, stderr);
+        if (store is null) return ExitCodes.Usage;
         var options = new Web.WebConsoleOptions
         {
             JournalDirectory = journal,
+            // The journal directory is read as it always was (watched for changes); a shared store through its interface.
+            Store = store is RunStores.FileRunStore ? null : store,
             Users = users,
             PlaybooksDirectory = playbooks,
-            // The file store's inbox beside the journal: the runner waiting on a manual step learns of a web answer at once.
-            Answers = new RunStores.FileAnswerInbox(journal, message => stderr.WriteLine($"playbook: {message}")),
+            // The store's inbox (files beside the journal, or the database): the runner waiting on a manual step learns of a web answer at once.
+            Answers = store.Inbox(message => stderr.WriteLine($"playbook: {message}")),
             ReportPlan = ReportPlanLoader.Load,
-            Runner = Web.Endpoints.RunStarter.ThisProgram(),
+            // A run started from the form is a `playbook run --journal` of this directory: with a shared store the
+            // console starts none (the runner would have to find the run again in the database), and says so.
+            Runner = store is RunStores.FileRunStore ? Web.Endpoints.RunStarter.ThisProgram() : null,
         };
         using var app = Web.WebConsole.Build(options, endpoint);
         try
@@ -110,7 +118,7 @@ internal sealed class ServeCommand
         stdout.Flush();
         if (!IPAddress.IsLoopback(endpoint.Address))
             stderr.WriteLine($"playbook: listening on {endpoint} beyond this machine: put HTTPS in front of it (cookies are marked Secure only over HTTPS)");
-        stderr.WriteLine($"playbook: serving runs from {journal}; Ctrl+C stops");
+        stderr.WriteLine($"playbook: serving runs from {store.Location}; Ctrl+C stops");
         Web.WebConsole.WaitForShutdown(app);
         return ExitCodes.Success;
     }

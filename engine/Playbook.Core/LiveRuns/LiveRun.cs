@@ -340,9 +340,13 @@ public static class LiveRun
             NotifyUrl = options.NotifyUrl,
             StepFilesDirectory = StepFiles.DirectoryFor(path),
             Adopted = adopted ?? new(StringComparer.Ordinal),
-            Inbox = options.Rehearsal is null ? options.Inbox ?? new RunStores.FileAnswerInbox(Path.GetDirectoryName(Path.GetFullPath(path))!, options.View.Say) : null,
+            // The store's inbox: a shared store's runner learns of answers posted from any machine.
+            Inbox = options.Rehearsal is null
+                ? options.Inbox ?? options.Store?.Inbox(options.View.Say) ?? new RunStores.FileAnswerInbox(Path.GetDirectoryName(Path.GetFullPath(path))!, options.View.Say)
+                : null,
             StartedAt = clock.StartedAt,
-            JournalArgument = Path.GetFullPath(options.JournalDirectory) == Path.GetFullPath(DefaultJournal) ? "" : "--journal " + options.JournalDirectory,
+            JournalArgument = options.Store is { } shared ? "--store " + shared.Location
+                : Path.GetFullPath(options.JournalDirectory) == Path.GetFullPath(DefaultJournal) ? "" : "--journal " + options.JournalDirectory,
         };
         var root = journal.Root;
         IActionRunner runner = new LiveRunner(context, root, playbook);

@@ -13,9 +13,10 @@ public sealed partial class LiveRunner
     /// <summary>How many different people must approve <paramref name="state"/> (1 unless it says <c>quorum</c>).</summary>
     private static int Quorum(CompiledState state) => Math.Max(1, state.Quorum);
 
-    /// <summary>Who the person at this process's terminal is, as <c>playbook answer</c> names people: USER@HOST.</summary>
+    /// <summary>Who the person at this process's terminal is, as <c>playbook answer</c> names people: USER@HOST (the
+    /// host as the run's lease names it).</summary>
     public static string TerminalPerson() =>
-        $"{(Environment.GetEnvironmentVariable("USER") is { Length: > 0 } user ? user : Environment.UserName)}@{Environment.MachineName}";
+        $"{(Environment.GetEnvironmentVariable("USER") is { Length: > 0 } user ? user : Environment.UserName)}@{LeaseOwner.HostName()}";
 
     /// <summary>Races the terminal, the inbox and the step's timeout. <paramref name="given"/> is an answer given in
     /// advance with --answer: with a quorum it counts as the approval (or rejection) of the person who started the run.</summary>
@@ -46,7 +47,7 @@ public sealed partial class LiveRunner
                 // With a quorum, the terminal's approval is one person's: it goes to the inbox and is counted there.
                 if (task == asking && quorum > 1 && inbox is not null && answer.Outcome == "approve")
                 {
-                    inbox.Post(new PostedAnswer(_context.RunId, name, answer.Outcome, TerminalPerson(), $"the runner's terminal, {Environment.MachineName} pid {Environment.ProcessId}",
+                    inbox.Post(new PostedAnswer(_context.RunId, name, answer.Outcome, TerminalPerson(), $"the runner's terminal, {LeaseOwner.HostName()} pid {Environment.ProcessId}",
                         _context.Time.GetUtcNow(), null));
                     answer = null;
                     continue;

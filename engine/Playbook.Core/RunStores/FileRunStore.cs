@@ -97,6 +97,8 @@ public sealed class FileRunStore(string directory) : IRunStore
 
     public IReadOnlyList<StoredRun> List() => JournaledRun.ReadAll(Directory).Select(r => new StoredRun(r, LeaseOf(r))).ToList();
 
+    public IAnswerInbox Inbox(Action<string>? warn = null) => new FileAnswerInbox(Directory, warn);
+
     public void Dispose()
     {
     }

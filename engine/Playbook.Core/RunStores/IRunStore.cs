@@ -49,4 +49,8 @@ public interface IRunStore : IDisposable
 
     /// <summary>Every run, oldest first, with its lease.</summary>
     IReadOnlyList<StoredRun> List();
+
+    /// <summary>Where answers to this store's runs are posted and awaited (see <see cref="IAnswerInbox"/>): files
+    /// beside the journal, or the shared database. <paramref name="warn"/> hears of answers skipped as malformed.</summary>
+    IAnswerInbox Inbox(Action<string>? warn = null);
 }

@@ -297,7 +297,56 @@ public sealed class PostgresRunStore : IRunStore
             .ToList();
     }
 
-    private T Use<T>(Func<NpgsqlConnection, T> work)
+    public IAnswerInbox Inbox(Action<string>? warn = null) => new PostgresAnswerInbox(this, warn);
+
+    /// <summary>The channel on which the database announces a run's new records (payload: the run id).</summary>
+    public const string RecordsChannel = "playbook_records";
+
+    /// <summary>The channel on which the database announces a posted answer (payload: the run id).</summary>
+    public const string AnswersChannel = "playbook_answers";
+
+    /// <summary>How long a listening connection may be silent before it is checked with a query: a connection the
+    /// network dropped without a word is noticed and replaced.</summary>
+    private static readonly TimeSpan ListenProbe = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan ListenRetry = TimeSpan.FromSeconds(1);
+
+    /// <summary>LISTENs on <paramref name="channel"/> on a connection of its own until cancelled, calling
+    /// <paramref name="notified"/> with each payload. <paramref name="listening"/> is called each time the LISTEN is
+    /// in place (first, and after every reconnection): notifications sent while there was none are lost, so the
+    /// caller reads what it waits for then. Never throws but for cancellation: a lost connection is opened again.</summary>
+    public async Task ListenAsync(string channel, Action<string> notified, Action listening, CancellationToken cancellationToken)
+    {
+        if (channel is not (RecordsChannel or AnswersChannel)) throw new ArgumentException($"'{channel}' is not a channel of the store", nameof(channel));
+        while (true)
+        {
+            try
+            {
+                await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                connection.Notification += (_, e) => notified(e.Payload);
+                await using (var listen = new NpgsqlCommand("LISTEN " + channel, connection))
+                    await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                listening();
+                while (true)
+                {
+                    if (await connection.WaitAsync(ListenProbe, cancellationToken).ConfigureAwait(false)) continue;
+                    await using var probe = new NpgsqlCommand("SELECT 1", connection);
+                    await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException or OperationCanceledException)
+            {
+                // The server restarted or the network dropped: listen again shortly (waiters poll meanwhile).
+            }
+            await Task.Delay(ListenRetry, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal T Use<T>(Func<NpgsqlConnection, T> work)
     {
         try
         {

@@ -34,6 +34,37 @@ public static class PostgresSchema
                 PRIMARY KEY (run_id, seq)
             );
             """),
+        // Versions need not follow one another (2 is the run locks'): each is applied once, in order.
+        // Answers posted from any machine for a run's manual steps, and the notifications that wake whoever waits:
+        // a runner on an answer, the web console on a run's new records. The payload is the run id only (never a
+        // comment: a NOTIFY is seen by every session that LISTENs). The triggers send them in the transaction of the
+        // insert, so a notification is never sent for a row that was not committed, nor lost for one that was.
+        new(3, "answers to manual steps, and notifications of new answers and records", """
+            CREATE TABLE playbook_answers (
+                id bigserial PRIMARY KEY,
+                run_id text NOT NULL REFERENCES playbook_runs (run_id),
+                address text NOT NULL,
+                outcome text NOT NULL,
+                who text NOT NULL,
+                from_where text NOT NULL,
+                posted_at timestamptz NOT NULL,
+                comment text,
+                -- Bounds only: what an answer must be is checked when it is read, as the file inbox's are.
+                CHECK (length(address) <= 1000 AND length(who) <= 200 AND length(from_where) <= 200),
+                CHECK (comment IS NULL OR length(comment) <= 2000)
+            );
+            CREATE INDEX playbook_answers_by_run ON playbook_answers (run_id, id);
+            CREATE FUNCTION playbook_notify_run() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                -- Identical notifications of one transaction are folded into one by PostgreSQL.
+                PERFORM pg_notify(TG_ARGV[0], NEW.run_id);
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER playbook_answers_notify AFTER INSERT ON playbook_answers
+                FOR EACH ROW EXECUTE FUNCTION playbook_notify_run('playbook_answers');
+            CREATE TRIGGER playbook_records_notify AFTER INSERT ON playbook_records
+                FOR EACH ROW EXECUTE FUNCTION playbook_notify_run('playbook_records');
+            """),
     ];
 
     public static int Latest => Migrations[^1].Version;

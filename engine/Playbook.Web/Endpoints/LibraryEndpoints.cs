@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Playbook.LiveRuns;
+using Playbook.Web.Live;
 using Playbook.Web.Pages;
 using Playbook.Web.Playbooks;
 
@@ -13,16 +14,16 @@ internal static class LibraryEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/playbooks", (HttpContext context, WebConsoleOptions options, PlaybookCatalog catalog) =>
+        endpoints.MapGet("/playbooks", (HttpContext context, WebConsoleOptions options, PlaybookCatalog catalog, RunSource source) =>
         {
-            var runs = JournaledRun.ReadAll(options.JournalDirectory);
+            var runs = source.All();
             var user = RunEndpoints.User(context);
             return Forms.Page(LibraryPage.RenderList(Known(options, runs), options.PlaybooksDirectory, catalog, runs, user, Forms.Token(context), Startable(options, user)));
         });
 
-        endpoints.MapGet("/playbooks/view", (HttpContext context, string? path, WebConsoleOptions options, PlaybookCatalog catalog) =>
+        endpoints.MapGet("/playbooks/view", (HttpContext context, string? path, WebConsoleOptions options, PlaybookCatalog catalog, RunSource source) =>
         {
-            var runs = JournaledRun.ReadAll(options.JournalDirectory);
+            var runs = source.All();
             var known = Known(options, runs);
             if (path is null || !known.Contains(path, StringComparer.Ordinal))
                 return Results.Text("playbook: no such playbook in the library or in the runs\n", "text/plain; charset=utf-8", null, StatusCodes.Status404NotFound);

@@ -24,31 +24,31 @@ internal static class RunEndpoints
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/", (HttpContext context, WebConsoleOptions options) =>
-            Forms.Page(RunListPage.Render(JournaledRun.ReadAll(options.JournalDirectory), options.JournalDirectory, User(context), Forms.Token(context))));
+        endpoints.MapGet("/", (HttpContext context, RunSource source) =>
+            Forms.Page(RunListPage.Render(source.All(), source.Location, User(context), Forms.Token(context))));
 
-        endpoints.MapGet("/runs/{id}", (HttpContext context, string id, WebConsoleOptions options, PlaybookCatalog catalog) =>
+        endpoints.MapGet("/runs/{id}", (HttpContext context, string id, WebConsoleOptions options, PlaybookCatalog catalog, RunSource source) =>
         {
-            if (Find(options, id) is not { } run) return NoRun(id);
+            if (source.Find(id) is not { } run) return NoRun(id);
             if (run.Problem is not null) return Forms.Page(Layout.Page(id, User(context), Forms.Token(context), new Html().Element("p", run.Problem, "problem").ToString()));
             var playbook = catalog.For(run);
             var plan = playbook?.Plan() ?? ReportPlan.Unavailable($"the playbook {run.PlaybookPath} is missing or has changed since the run");
             return Forms.Page(RunPage.Render(RunView.Of(run, playbook), plan, User(context), Forms.Token(context), options.Answers is not null, playbook));
         });
 
-        endpoints.MapGet("/runs/{id}/events", (HttpContext context, string id, long? after, string? key, WebConsoleOptions options, PlaybookCatalog catalog, JournalWatch watch,
+        endpoints.MapGet("/runs/{id}/events", (HttpContext context, string id, long? after, string? key, PlaybookCatalog catalog, RunSource source,
             RunSnapshots snapshots) =>
         {
-            if (Find(options, id) is not { } run) return NoRun(id);
+            if (source.Find(id) is not { } run) return NoRun(id);
             // A reconnecting EventSource says where it got to.
             var from = after ?? 0;
             if (long.TryParse(context.Request.Headers["Last-Event-ID"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var last) && last > from) from = last;
-            return TypedResults.ServerSentEvents(Follow(run.JournalPath, from, key ?? "", catalog, watch, snapshots, context.RequestAborted));
+            return TypedResults.ServerSentEvents(Follow(run.RunId, from, key ?? "", catalog, source, snapshots, context.RequestAborted));
         });
 
-        endpoints.MapGet("/runs/{id}/report", (HttpContext context, string id, WebConsoleOptions options, PlaybookCatalog catalog) =>
+        endpoints.MapGet("/runs/{id}/report", (HttpContext context, string id, WebConsoleOptions options, PlaybookCatalog catalog, RunSource source) =>
         {
-            if (Find(options, id) is not { } run) return NoRun(id);
+            if (source.Find(id) is not { } run) return NoRun(id);
             if (run.Problem is not null || !run.IsRun) return Results.Text($"playbook: {run.Problem ?? "not a run journal"}: not reported on\n", statusCode: StatusCodes.Status409Conflict);
             var plan = options.ReportPlan?.Invoke(run) ?? catalog.For(run)?.Plan() ?? ReportPlan.Unavailable($"the playbook {run.PlaybookPath} is missing or has changed since the run");
             var html = RunReport.Render(run, "html", null, plan, out var problem);
@@ -57,12 +57,12 @@ internal static class RunEndpoints
             return Forms.Page(html);
         });
 
-        endpoints.MapPost("/runs/{id}/answer", async (HttpContext context, string id, WebConsoleOptions options, PlaybookCatalog catalog) =>
+        endpoints.MapPost("/runs/{id}/answer", async (HttpContext context, string id, WebConsoleOptions options, PlaybookCatalog catalog, RunSource source) =>
         {
             var form = await Forms.ReadCheckedAsync(context);
             if (form is null) return Forms.Forged();
             if (options.Answers is not { } inbox) return Results.Text("playbook: this console has no answer inbox: answer from the runner's terminal\n", statusCode: StatusCodes.Status409Conflict);
-            if (Find(options, id) is not { } run || run.Problem is not null) return NoRun(id);
+            if (source.Find(id) is not { } run || run.Problem is not null) return NoRun(id);
             var address = form["address"].ToString();
             var outcome = form["outcome"].ToString();
             var comment = form["comment"].ToString().Trim();
@@ -90,19 +90,17 @@ internal static class RunEndpoints
 
     /// <summary>The journal's new records as they are written, then a <c>changed</c> event when where the run is no
     /// longer matches the page's <paramref name="key"/>, and <c>end</c> once the run has ended.</summary>
-    private static async IAsyncEnumerable<SseItem<string>> Follow(string path, long after, string key, PlaybookCatalog catalog, JournalWatch watch,
+    private static async IAsyncEnumerable<SseItem<string>> Follow(string runId, long after, string key, PlaybookCatalog catalog, RunSource source,
         RunSnapshots snapshots, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var name = Path.GetFileName(path);
         // The response (its headers) goes out with the first event: say at once that the stream is open, so a page
         // (or a client that waits for the headers) is not left waiting for the run's next record.
         yield return new SseItem<string>(after.ToString(CultureInfo.InvariantCulture), "open");
         while (!cancellationToken.IsCancellationRequested)
         {
-            var next = watch.Next(name);
-            var snapshot = snapshots.Read(path, catalog);
+            var next = source.Next(runId);
+            if (snapshots.Read(runId, source, catalog) is not { Run.Problem: null } snapshot) yield break;
             var run = snapshot.Run;
-            if (run.Problem is not null) yield break;
             foreach (var record in run.Records)
             {
                 if (record.Seq <= after) continue;
@@ -133,16 +131,6 @@ internal static class RunEndpoints
 
     internal static ConsoleUser User(HttpContext context) =>
         SessionCheck.UserOf(context.User) ?? throw new InvalidOperationException("an endpoint that needs a session ran without one");
-
-    /// <summary>The run with this id in the journal directory; an id is a file name there, never a path.</summary>
-    internal static JournaledRun? Find(WebConsoleOptions options, string id)
-    {
-        if (id.Length == 0 || id.Length > 200 || id.IndexOfAny(['/', '\\', '\0']) >= 0 || id.StartsWith('.')) return null;
-        var path = Path.Combine(options.JournalDirectory, id + JournaledRun.Extension);
-        if (!File.Exists(path)) return null;
-        var run = JournaledRun.Read(path);
-        return run.IsRun || run.Problem is not null ? run : null;
-    }
 
     private static IResult NoRun(string id) =>
         Results.Text($"playbook: no run '{id}' here\n", "text/plain; charset=utf-8", null, StatusCodes.Status404NotFound);

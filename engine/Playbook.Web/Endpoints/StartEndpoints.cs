@@ -66,7 +66,7 @@ internal static class StartEndpoints
     {
         playbook = null;
         if (options.Runner is not { Count: > 0 })
-            return Results.Text("playbook: this console starts no runs: start them from a terminal with 'playbook run'\n", "text/plain; charset=utf-8", null, StatusCodes.Status409Conflict);
+            return Results.Text("playbook: this console starts no runs (it does with --journal, not with --store): start them from a terminal with 'playbook run'\n", "text/plain; charset=utf-8", null, StatusCodes.Status409Conflict);
         // Only a playbook of the library: a path from the form is checked against it, never opened as given.
         if (path is null || options.PlaybooksDirectory is null || !LibraryEndpoints.Library(options).Contains(path, StringComparer.Ordinal))
             return Results.Text("playbook: no such playbook in the library\n", "text/plain; charset=utf-8", null, StatusCodes.Status404NotFound);

@@ -77,7 +77,9 @@ public sealed class PostgresServerFixture : IDisposable
     /// <summary>Stops the server and starts it again (the data stays): what a database restart does to runners.</summary>
     public void Restart()
     {
-        Check(Tool(Path.Combine(_bin, "pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "-t", "90", "restart",
+        // With its log file, as at the start: without one the new server keeps pg_ctl's output pipe open, and reading
+        // that to its end never finishes.
+        Check(Tool(Path.Combine(_bin, "pg_ctl"), ["-D", DataDirectory, "-l", Path.Combine(Directory, "server.log"), "-m", "fast", "-w", "-t", "90", "restart",
             "-o", $"-p {Port.ToString(CultureInfo.InvariantCulture)} -k {Directory} -c listen_addresses=127.0.0.1"], _asPostgres), "pg_ctl restart");
     }
 
