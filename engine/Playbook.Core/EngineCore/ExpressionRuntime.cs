@@ -23,6 +23,9 @@ public sealed class ExpressionRuntime : IExpressionRuntime
     /// <summary>The C# runtime, when the playbook has C# expressions (tests read its counters).</summary>
     internal CSharpRuntime? CSharp => _csharp;
 
+    /// <summary>The JavaScript runtime (tests read its counters).</summary>
+    internal JavaScriptRuntime JavaScript => _javaScript;
+
     public object? Evaluate(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs, CancellationToken cancellation = default) =>
         expression.Language == ExpressionLanguage.CSharp
             ? _csharp!.Evaluate(expression, scope, outputs, cancellation)

@@ -94,6 +94,11 @@ public sealed class JavaScriptRuntime
     /// that a run sends lets + changes, not lets × changes.</summary>
     internal long ValuesSent { get; private set; }
 
+    /// <summary>How often every value of a scope was compared with what was sent, because what changed since the
+    /// last load was not known (a first load, another run's scope): tests use it to see that the runs of
+    /// simulate --runs do not each walk every let.</summary>
+    internal long FullLoads { get; private set; }
+
     public object? Evaluate(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs, CompiledPlaybook playbook,
         CancellationToken cancellation = default)
     {
@@ -192,6 +197,7 @@ public sealed class JavaScriptRuntime
         _loaded.Forget();
         if (changed is null)
         {
+            FullLoads++;
             var values = scope.Values;
             var builtIns = 0;
             foreach (var (name, value) in values)

@@ -19,6 +19,8 @@ public sealed partial class PlaybookEngine
     private readonly CompiledPlaybook _playbook;
     private readonly IActionRunner _runner;
     private readonly RunScope _scope;
+    // The inputs of the last run, so the next run with the very same ones can renew the scope (see RunScope.Renew).
+    private IReadOnlyDictionary<string, object?>? _lastParameters;
     private readonly MachineDriver _machine;
     private readonly Dictionary<CompiledBranch, MachineDriver> _branchMachines = new();
     private readonly RunNotes _notes = new();
@@ -37,6 +39,9 @@ public sealed partial class PlaybookEngine
     }
 
     public CompiledPlaybook Playbook => _playbook;
+
+    /// <summary>The engine's expression runtime (tests read its counters).</summary>
+    internal ExpressionRuntime Expressions => (ExpressionRuntime)_scope.Runtime;
 
     /// <summary>The random source for jitter (and for the runner, if it shares it). Monte Carlo reseeds it per run.</summary>
     public Random Random
@@ -65,13 +70,20 @@ public sealed partial class PlaybookEngine
         _itemsAtOnce = false;
         _scope.Sync = _sync;
         _scope.Cancellation = cancellationToken;
-        _scope.Clear();
+        // The same inputs as the last run (Monte Carlo): start from its values, so constant lets are not set
+        // again and the expression engine reloads only what differs. Anything else starts from nothing.
+        IReadOnlySet<string>? dropped = null;
+        if (ReferenceEquals(parameters, _lastParameters) && _scope.CanRenew) dropped = _scope.Renew();
+        else _scope.Clear();
+        _lastParameters = parameters;
         // Every capture exists from the start, as null until a step sets it: a guard that reads a capture
         // of a step that did not run (or ran without output, in a dry run) sees null, not an error.
         foreach (var name in _playbook.CaptureNames) _scope.Set(name, null);
         foreach (var (name, value) in parameters) _scope.Set(name, value);
         foreach (var let in _playbook.Lets)
         {
+            // A constant let kept from the last run still holds its value, unless the run dropped its name.
+            if (dropped is not null && let.Value is not (CompiledExpression or CompiledTemplate) && !dropped.Contains(let.Name)) continue;
             try
             {
                 _scope.Set(let.Name, let.Value switch
@@ -87,6 +99,7 @@ public sealed partial class PlaybookEngine
                     _scope.Captures, new Dictionary<string, int>(), $"{Where(e.Expression)}: let '{let.Name}' failed: {e.Message}");
             }
         }
+        _scope.EndPrologue();
         var run = new Run(clock, _sync);
         var start = _playbook.Start;
         if (resume is not null)

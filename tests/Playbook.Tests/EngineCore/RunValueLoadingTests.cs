@@ -193,4 +193,66 @@ public class RunValueLoadingTests
         OneRun();
         Assert.Equal(true, scope.Evaluate(check));
     }
+
+    [Fact]
+    public void A_renewed_scope_starts_the_next_run_as_a_cleared_one_would_and_sends_only_what_changed()
+    {
+        const int Lets = 2_000;
+        var (playbook, scope, javaScript, _) = NewRun("javascript");
+        var seen = Expression(playbook, playbook.Expressions.Single(e => e.Code.Contains("none")).Code);
+        var check = Expression(playbook, "x == 1 && items[0] === 3");
+        for (var i = 0; i < Lets; i++) scope.Set("v" + i, (long)i);
+        scope.EndPrologue();
+        // Run 1 captures, walks a foreach item and drops it again, as the engine does.
+        scope.Capture("moved", "run-1");
+        scope.Set("id", "a");
+        Assert.Equal("run-1", scope.Evaluate(seen));
+        Assert.Equal(true, scope.Evaluate(check));
+        var afterRun1 = javaScript.ValuesSent;
+
+        // Run 2 renews instead of clearing: what run 1 set after its prologue is gone (dropped and reported),
+        // what the prologue set is still read, and only the dropped names reach the runtime again.
+        Assert.True(scope.CanRenew);
+        var dropped = scope.Renew();
+        Assert.Equal(new[] { "id", "moved" }, dropped.Order(StringComparer.Ordinal));
+        scope.Set("x", 1L); // the prologue sets its inputs again: the same value is no change
+        scope.EndPrologue();
+        Assert.Equal("none", scope.Evaluate(seen));
+        Assert.Equal(true, scope.Evaluate(check));
+        Assert.InRange(javaScript.ValuesSent - afterRun1, 0, 4);
+
+        // A changed input in the renewed run is read as it is now.
+        Assert.Equal(new string[0], scope.Renew().ToArray());
+        scope.Set("x", 2L);
+        scope.EndPrologue();
+        Assert.Equal(false, scope.Evaluate(check));
+        // A renewed scope that never ended its prologue (a let failed) cannot be renewed again: the engine clears it.
+        scope.Renew();
+        Assert.False(scope.CanRenew);
+    }
+
+    [Fact]
+    public async Task Simulating_a_playbook_of_many_constant_lets_sends_them_once_not_once_per_run()
+    {
+        const int Lets = 2_000;
+        var source = Body("javascript").Replace("let x = 1", "let x = 1\n" + string.Concat(Enumerable.Range(0, Lets).Select(i => $"let v{i} = {i}\n")));
+        var playbook = Compile(source);
+        var random = new Random(1);
+        var engine = new PlaybookEngine(playbook, new Playbook.Simulation.SimulationRunner(new Playbook.Simulation.SimulationScript(), (_, _) => null, random), random);
+        var javaScript = engine.Expressions.JavaScript;
+        var parameters = new Dictionary<string, object?> { ["ids"] = new List<object?> { "a", "b" } };
+        var first = await engine.RunAsync(new VirtualClock(), parameters);
+        var once = javaScript.ValuesSent;
+        Assert.InRange(once, Lets, 2 * Lets);
+        for (var run = 0; run < 20; run++)
+        {
+            var next = await engine.RunAsync(new VirtualClock(), parameters);
+            Assert.Equal(first.End, next.End);
+            Assert.Equal(first.Path, next.Path);
+        }
+        // Twenty more runs send what each run changes (the list input, the item, the captures), not the lets,
+        // and none of them walks every let to find that out.
+        Assert.InRange(javaScript.ValuesSent - once, 0, 20 * 20);
+        Assert.Equal(1, javaScript.FullLoads);
+    }
 }
