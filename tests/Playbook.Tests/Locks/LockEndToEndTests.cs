@@ -64,16 +64,7 @@ public sealed class LockEndToEndTests(ITestOutputHelper output) : IDisposable
 
         // Its stderr is read line by line: the test lets the first run go only once this one says it is waiting.
         var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var start = new ProcessStartInfo(CliProcess.DotnetHost()) { WorkingDirectory = _work, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { CliProcess.PlaybookDll(), "run", "failover.playbook", "--wait-lock", "5m" }) start.ArgumentList.Add(arg);
-        start.Environment["USER"] = "bob";
-        start.Environment.Remove("PLAYBOOK_STORE");
-        using var waiting = new Process { StartInfo = start };
-        waiting.ErrorDataReceived += (_, e) => { if (e.Data is { } l) said.Enqueue(l); };
-        waiting.OutputDataReceived += (_, _) => { };
-        waiting.Start();
-        waiting.BeginErrorReadLine();
-        waiting.BeginOutputReadLine();
+        using var waiting = StartReadingStderr(_work, Bob, said, "run", "failover.playbook", "--wait-lock", "5m");
         await Until(() => said.Any(l => l.StartsWith("playbook: waiting up to ", StringComparison.Ordinal)), "the third run to say it waits");
         Assert.Contains(said, l => l.Contains($"for lock 'failover-eu', held by run {firstRun} (alice@", StringComparison.Ordinal));
         // It waits without journaling anything while the first run holds the lock.
@@ -142,6 +133,26 @@ public sealed class LockEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2, tooLong.Exit);
         Assert.Contains("lock \"failover-${region}\": the lock's name is 309 characters long once its inputs are filled in, over the 200", tooLong.Err, StringComparison.Ordinal);
         Assert.Single(Journals()); // the rehearsal's
+    }
+
+    /// <summary>The CLI started with its stderr read line by line into <paramref name="said"/> as it comes.</summary>
+    internal static Process StartReadingStderr(string work, IReadOnlyDictionary<string, string?> environment, System.Collections.Concurrent.ConcurrentQueue<string> said, params string[] args)
+    {
+        var start = new ProcessStartInfo(CliProcess.DotnetHost()) { WorkingDirectory = work, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(CliProcess.PlaybookDll());
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
+        var process = new Process { StartInfo = start };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } l) said.Enqueue(l); };
+        process.OutputDataReceived += (_, _) => { };
+        process.Start();
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        return process;
     }
 
     internal static async Task Until(Func<bool> condition, string what)
