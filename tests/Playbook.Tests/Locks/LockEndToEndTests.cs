@@ -133,6 +133,11 @@ public sealed class LockEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2, tooLong.Exit);
         Assert.Contains("lock \"failover-${region}\": the lock's name is 309 characters long once its inputs are filled in, over the 200", tooLong.Err, StringComparison.Ordinal);
         Assert.Single(Journals()); // the rehearsal's
+
+        var badWait = CliProcess.Run(_work, Bob, "run", "failover.playbook", "--wait-lock", "soon");
+        Assert.Equal(2, badWait.Exit);
+        Assert.Equal("playbook: --wait-lock soon: give how long to wait for the lock, like 30s or 10m\n", badWait.Err);
+        Assert.Single(Journals());
     }
 
     /// <summary>The CLI started with its stderr read line by line into <paramref name="said"/> as it comes.</summary>
