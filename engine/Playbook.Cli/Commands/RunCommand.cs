@@ -34,6 +34,9 @@ internal sealed record RunOptions(
 
     /// <summary>--store URL: a shared run store instead of the journal directory (which then keeps only step files).</summary>
     public string? Store { get; init; }
+
+    /// <summary>--wait-lock D: how long a run waits for the playbook's lock while another run holds it.</summary>
+    public TimeSpan? WaitLock { get; init; }
 }
 
 /// <summary><c>playbook run FILE</c> and <c>playbook resume [RUN_ID]</c>: a real run against real
@@ -104,9 +107,14 @@ internal sealed class RunCommand
             HelpName = "N",
         };
         var store = StoreOption.Create();
+        var waitLock = new Option<string?>("--wait-lock")
+        {
+            Description = "When another run holds the playbook's lock, wait up to D for it (like 30s, 10m) instead of refusing to start",
+            HelpName = "D",
+        };
         var command = new Command("run", "Run a playbook for real, step by step, with a crash-safe journal")
         {
-            file, input, inputFile, answer, journal, report, template, noWait, rehearse, scenario, seed, store,
+            file, input, inputFile, answer, journal, report, template, noWait, rehearse, scenario, seed, store, waitLock,
         };
         command.SetAction(parseResult =>
         {
@@ -122,6 +130,12 @@ internal sealed class RunCommand
                 Seed = parseResult.GetValue(seed),
                 Store = parseResult.GetValue(store),
             };
+            if (parseResult.GetValue(waitLock) is { } waitText)
+            {
+                if (!Text.DurationText.TryParse(waitText, out var wait) || wait <= TimeSpan.Zero)
+                    return Usage(invocation.Error, $"--wait-lock {waitText}: give how long to wait for the lock, like 30s or 10m");
+                options = options with { WaitLock = wait };
+            }
             if (!options.Rehearse && (options.Scenario is not null || options.Seed is not null))
                 return Usage(invocation.Error, $"{(options.Scenario is not null ? "--scenario" : "--seed")} is for a rehearsal: give --rehearse too (a real run takes its outcomes from the world)");
             return Run(options, invocation.Output, invocation.Error);
@@ -280,6 +294,8 @@ internal sealed class RunCommand
             Seed = options.Seed,
             CleanupStop = secondStop,
             Store = store is RunStores.FileRunStore ? null : store,
+            WaitLock = options.WaitLock,
+            LockWaiting = line => stderr.WriteLine($"playbook: {line}"),
         };
         var outcome = previous is null
             ? await LiveRun.StartAsync(runOptions, cancellationToken).ConfigureAwait(false)

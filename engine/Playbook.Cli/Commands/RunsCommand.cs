@@ -63,6 +63,7 @@ internal sealed class RunsCommand
         var listed = store.List().Where(s => filter?.Matches(s, StatusOf(s.Run), Orphaned(s)) ?? true).ToList();
         var leases = listed.ToDictionary(s => s.Run.RunId, s => s, StringComparer.Ordinal);
         var runs = listed.Select(s => s.Run).ToList();
+        var locks = HeldLocks(store, directory, stderr);
         directory = store.Location;
         foreach (var bad in runs.Where(r => r.Problem is not null))
             stderr.WriteLine($"playbook: {bad.Problem}: the journal is not as a run writes it; listed as unreadable");
@@ -111,6 +112,16 @@ internal sealed class RunsCommand
                         if (lease.ExpiresAt is { } until) w.WriteString("expires_at", until.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
                         w.WriteBoolean("held", lease.HeldNow);
                         w.WriteBoolean("orphaned", Orphaned(leases[r.RunId]));
+                        w.WriteEndObject();
+                    }
+                    if (locks.TryGetValue(r.RunId, out var held))
+                    {
+                        w.WriteStartObject("lock");
+                        w.WriteString("name", held.Name);
+                        w.WriteString("user", held.User);
+                        w.WriteString("host", held.Host);
+                        w.WriteNumber("pid", held.Pid);
+                        w.WriteString("since", held.Since.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
                         w.WriteEndObject();
                     }
                     if (r.Contents.Damage is { } d) w.WriteString("damage", d.Reason);
@@ -168,6 +179,11 @@ internal sealed class RunsCommand
                 stdout.WriteLine($"{s.Run.RunId}: orphaned: lease expired {DurationText.Format(Whole(s.Lease.Now - s.Lease.ExpiresAt!.Value))} ago, held by {holder} — " +
                                  $"take over with playbook resume {s.Run.RunId}{StoreOption.Argument(store)}");
         }
+        // The lock each live run holds (lock "…"): what a run of the same lock waits for.
+        foreach (var r in runs)
+        {
+            if (locks.TryGetValue(r.RunId, out var held)) stdout.WriteLine($"{r.RunId}: holds lock '{held.Name}' ({held.User}@{held.Host}, pid {held.Pid}) since {Stamp(held.Since)}");
+        }
         // A crashed run's step may still be running with nobody watching it: say so, and how to deal with it.
         foreach (var r in runs)
         {
@@ -181,6 +197,20 @@ internal sealed class RunsCommand
         }
         stdout.Flush();
         return exit;
+    }
+
+    /// <summary>The locks held now, by the run that holds each; none (and why, on stderr) when they cannot be read.</summary>
+    private static Dictionary<string, LockHolder> HeldLocks(IRunStore store, string directory, TextWriter stderr)
+    {
+        try
+        {
+            return RunLocks.For(store, directory).Held().GroupBy(h => h.RunId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or RunStoreException)
+        {
+            stderr.WriteLine($"playbook: the locks held now cannot be read: {e.Message}");
+            return new Dictionary<string, LockHolder>(StringComparer.Ordinal);
+        }
     }
 
     /// <summary>Live processes of a run that stopped without ending (a running run supervises its own).</summary>

@@ -19,6 +19,7 @@ public static class CheckRegistry
         new WaitCheck(),
         new ManualCheck(),
         new ApproversCheck(),
+        new LockCheck(),
         new EmptyContainerCheck(),
         new CleanupCheck(),
         new InputTypeCheck(),

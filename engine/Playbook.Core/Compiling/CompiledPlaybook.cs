@@ -46,6 +46,9 @@ public sealed class CompiledPlaybook
     /// <summary>The lets in order: a literal value, a <see cref="CompiledTemplate"/> or a <see cref="CompiledExpression"/>.</summary>
     public IReadOnlyList<(string Name, object? Value)> Lets { get; internal set; } = Array.Empty<(string, object?)>();
 
+    /// <summary>The playbook's <c>lock "…"</c>, rendered from the inputs before the run's first record; null without one.</summary>
+    public CompiledTemplate? Lock { get; internal set; }
+
     /// <summary>Every expression of the playbook, indexed by <see cref="CompiledExpression.Id"/>.</summary>
     public IReadOnlyList<ExpressionSyntax> Expressions { get; }
 

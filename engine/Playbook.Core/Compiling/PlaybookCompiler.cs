@@ -127,7 +127,8 @@ public static class PlaybookCompiler
         var cleanup = model.Cleanup is { Entry: { } cleanupEntry } c
             ? new CompiledBranch(CleanupSymbol.FlowName, bySymbol[cleanupEntry], c.States.Select(s => bySymbol[s]).ToList())
             : null;
-        return new CompiledPlaybook(model, states, start, expressions) { Lets = lets, Cleanup = cleanup };
+        var lockName = Template(model.Syntax.Members.OfType<LockSyntax>().FirstOrDefault()?.Name);
+        return new CompiledPlaybook(model, states, start, expressions) { Lets = lets, Cleanup = cleanup, Lock = lockName };
     }
 
     private static IReadOnlyDictionary<string, IReadOnlyList<CompiledTransition>> Transitions(

@@ -239,6 +239,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidApprovals =
         Error("PB2020", "Invalid approvers or quorum", "{0}");
 
+    // ---- locks (issue 14) -------------------------------------------------------------------
+    public static readonly DiagnosticDescriptor InvalidLock =
+        Error("PB2021", "Invalid lock", "{0}");
+
     // ---- foreach (issue 11) ----------------------------------------------------------------
     public static readonly DiagnosticDescriptor ForeachWithoutEach =
         Error("PB2501", "Foreach without each", "foreach '{0}' has no 'each': add 'each ID in `list`' to say what it walks");

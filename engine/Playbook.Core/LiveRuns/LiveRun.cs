@@ -65,6 +65,13 @@ public sealed record LiveRunOptions
     /// <summary>Where answers posted away from the runner's terminal arrive; null: the file store's inbox beside the journal.</summary>
     public RunStores.IAnswerInbox? Inbox { get; init; }
 
+    /// <summary>How long a new run waits for its <c>lock</c> while another run holds it (<c>--wait-lock D</c>); null:
+    /// it is refused at once.</summary>
+    public TimeSpan? WaitLock { get; init; }
+
+    /// <summary>Told (one line) that the run is waiting for its lock, and for whom.</summary>
+    public Action<string>? LockWaiting { get; init; }
+
     public static string? EnvironmentSecret(string name) =>
         Environment.GetEnvironmentVariable(ShellScript.SecretVariable(name));
 }
@@ -94,20 +101,47 @@ public static class LiveRun
 
         var redactor = RedactorFor(secrets);
         options = options with { View = new RedactingRunView(options.View, redactor) };
+        var lockName = RunLocking.NameOf(playbook, values, options.Rehearsal is not null, out var lockProblem);
+        if (lockProblem is not null) return LiveRunOutcome.Refused([lockProblem]);
+        var locks = lockName is null ? null : RunStores.RunLocks.For(options.Store, options.JournalDirectory);
+        RunStores.HeldLock? runLock = null;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         var now = options.Time.GetUtcNow();
         string runId, path;
         JournalWriter writer;
-        RunStores.RunLease? lease = null;
-        try
+        RunStores.RunLease? lease;
+        while (true)
         {
-            if (options.Store is { } store) (runId, path, writer, lease) = StoreRuns.Create(store, now, options.Time);
-            else (runId, path, writer) = CreateJournal(options, now);
+            lease = null;
+            try
+            {
+                if (options.Store is { } store) (runId, path, writer, lease) = StoreRuns.Create(store, now, options.Time);
+                else (runId, path, writer) = CreateJournal(options, now);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or RunStores.RunStoreException)
+            {
+                // Nothing has run: a run without a journal could not be resumed, so it does not start.
+                return LiveRunOutcome.Refused([$"cannot create a journal in '{options.Store?.Location ?? options.JournalDirectory}': {e.Message}"]);
+            }
+            if (locks is null) break;
+            // The lock before the first record: a run refused here has journaled nothing, and leaves nothing behind.
+            RunStores.LockHolder? holder;
+            try
+            {
+                runLock = locks.TryTake(lockName!, RunStores.LockClaim.Current(runId, lease), out holder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or RunStores.RunStoreException or RunStores.LeaseLostException)
+            {
+                RunLocking.Abandon(options, path, writer, lease);
+                return LiveRunOutcome.Refused([$"cannot take lock '{lockName}': {e.Message}; nothing was run"]);
+            }
+            if (runLock is not null) break;
+            RunLocking.Abandon(options, path, writer, lease);
+            if (await RunLocking.WaitAsync(locks, lockName!, holder, options, waited, cancellationToken).ConfigureAwait(false) is { } refusal)
+                return LiveRunOutcome.Refused([refusal]);
+            now = options.Time.GetUtcNow();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or RunStores.RunStoreException)
-        {
-            // Nothing has run: a run without a journal could not be resumed, so it does not start.
-            return LiveRunOutcome.Refused([$"cannot create a journal in '{options.Store?.Location ?? options.JournalDirectory}': {e.Message}"]);
-        }
+        using var heldLock = runLock;
         using var held = lease is null ? RunLock.TryAcquire(path) : null;
         using var keeper = lease is null ? null : new RunStores.LeaseKeeper(options.Store!, lease);
         using var stop = StoreRuns.Linked(cancellationToken, keeper);
@@ -208,6 +242,25 @@ public static class LiveRun
         if (errors.Count > 0) return LiveRunOutcome.Refused(errors);
         var redactor = RedactorFor(secrets);
         options = options with { View = new RedactingRunView(options.View, redactor) };
+
+        // The run's lock again, before anything acts: held by another run since this one stopped, it is not resumed.
+        var lockName = RunLocking.NameOf(playbook, values, rehearsal: false, out var lockProblem);
+        if (lockProblem is not null) return LiveRunOutcome.Refused([lockProblem]);
+        RunStores.HeldLock? runLock = null;
+        if (lockName is not null)
+        {
+            try
+            {
+                runLock = RunStores.RunLocks.For(options.Store, options.JournalDirectory).TryTake(lockName, RunStores.LockClaim.Current(run.RunId, lease), out var holder);
+                if (runLock is null)
+                    return LiveRunOutcome.Refused([$"run {run.RunId} cannot be resumed now: {RunLocking.Held(lockName, holder, null).Replace("; wait for it with --wait-lock 10m", "", StringComparison.Ordinal)}; resume it when that run has ended"]);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or RunStores.RunStoreException or RunStores.LeaseLostException)
+            {
+                return LiveRunOutcome.Refused([$"run {run.RunId}: cannot take lock '{lockName}': {e.Message}; nothing was run"]);
+            }
+        }
+        using var heldLock = runLock;
 
         // First pass: which processes the stopped run left still run, and what the operator wants done with them.
         var stepsDirectory = StepFiles.DirectoryFor(run.JournalPath);

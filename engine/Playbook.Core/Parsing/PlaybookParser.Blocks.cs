@@ -28,7 +28,7 @@ internal sealed partial class PlaybookParser
     /// them but whose enclosing block does, they mean the inner block lacks its closing brace.</summary>
     private static readonly HashSet<string> DeclarationWords = new(StringComparer.Ordinal)
     {
-        "playbook", "title", "version", "owner", "tags", "rto", "rpo", "expressions", "input", "secret", "let", "start",
+        "playbook", "title", "version", "owner", "tags", "rto", "rpo", "expressions", "lock", "input", "secret", "let", "start",
         "step", "decide", "wait", "manual", "parallel", "branch", "phase", "end", "join", "foreach", "cleanup",
     };
 
@@ -66,6 +66,7 @@ internal sealed partial class PlaybookParser
             ["title"] = MetadataString("title"), ["version"] = MetadataString("version"), ["owner"] = MetadataString("owner"),
             ["description"] = MetadataString("description"), ["tags"] = Tags,
             ["rto"] = Objective("rto"), ["rpo"] = Objective("rpo"), ["expressions"] = ExpressionsSetting,
+            ["lock"] = LockSetting,
             ["input"] = Input, ["secret"] = Secret, ["let"] = Let, ["start"] = Start,
             ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual, ["parallel"] = parallel,
             ["phase"] = Phase, ["end"] = End, ["foreach"] = foreachState, ["cleanup"] = Cleanup,

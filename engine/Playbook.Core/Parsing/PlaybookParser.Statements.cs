@@ -113,6 +113,12 @@ internal sealed partial class PlaybookParser
         from target in NameOf("the name of the first state")
         select (ClauseSyntax)new StartSyntax(target, Cover(k, target));
 
+    private Parser<ClauseSyntax>? _lock;
+    private Parser<ClauseSyntax> LockSetting => _lock ??=
+        from k in Keyword("lock")
+        from name in String
+        select (ClauseSyntax)new LockSyntax(k, name, Cover(k, name));
+
     // ---- settings shared by states -------------------------------------------------------------
 
     private Parser<ClauseSyntax> Timeout => ParseTimeout;

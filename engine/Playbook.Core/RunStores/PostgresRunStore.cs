@@ -129,6 +129,24 @@ public sealed class PostgresRunStore : IRunStore
         lease.ExpiresAt = expires;
     }
 
+    /// <summary>Removes a run that was created but never got a record (its start was refused, by a lock held by
+    /// another run): it was never a run anyone can see, and its id goes back to the pool. A run with a record stays.</summary>
+    public void Forget(RunLease lease)
+    {
+        lease.Lost = true;
+        Use(connection =>
+        {
+            using var command = new NpgsqlCommand("""
+                DELETE FROM playbook_runs r WHERE run_id = @run AND lease_epoch = @epoch
+                  AND NOT EXISTS (SELECT 1 FROM playbook_records rec WHERE rec.run_id = r.run_id)
+                  AND NOT EXISTS (SELECT 1 FROM playbook_locks l WHERE l.run_id = r.run_id)
+                """, connection);
+            command.Parameters.AddWithValue("run", lease.RunId);
+            command.Parameters.AddWithValue("epoch", lease.Epoch);
+            return command.ExecuteNonQuery();
+        });
+    }
+
     public void Release(RunLease lease)
     {
         lease.Lost = true;

@@ -34,6 +34,19 @@ public static class PostgresSchema
                 PRIMARY KEY (run_id, seq)
             );
             """),
+        new(2, "run-level locks (lock \"…\"), each held by a run's lease", """
+            CREATE TABLE playbook_locks (
+                name text PRIMARY KEY,
+                run_id text NOT NULL REFERENCES playbook_runs (run_id),
+                -- The lease epoch the lock was taken under: it counts only while that run's lease is still this epoch
+                -- and unexpired, so a lease that runs out or is taken over frees the lock with no one deleting a row.
+                epoch bigint NOT NULL,
+                holder_user text NOT NULL,
+                holder_host text NOT NULL,
+                holder_pid integer NOT NULL,
+                since timestamptz NOT NULL DEFAULT now()
+            );
+            """),
         // Versions need not follow one another (2 is the run locks'): each is applied once, in order.
         // Answers posted from any machine for a run's manual steps, and the notifications that wake whoever waits:
         // a runner on an answer, the web console on a run's new records. The payload is the run id only (never a

@@ -33,3 +33,7 @@ public sealed record SecretSourceSyntax(NameSyntax Kind, StringSyntax Value, Tex
 public sealed record LetSyntax(NameSyntax Name, ValueSyntax Value, TextSpan Span) : ClauseSyntax(Span);
 
 public sealed record StartSyntax(NameSyntax Target, TextSpan Span) : ClauseSyntax(Span);
+
+/// <summary><c>lock "name"</c>: runs of playbooks that name the same lock (the rendered text, compared exactly) never
+/// run at once. Its holes may read inputs only, because the lock is taken before anything of the run is done.</summary>
+public sealed record LockSyntax(NameSyntax Keyword, StringSyntax Name, TextSpan Span) : ClauseSyntax(Span);

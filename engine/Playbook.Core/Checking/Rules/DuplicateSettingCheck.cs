@@ -49,6 +49,7 @@ public sealed class DuplicateSettingCheck : IPlaybookCheck
         ObjectiveSyntax o => o.Keyword.Text,
         ExpressionsSyntax => "expressions",
         StartSyntax => "start",
+        LockSyntax => "lock",
         TimeoutSyntax => "timeout",
         RetrySyntax => "retry",
         IdempotentSyntax => "idempotent",

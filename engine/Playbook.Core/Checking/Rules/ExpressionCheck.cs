@@ -8,17 +8,18 @@ namespace Playbook.Checking.Rules;
 
 /// <summary>PB0008, PB1004, PB1011, PB1013, PB3001–PB3003, PB3201, PB3601, PB3602: every expression and <c>${…}</c> hole parses (JavaScript
 /// through Jint's parser, C# through Roslyn — all of a playbook's C# in one compilation), reads only
-/// names available where it stands, C# stays pure and JavaScript builds no code from strings. Nothing is run.</summary>
+/// names available where it stands (a lock's holes: inputs only), C# stays pure and JavaScript builds no code from strings. Nothing is run.</summary>
 public sealed class ExpressionCheck : IPlaybookCheck
 {
     /// <summary>What a step's or a wait's own expressions (capture, expect, when, until) can read about its action.</summary>
     public static IReadOnlyDictionary<string, string> ResultNames => CSharpGlobals.ResultNames;
 
-    public IReadOnlyList<string> Reports { get; } = new[] { "PB0008", "PB1004", "PB1011", "PB1013", "PB3001", "PB3002", "PB3003", "PB3201", "PB3601", "PB3602" };
+    public IReadOnlyList<string> Reports { get; } = new[] { "PB0008", "PB1004", "PB1011", "PB1013", "PB2021", "PB3001", "PB3002", "PB3003", "PB3201", "PB3601", "PB3602" };
 
     /// <summary>One expression where it stands: in a state (or at the top for lets and metadata), reading
-    /// the action's result or not, and for a let its place among the lets (it reads only those before it).</summary>
-    private sealed record Use(ExpressionSyntax Expression, ExpressionLanguage Language, StateSymbol? State, bool ReadsResult, int? LetIndex);
+    /// the action's result or not, and for a let its place among the lets (it reads only those before it).
+    /// <see cref="InLock"/>: a hole of the playbook's <c>lock</c>, which may read inputs only (PB2021, <see cref="LockCheck"/>).</summary>
+    private sealed record Use(ExpressionSyntax Expression, ExpressionLanguage Language, StateSymbol? State, bool ReadsResult, int? LetIndex, bool InLock = false);
 
     /// <summary>Distinct JavaScript codes whose analysis is remembered during one check (2 000 entries
     /// stay well under the 85 KB large-object threshold).</summary>
@@ -86,6 +87,7 @@ public sealed class ExpressionCheck : IPlaybookCheck
     {
         private readonly CheckContext _context;
         private readonly HashSet<string> _parameters = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _inputs = new(StringComparer.Ordinal);
         // Each let name with the index of its first declaration: a let reads the lets declared before it,
         // answered by comparing indexes (a set of earlier names per let was quadratic in the number of lets).
         private readonly Dictionary<string, int> _lets = new(StringComparer.Ordinal);
@@ -100,7 +102,11 @@ public sealed class ExpressionCheck : IPlaybookCheck
         public Scope(CheckContext context)
         {
             _context = context;
-            foreach (var i in context.Model.Inputs) _parameters.Add(i.Name.Text);
+            foreach (var i in context.Model.Inputs)
+            {
+                _parameters.Add(i.Name.Text);
+                _inputs.Add(i.Name.Text);
+            }
             foreach (var s in context.Model.Secrets) _parameters.Add(s.Name.Text);
             var lets = context.Model.Lets;
             for (var i = 0; i < lets.Count; i++)
@@ -125,6 +131,8 @@ public sealed class ExpressionCheck : IPlaybookCheck
                 }
             }
         }
+
+        public bool IsInput(string name) => _inputs.Contains(name);
 
         public bool Allows(Use use, string name)
         {
@@ -182,6 +190,19 @@ public sealed class ExpressionCheck : IPlaybookCheck
         }
         foreach (var name in analysis.FreeNames)
         {
+            if (use.InLock)
+            {
+                // Known names that are not inputs get PB2021 (why not); a name known nowhere is a typo (PB1004).
+                if (scope.IsInput(name.Name)) continue;
+                if (LockCheck.WhatIs(context.Model, name.Name) is { } what)
+                {
+                    LockCheck.ReportNotAnInput(context, Map(name.Offset, name.Length), name.Name, what);
+                    continue;
+                }
+                context.Diagnostics.ReportWithSuggestion(DiagnosticCatalog.UnknownName, Map(name.Offset, name.Length),
+                    context.Suggest(name.Name, context.Model.Inputs.Select(i => i.Name.Text)), null, name.Name);
+                continue;
+            }
             if (name.Name == RunValues.Name)
             {
                 CheckRunValue(context, use, name, Map);
@@ -249,7 +270,7 @@ public sealed class ExpressionCheck : IPlaybookCheck
         var language = model.DefaultLanguage;
         var uses = new List<Use>();
 
-        void Add(ValueSyntax? value, StateSymbol? state, bool readsResult, int? letIndex = null)
+        void Add(ValueSyntax? value, StateSymbol? state, bool readsResult, int? letIndex = null, bool inLock = false)
         {
             switch (value)
             {
@@ -261,7 +282,7 @@ public sealed class ExpressionCheck : IPlaybookCheck
                     foreach (var part in s.Parts)
                     {
                         if (part is InterpolationSyntax { Expression: var hole } && !hole.Code.AsSpan().IsWhiteSpace())
-                            uses.Add(new Use(hole, language, state, readsResult, letIndex));
+                            uses.Add(new Use(hole, language, state, readsResult, letIndex, inLock));
                     }
                     break;
                 case MapSyntax m:
@@ -276,7 +297,10 @@ public sealed class ExpressionCheck : IPlaybookCheck
         // A let reads inputs, secrets and the lets before it.
         for (var i = 0; i < model.Lets.Count; i++) Add(model.Lets[i].Value, null, false, i);
         foreach (var member in model.Syntax.Members)
+        {
             if (member is MetadataSyntax meta) Add(meta.Value, null, false);
+            else if (member is LockSyntax lockName) Add(lockName.Name, null, false, inLock: true);
+        }
 
         foreach (var state in model.States)
         {
