@@ -363,10 +363,11 @@ public sealed class StoreCrashHarness(StoreCrashOptions options)
     }
 
     /// <summary>A runner that stopped by itself and can be resumed: its store failed or its lease was lost (it says
-    /// "the run stopped here"), the store could not be reached at its start, or a resume was refused while the old
+    /// "the run stopped here" or "lease lost"), the store could not be reached at its start, or a resume was refused while the old
     /// lease still held.</summary>
     private static bool Resumable(ProcessOutcome outcome) =>
         outcome.ExitCode == 2 && (outcome.Stderr.Contains("the run stopped here", StringComparison.Ordinal)
+                                  || outcome.Stderr.Contains("lease lost", StringComparison.Ordinal)
                                   || outcome.Stderr.Contains("cannot use the store", StringComparison.Ordinal)
                                   || outcome.Stderr.Contains("cannot create a journal", StringComparison.Ordinal)
                                   || outcome.Stderr.Contains("right now", StringComparison.Ordinal));
