@@ -65,6 +65,16 @@ internal static class CommandLineApp
         {
             return run();
         }
+        catch (Exception e) when (StoreFailure(e) is { } failed)
+        {
+            // The store failed under the command (its connection cut, the server restarting) or the runner lost the
+            // run's lease: not a bug. What the store acknowledged is kept; a run stopped here continues with resume.
+            stderr.WriteLine(failed is RunStores.LeaseLostException
+                ? $"playbook: {OneLine(failed.Message)}"
+                : $"playbook: cannot use the store {OneLine(failed.Message)}; nothing more was written: try again once the store is back (a stopped run continues with playbook resume)");
+            stderr.Flush();
+            return ExitCodes.Usage;
+        }
         catch (Exception e)
         {
             try
@@ -79,6 +89,12 @@ internal static class CommandLineApp
             return ExitCodes.InternalError;
         }
     }
+
+    /// <summary>A store failure, also when the journal writer wrapped it (an append after one that failed).</summary>
+    private static Exception? StoreFailure(Exception e) =>
+        e is RunStores.RunStoreException or RunStores.LeaseLostException ? e
+        : e.InnerException is RunStores.RunStoreException or RunStores.LeaseLostException ? e.InnerException
+        : null;
 
     private static string OneLine(string message)
     {

@@ -75,6 +75,8 @@ public static class DevCommands
                 return 0;
             case "--cold-start":
                 return ColdStartLoop.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20, args.Length > 2 ? args[2] : null);
+            case "--store":
+                return StoreBenchmark.Run(args);
             case "--journal":
                 JournalBenchmarks.Loop(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50);
                 return 0;

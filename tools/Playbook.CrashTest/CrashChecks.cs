@@ -28,11 +28,12 @@ public static class CrashChecks
     }
 
     /// <summary>The journal reads clean to its end, ended the way the uninterrupted run did, through the same states.</summary>
-    public static IEnumerable<string> Journal(string journalPath, ReferenceRun reference)
+    public static IEnumerable<string> Journal(string journalPath, ReferenceRun reference) => Journal(JournaledRun.Read(journalPath), reference);
+
+    /// <summary>The same checks on a run read back from any store (a PostgreSQL store's rows parse as a journal does).</summary>
+    public static IEnumerable<string> Journal(JournaledRun run, ReferenceRun reference)
     {
-        var contents = JournalReader.Read(journalPath);
-        if (contents.Damage is { } damage) yield return $"the journal does not read clean after the run ended: {damage.Reason}";
-        var run = JournaledRun.Read(journalPath);
+        if (run.Contents.Damage is { } damage) yield return $"the journal does not read clean after the run ended: {damage.Reason}";
         if (run.Status != reference.Status || run.End != reference.End)
             yield return $"the run ended {run.Status} at '{run.End}' ({run.Reason}); uninterrupted it ends {reference.Status} at '{reference.End}'";
         var main = MainPath(run);

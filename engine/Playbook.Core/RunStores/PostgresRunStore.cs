@@ -105,7 +105,7 @@ public sealed class PostgresRunStore : IRunStore
             var at = reader.GetFieldValue<DateTimeOffset>(6);
             // Released (NULL): the run stopped cleanly and is resumed, not taken over.
             var takeover = reader.IsDBNull(5) ? null : new Takeover(previous, dead is null ? reader.GetFieldValue<DateTimeOffset>(5) : at, at);
-            return (new RunLease(runId, epoch, owner, expires, takeover), at);
+            return (new RunLease(runId, epoch, owner, expires, takeover) { Previous = previous }, at);
         });
         holder = lease is null ? LeaseOf(runId) : RunLeaseState.None(now);
         return lease;

@@ -26,6 +26,10 @@ public sealed class RunLease
 
     public Takeover? TakenOver { get; }
 
+    /// <summary>Who held the lease before this holder (released or expired); null for a new run. Its step files are on
+    /// its host: a resume on another host cannot read them.</summary>
+    public LeaseOwner? Previous { get; init; }
+
     /// <summary>Set once the holder knows it lost the lease (released, taken over, or not renewed in time).</summary>
     public bool Lost { get; internal set; }
 

@@ -194,6 +194,28 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_store_that_fails_under_a_command_is_one_line_and_exit_2_not_a_bug()
+    {
+        // What the crash test saw: a resume whose database connection was terminated mid-statement.
+        var stderr = new StringWriter();
+        var exit = CommandLineApp.Guard(() => throw new Playbook.RunStores.RunStoreException("postgres://u@db:5432/runs: 57P01: terminating connection\nby administrator"), stderr);
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal("playbook: cannot use the store postgres://u@db:5432/runs: 57P01: terminating connection by administrator; nothing more was written: " +
+                     $"try again once the store is back (a stopped run continues with playbook resume){Environment.NewLine}", stderr.ToString());
+    }
+
+    [Fact]
+    public void A_lost_lease_even_behind_a_failed_append_is_one_line_and_exit_2_not_a_bug()
+    {
+        // What the crash test saw under load: the lease ran out before the first append, and a later append said so.
+        var lost = new Playbook.RunStores.LeaseLostException("run r1: lease lost: it ran out at 2026-12-06 21:09:40Z without being renewed; this runner appends nothing more and stops");
+        var stderr = new StringWriter();
+        var exit = CommandLineApp.Guard(() => throw new IOException("r1.journal: an earlier append failed (…)", lost), stderr);
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal($"playbook: {lost.Message}{Environment.NewLine}", stderr.ToString());
+    }
+
+    [Fact]
     public void A_crash_inside_the_command_reaches_the_guard()
     {
         var stderr = new StringWriter();
