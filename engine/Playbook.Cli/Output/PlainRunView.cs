@@ -83,7 +83,9 @@ internal class PlainRunView(TextWriter output, Redactor redactor, bool color) : 
         var end = result.End is null ? result.Interrupted ? "no end: interrupted" : "no end" : $"'{result.End}'";
         Line($"ended at {end} ({Paint(result.StatusText)}) after {AgainstRto(result.Elapsed)}");
         if (result.Reason is not null) Line("reason: " + Clean(redactor.Redact(result.Reason)));
-        Line("path: " + string.Join(" → ", result.Path));
+        var (main, flows) = PathText.Of(result);
+        Line("path: " + main);
+        foreach (var flow in flows) Line("  " + Clean(flow));
         // The cleanup's outcome next to the run's end, which it never changes.
         if (result.Cleanup is { } cleanup)
             Line($"cleanup: {Paint(cleanup.Outcome)}" + (cleanup.Reason is null ? "" : " — " + Clean(redactor.Redact(cleanup.Reason))));

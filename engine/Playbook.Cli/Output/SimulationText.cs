@@ -48,7 +48,9 @@ internal sealed class SimulationText(bool color)
         // Next to the end, which it never changes.
         if (run.Cleanup is { } cleanup)
             output.Write($"cleanup:  {Status(cleanup.Outcome)}" + (cleanup.Reason is null ? "" : $" ({TextFormatter.Sanitize(cleanup.Reason)})") + "\n");
-        output.Write($"path:     {string.Join(" → ", run.Path)}\n");
+        var (main, flows) = PathText.Of(run);
+        output.Write($"path:     {main}\n");
+        foreach (var flow in flows) output.Write($"          {TextFormatter.Sanitize(flow)}\n");
         output.Write($"time:     {AgainstRto(run.Elapsed, playbook.Rto)}\n");
         var captures = run.Captures.Where(c => c.Value is not null).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
         if (captures.Count > 0)

@@ -371,4 +371,22 @@ public class SimulateCommandTests
         Assert.Single(Histogram.Of([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)]));
         Assert.Empty(Histogram.Of([]));
     }
+
+    [Fact]
+    public void The_path_lists_each_branch_and_foreach_item_on_its_own_line_not_as_one_sequence()
+    {
+        // Branches run at the same time: one sequence (pick → … → api-check → db-check → done) would say otherwise.
+        var parallel = Simulate(Data("flaky"));
+        Assert.True(parallel.Exit == ExitCodes.Success, parallel.ToString());
+        Assert.Matches(@"path:     pick → [^\n]*checks → done\n          api: api-check\n          db: db-check\n", parallel.Out);
+        Assert.DoesNotContain("api-check", parallel.Out.Split('\n').Single(l => l.StartsWith("path:", StringComparison.Ordinal)));
+
+        var items = Simulate(Data("foreach-approve"), answer: ["approve-each[2]/approve=reject"]);
+        Assert.Contains("path:     approve-each → failed\n          approve-each[1]: approve → move\n          approve-each[2]: approve\n          approve-each[3]: approve → move\n", items.Out);
+
+        // A long list names the first items and says how many more there were.
+        var many = Simulate(Data("foreach-approve"), inputs: ["ids=" + string.Join(",", Enumerable.Range(1, 10).Select(i => "m" + i))]);
+        Assert.Contains($"          approve-each[{PathText.MaxFlows}]: approve → move\n          … and {10 - PathText.MaxFlows} more\n", many.Out);
+        Assert.DoesNotContain($"approve-each[{PathText.MaxFlows + 1}]: ", many.Out);
+    }
 }
