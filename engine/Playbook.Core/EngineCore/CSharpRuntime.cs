@@ -52,6 +52,18 @@ public sealed class CSharpRuntime
     /// <summary>Number of C# programs compiled in this process (tests assert it stays flat over many runs).</summary>
     public static int CompiledCount { get; private set; }
 
+    // Compilations per playbook text: tests running side by side compile playbooks of their own, so a test asks
+    // about its own playbook rather than reading the process-wide count.
+    private static readonly Dictionary<string, int> CompiledByText = new(StringComparer.Ordinal);
+
+    /// <summary>How often <paramref name="playbook"/>'s C# program (its path and text) was compiled in this process.</summary>
+    public static int CompiledCountFor(CompiledPlaybook playbook)
+    {
+        lock (Gate) return CompiledByText.GetValueOrDefault(TextKey(playbook));
+    }
+
+    private static string TextKey(CompiledPlaybook playbook) => playbook.Path + "\n" + playbook.Model.Source.Text;
+
     public static CSharpRuntime For(CompiledPlaybook playbook) => new(playbook);
 
     public static ICSharpProgram NewInstance(CompiledPlaybook playbook)
@@ -60,11 +72,12 @@ public sealed class CSharpRuntime
         {
             if (!Programs.TryGetValue(playbook, out var factory))
             {
-                var key = playbook.Path + "\n" + playbook.Model.Source.Text;
+                var key = TextKey(playbook);
                 if (!ByText.TryGetValue(key, out factory))
                 {
                     factory = Compile(playbook);
                     ByText[key] = factory;
+                    CompiledByText[key] = CompiledByText.GetValueOrDefault(key) + 1;
                 }
                 Programs.Add(playbook, factory);
             }

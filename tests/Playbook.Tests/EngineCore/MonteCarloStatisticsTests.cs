@@ -59,10 +59,11 @@ public class MonteCarloStatisticsTests
             """);
         var simulator = new Simulator(playbook, (_, _) => null);
         await simulator.MonteCarloAsync(10, 1, new Dictionary<string, object?> { ["limit"] = 3L });
-        var compiled = CSharpRuntime.CompiledCount;
+        var compiled = CSharpRuntime.CompiledCountFor(playbook);
+        Assert.Equal(1, compiled);
         var assemblies = AppDomain.CurrentDomain.GetAssemblies().Length;
         var result = await simulator.MonteCarloAsync(3_000, 2, new Dictionary<string, object?> { ["limit"] = 3L });
-        Assert.Equal(compiled, CSharpRuntime.CompiledCount);
+        Assert.Equal(compiled, CSharpRuntime.CompiledCountFor(playbook));
         Assert.Equal(assemblies, AppDomain.CurrentDomain.GetAssemblies().Length);
         Assert.InRange(result.SuccessRate, 0.85, 0.95);
     }
