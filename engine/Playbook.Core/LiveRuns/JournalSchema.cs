@@ -70,6 +70,7 @@ public static class JournalSchema
         ["cleanup-started"] = [F("flow", Kind.Text), F("end", Kind.Name), F("status", Kind.Name), Opt("reason", Kind.Text), F("at_ms", Kind.Millis)],
         ["cleanup-ended"] = [F("flow", Kind.Text), F("outcome", Kind.Name), Opt("reason", Kind.Text), F("at_ms", Kind.Millis)],
         ["answered"] = [F("flow", Kind.Text), F("state", Kind.Name), F("answer", Kind.Name), Opt("who", Kind.Text), F("when", Kind.Time), Opt("from", Kind.Text), Opt("comment", Kind.Text)],
+        ["asked"] = [F("flow", Kind.Text), F("state", Kind.Name), F("prompt", Kind.Text)],
         ["voted"] = [F("flow", Kind.Text), F("state", Kind.Name), F("answer", Kind.Name), F("who", Kind.Text), F("from", Kind.Text), F("when", Kind.Time), Opt("comment", Kind.Text),
             F("count", Kind.Attempt), F("quorum", Kind.Attempt)],
         ["notified"] = [F("flow", Kind.Text), F("state", Kind.Name), F("message", Kind.Text), Opt("delivery", Kind.Text)],

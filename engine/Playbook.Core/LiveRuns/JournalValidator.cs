@@ -185,6 +185,13 @@ public sealed class JournalValidator
                 f.Answer = answer;
                 break;
             }
+            case "asked":
+            {
+                // The question as the runner put it (its holes filled, redacted): only a manual step that is asking asks.
+                var state = Current(f, r, "state");
+                if (state.Kind != StateKind.Manual || !f.Open) throw new Refused($"a question from '{state.Name}', which was not asking");
+                break;
+            }
             case "voted":
             {
                 // One approval of several a quorum needs: it answers nothing by itself, and comes only while the step asks.

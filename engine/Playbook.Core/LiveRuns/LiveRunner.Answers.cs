@@ -28,6 +28,7 @@ public sealed partial class LiveRunner
         var inbox = _context.Inbox;
         if (given is not null && inbox is not null)
             inbox.Post(new PostedAnswer(_context.RunId, name, given, TerminalPerson(), "--answer", _context.Time.GetUtcNow(), null));
+        _journal.Asked(request.Branch ?? "", request.State, request.Prompt);
         var asking = _context.View.AskAsync(request, stop.Token);
         var posted = inbox is null ? Never(stop.Token) : FromInboxAsync(inbox, request, name, quorum, stop.Token);
         var timer = request.Timeout is { } timeout ? request.Clock.DelayAsync(timeout, stop.Token).AsTask() : Task.Delay(Timeout.Infinite, stop.Token);

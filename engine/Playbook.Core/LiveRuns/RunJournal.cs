@@ -338,6 +338,21 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             if (answer.Comment is not null) w.WriteString("comment", Redactor.Redact(answer.Comment));
         });
 
+    /// <summary>The longest prompt an <c>asked</c> record keeps (cut after redaction, so no secret is cut in half).</summary>
+    public const int MaxPromptLength = 2000;
+
+    /// <summary>The question a manual step puts, as the runner rendered it (holes filled, then redacted, then cut): so
+    /// that whoever answers from elsewhere (the web console, <c>playbook answer</c>) reads what the terminal shows,
+    /// not the playbook's template.</summary>
+    public void Asked(string flow, CompiledState state, string prompt) =>
+        journal.Append("asked", w =>
+        {
+            w.WriteString("flow", Flow(flow));
+            w.WriteString("state", state.Name);
+            var redacted = Redactor.Redact(prompt);
+            w.WriteString("prompt", redacted.Length <= MaxPromptLength ? redacted : redacted[..MaxPromptLength] + "…");
+        });
+
     /// <summary>One approval of a step that needs several (<c>quorum</c>), as it arrives: who, from where, when, and
     /// the comment (redacted like any value). The step's <c>answered</c> record follows once the quorum is met.</summary>
     public void Voted(string flow, CompiledState state, RunStores.PostedAnswer vote, int count, int quorum) =>

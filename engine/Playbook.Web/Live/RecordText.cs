@@ -37,6 +37,7 @@ public static class RecordText
             "cleanup-started" => $"cleanup started ({b.String("status")})",
             "cleanup-ended" => $"cleanup → {b.String("outcome")}" + (b.String("reason") is { Length: > 0 } why ? $": {why}" : ""),
             "answered" => $"{where}: {b.String("answer")}" + (b.String("who") is { Length: > 0 } who ? $" by {who}" : ""),
+            "asked" => $"{where}: asks: {b.String("prompt")}",
             "voted" => $"{where}: {b.String("answer")} by {b.String("who")} ({b.Long("count")} of {b.Long("quorum")})",
             "notified" => $"{where}: notified: {b.String("message")}",
             "run-resumed" => "run resumed" + (b.String("user") is { Length: > 0 } u ? $" by {u}" : ""),

@@ -54,6 +54,8 @@ public sealed class RunView
         var liveness = LivenessOf(run);
         var open = new Dictionary<(string Flow, string State, int Attempt), JournalRecord>();
         var answered = new HashSet<(string, string)>();
+        // What each manual step asked, as the runner rendered it (journals from before the runner said so have none).
+        var asked = new Dictionary<(string, string), string>();
         var phaseStart = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         string? currentPhase = null;
         string? lastEntered = null;
@@ -72,6 +74,9 @@ public sealed class RunView
                     break;
                 case "answered":
                     answered.Add((flow, state));
+                    break;
+                case "asked" when r.Body.String("prompt") is { } prompt:
+                    asked[(flow, state)] = prompt;
                     break;
                 case "state-entered" when flow.Length == 0:
                     lastEntered = state;
@@ -97,7 +102,7 @@ public sealed class RunView
             if (rto is not null) deadlines.Add(rto);
             var manual = compiled?.Kind == StateKind.Manual;
             steps.Add(new OpenStep(flow, state, address, attempt, record.At, compiled?.Kind, deadlines,
-                manual && !answered.Contains((flow, state)), manual && compiled!.Prompt is { } p ? AsWritten(p) : null, compiled?.Title));
+                manual && !answered.Contains((flow, state)), manual ? asked.GetValueOrDefault((flow, state)) ?? (compiled!.Prompt is { } p ? AsWritten(p) : null) : null, compiled?.Title));
         }
         var between = steps.Count == 0 ? lastEntered : null;
         return new RunView(run, liveness, steps, rto, between);

@@ -138,6 +138,25 @@ public sealed class JournalValidationTests : IDisposable
     }
 
     [Fact]
+    public void A_question_from_a_step_that_is_not_manual_is_refused_and_one_from_the_asking_gate_is_read()
+    {
+        var running = Index("attempt-started", "prepare");
+        var asked = Record("answered");
+        foreach (var field in new[] { "answer", "who", "when", "from", "comment" }) asked.Remove(field);
+        asked["type"] = "asked";
+        asked["state"] = "prepare";
+        asked["prompt"] = "Restore now?";
+        AssertRefused(Resume(running, asked), running + 1, "a question from 'prepare', which was not asking");
+
+        // The gate's own question, journaled while it asks, is a record the runner writes: the run resumes past it.
+        var asking = Index("attempt-started", "gate");
+        asked["state"] = "gate";
+        var resumed = Resume(asking, asked);
+        Assert.Empty(resumed.Outcome.Errors);
+        Assert.NotNull(resumed.Outcome.Result);
+    }
+
+    [Fact]
     public void An_answer_to_a_step_that_is_not_manual_is_refused()
     {
         var running = Index("attempt-started", "prepare");

@@ -32,6 +32,8 @@ public class AnswerEndToEndTests
         Assert.Contains("ended at 'approved' (success)", run.Out);
         Assert.Contains("answer it from another terminal: playbook answer " + id + " gate approve", run.Out);
 
+        // The question as the run put it, holes filled: what someone answering from elsewhere reads.
+        Assert.Equal("Restore orders-1 now?", Str(Records(work.JournalPath(id)).Single(r => Type(r) == "asked"), "prompt"));
         var record = Records(work.JournalPath(id)).Single(r => Type(r) == "answered");
         Assert.Equal("approve", Str(record, "answer"));
         Assert.Equal($"alice@{Environment.MachineName}", Str(record, "who"));

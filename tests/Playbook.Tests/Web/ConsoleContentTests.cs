@@ -11,6 +11,23 @@ public sealed class ConsoleContentTests
     private static string Hostile(int n) => $"<img src=x onerror=alert({n})>`${{{n}}}`\"q'{n}";
 
     [Fact]
+    public async Task The_approval_shows_the_question_as_the_runner_asked_it_escaped_not_the_playbooks_template()
+    {
+        using var site = new ConsoleSite();
+        await using var factory = new ConsoleFactory(site.Options());
+        var client = await factory.SignedInAsync(site.ApproverToken);
+        var page = $"/runs/{ConsoleSite.RunId}";
+        // A journal from before runners said what they asked: the template, as written (never evaluated by the page).
+        Assert.Contains("Fail over ${target} now?", await client.GetStringAsync(page));
+
+        site.Writer.Append("asked", j => { j.WriteString("flow", ""); j.WriteString("state", ConsoleSite.Address); j.WriteString("prompt", "Fail over " + Hostile(6) + " now?"); });
+        var html = await client.GetStringAsync(page);
+        Assert.Contains("Fail over &lt;img src=x onerror=alert(6)&gt;&#96;${6}&#96;&quot;q&#39;6 now?", html);
+        Assert.DoesNotContain("Fail over ${target} now?", html);
+        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Hostile_values_from_a_run_are_escaped_in_every_page_and_event()
     {
         using var site = new ConsoleSite(Hostile);

@@ -42,7 +42,7 @@ public sealed class ConsoleRunsInChromiumTests
         await Expect(page.Locator("dd", new() { HasText = "olga via the web console" })).ToHaveCountAsync(1);
 
         // The page follows the run by itself to the manual step (prepare takes two seconds).
-        await Expect(page.Locator("#approvals .prompt")).ToHaveTextAsync("Fail over ${target} now?", new() { Timeout = (float)Patience.TotalMilliseconds });
+        await Expect(page.Locator("#approvals .prompt")).ToHaveTextAsync("Fail over db-2 $(touch pwned) `id` <b>x</b> now?", new() { Timeout = (float)Patience.TotalMilliseconds });
         Assert.Equal("live", (await page.Locator("dd.liveness").TextContentAsync())?.Trim());
         await page.Locator("input[name=comment]").FillAsync("lag is fine");
         await page.Locator("button.approve").ClickAsync();
