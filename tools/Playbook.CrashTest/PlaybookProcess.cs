@@ -18,17 +18,7 @@ public sealed class PlaybookProcess(string playbookDll)
     /// <param name="killAfter">When to kill it, from its start; null lets it run to its end.</param>
     public async Task<ProcessOutcome> RunAsync(string workingDirectory, IReadOnlyList<string> args, TimeSpan? killAfter)
     {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(playbookDll);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["NO_COLOR"] = "1";
+        var start = StartInfo(playbookDll, workingDirectory, args);
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
@@ -58,6 +48,23 @@ public sealed class PlaybookProcess(string playbookDll)
         var lifetime = clock.Elapsed;
         // A process killed with SIGKILL reports 137 (128 + 9); one that exited just before the kill keeps its code.
         return new ProcessOutcome(killed && process.ExitCode == 137, process.ExitCode, lifetime, await stdout, await stderr);
+    }
+
+    /// <summary>How the crash tools start the CLI: through the dotnet host, every stream redirected, no colour.</summary>
+    internal static ProcessStartInfo StartInfo(string playbookDll, string workingDirectory, IReadOnlyList<string> args)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(playbookDll);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["NO_COLOR"] = "1";
+        return start;
     }
 
     private static string DotnetHost() =>

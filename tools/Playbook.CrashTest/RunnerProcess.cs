@@ -25,17 +25,7 @@ public sealed class RunnerProcess : IDisposable
 
     public static RunnerProcess Start(string playbookDll, string workingDirectory, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(playbookDll);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["NO_COLOR"] = "1";
+        var start = PlaybookProcess.StartInfo(playbookDll, workingDirectory, args);
         foreach (var (name, value) in environment) start.Environment[name] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         process.StandardInput.Close();
@@ -110,7 +100,4 @@ public sealed class RunnerProcess : IDisposable
         }
         _process.Dispose();
     }
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }
