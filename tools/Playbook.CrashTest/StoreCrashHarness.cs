@@ -29,7 +29,8 @@ public sealed record StoreCrashOptions
     /// <summary>The server, when the harness may restart it (its own cluster); null for a server it was only given.</summary>
     public PostgresCluster? Cluster { get; init; }
 
-    /// <summary>The server is restarted once per this many kills, while a runner is running.</summary>
+    /// <summary>The server is restarted once per this many kills, while a runner is running (a due restart waits for
+    /// the next runner when the last one ended first).</summary>
     public int RestartEvery { get; init; } = 100;
 
     /// <summary>The chance that a resume is killed too.</summary>
@@ -247,11 +248,9 @@ public sealed class StoreCrashHarness(StoreCrashOptions options)
         var disrupt = _kills < options.Kills && (fresh || _random.NextDouble() < options.ResumeKillChance);
         if (disrupt) events.Add((window * _random.NextDouble(), paused is null && _random.NextDouble() < options.PauseChance ? "pause" : "kill"));
         if (_random.NextDouble() < options.ConnectionKillChance) events.Add((window * _random.NextDouble(), "connections"));
-        if (options.Cluster is not null && _kills >= _nextRestart)
-        {
-            _nextRestart += options.RestartEvery;
-            events.Add((window * _random.NextDouble(), "restart"));
-        }
+        // A due restart stays due until it has happened under a runner: a runner that ends (or is killed) before
+        // its moment comes hands it to the next one, so the count of restarts does not depend on the machine's speed.
+        if (options.Cluster is not null && _kills >= _nextRestart) events.Add((window * _random.NextDouble(), "restart"));
         if (paused is not null) events.Add((window * _random.NextDouble(), "continue"));
         events.Sort((a, b) => a.At.CompareTo(b.At));
 
@@ -294,6 +293,7 @@ public sealed class StoreCrashHarness(StoreCrashOptions options)
                     notes.Add($"server restarted at {Ms(runner.Age)}");
                     await Task.Run(() => options.Cluster!.Restart());
                     _restarts++;
+                    _nextRestart += options.RestartEvery;
                     break;
             }
             if (nowPaused is not null || runner.Killed) break;
@@ -313,7 +313,8 @@ public sealed class StoreCrashHarness(StoreCrashOptions options)
 
     /// <summary>A paused runner, continued while another host drove its run (or after its lease ran out), must stop
     /// without appending: it says its lease was lost. One paused before it held the lease (still starting) is only a
-    /// slow runner: it may take the lease and go on, or be refused because another holds it. Whatever it did, the
+    /// slow runner: it may take the lease and go on, be refused because another holds it, or (a resume) find that the
+    /// run ended meanwhile. Whatever it did, the
     /// records' epochs and the ledger are checked at the run's end.</summary>
     private async Task FencedAsync(RunnerProcess old, StringBuilder log)
     {
@@ -326,6 +327,10 @@ public sealed class StoreCrashHarness(StoreCrashOptions options)
             log.Append(" old runner fenced (lease lost);");
         }
         else if (outcome.ExitCode == 0 || Resumable(outcome)) log.Append($" old runner (paused before it held the lease) exit {outcome.ExitCode};");
+        // A resume paused before it read the run, continued after another runner ended it: it reads the end and
+        // refuses, touching nothing (what every later resume of an ended run does).
+        else if (outcome.ExitCode == 2 && outcome.Stderr.Contains("already ended", StringComparison.Ordinal) && outcome.Stderr.Contains("nothing to resume", StringComparison.Ordinal))
+            log.Append(" old runner (paused before it read the run) found it ended;");
         else Violation(log, $"the paused runner, continued, exited {outcome.ExitCode}: {FirstLines(outcome.Stderr + outcome.Stdout)}");
     }
 

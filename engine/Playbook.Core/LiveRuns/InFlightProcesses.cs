@@ -18,9 +18,14 @@ public sealed record AdoptedProcess(int Group, ProcessIdentity? Identity);
 /// <item>started and no longer running, no exit code: nobody knows what it did; the in-flight rule (rerun, skip, fail) applies.</item>
 /// </list>
 /// A resume builds its plan twice with this: once to find the orphans and stop those not waited for, once
-/// more after the stops, when what a stopped process left is read again.</summary>
-internal sealed class InFlightProcesses(string stepsDirectory, bool gated, Func<InFlightAttempt, OrphanChoice?> chooseOrphan)
+/// more after the stops, when what a stopped process left is read again.
+/// Step files are local to the host whose runner started the process: an attempt whose process another host started
+/// (the journal says which) is never judged from files here, where a missing status file would read as "never
+/// started" and a non-idempotent step would run twice.</summary>
+internal sealed class InFlightProcesses(string stepsDirectory, bool filesHere, bool previousHolderElsewhere, Func<InFlightAttempt, OrphanChoice?> chooseOrphan)
 {
+    private readonly string _host = RunStores.LeaseOwner.HostName();
+
     private readonly Dictionary<string, OrphanChoice> _choices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _outcomes = new(StringComparer.Ordinal);
     private readonly List<InFlightAttempt> _undecided = new();
@@ -51,6 +56,15 @@ internal sealed class InFlightProcesses(string stepsDirectory, bool gated, Func<
     {
         if (!RunsAProcess(attempt.State)) return null;
         var key = KeyOf(attempt.Flow, attempt.State.Name, attempt.Attempt);
+        if (attempt.ProcessHost is { } host && host != _host)
+        {
+            // Its files are on that host: nothing here says what it did. The in-flight rule applies.
+            _outcomes[key] = "unknown";
+            return null;
+        }
+        // An attempt started here reads this host's files even when another host held the run in between; one without
+        // a recorded host (no process started, or an older journal) trusts them only if the last holder was this host.
+        var gated = filesHere && (attempt.ProcessHost is not null || !previousHolderElsewhere);
         var status = StepFiles.For(stepsDirectory, attempt.Flow, attempt.State.Name, attempt.Attempt).ReadStatus();
         var live = attempt.Processes.LastOrDefault(p => RunProcesses.IsLive(p.Group, p.Identity));
         switch (status.Kind)

@@ -51,7 +51,7 @@ public static class JournalSchema
         ["state-entered"] = [F("flow", Kind.Text), F("state", Kind.Name), F("at_ms", Kind.Millis)],
         ["attempt-started"] = [F("flow", Kind.Text), F("state", Kind.Name), F("attempt", Kind.Attempt), F("at_ms", Kind.Millis), F("idempotent", Kind.Bool)],
         ["process-started"] = [F("flow", Kind.Text), F("state", Kind.Name), F("attempt", Kind.Attempt), F("pgid", Kind.Group), Opt("boot_id", Kind.Text), Opt("start_ticks", Kind.Count),
-            Opt("cmdline_sha256", Kind.Sha256), Opt("command", Kind.Text)],
+            Opt("cmdline_sha256", Kind.Sha256), Opt("command", Kind.Text), Opt("host", Kind.Text)],
         ["request-sent"] = [F("flow", Kind.Text), F("state", Kind.Name), F("attempt", Kind.Attempt), F("method", Kind.Name), F("url", Kind.Text)],
         ["process-stopped"] = [F("flow", Kind.Text), F("state", Kind.Name), F("attempt", Kind.Attempt), F("pgid", Kind.Group)],
         ["attempt-ended"] = [F("flow", Kind.Text), F("state", Kind.Name), F("attempt", Kind.Attempt), F("outcome", Kind.Name), F("at_ms", Kind.Millis),

@@ -265,9 +265,10 @@ public static class LiveRun
         // First pass: which processes the stopped run left still run, and what the operator wants done with them.
         var stepsDirectory = StepFiles.DirectoryFor(run.JournalPath);
         // A store's run last driven from another host: its step files are there, and a stale directory here (from an
-        // earlier turn of this host) would make every missing status file read as "never started".
+        // earlier turn of this host) would make every missing status file read as "never started". Each attempt's
+        // process record names its host, which settles it per attempt; the last holder settles older records.
         var foreign = lease?.Previous is { } previous && previous.Host != RunStores.LeaseOwner.HostName();
-        var processes = new InFlightProcesses(stepsDirectory, Directory.Exists(stepsDirectory) && !foreign, chooseOrphan ?? (_ => null));
+        var processes = new InFlightProcesses(stepsDirectory, Directory.Exists(stepsDirectory), foreign, chooseOrphan ?? (_ => null));
         var plan = ResumePlan.Build(run, playbook, options.ResolveCallee, _ => null, processes.Settle, redactor.Secrets);
         if (plan.Problem is not null) return LiveRunOutcome.Refused([$"run {run.RunId} cannot be resumed: {plan.Problem}"]);
         if (processes.Undecided.Count > 0)

@@ -14,6 +14,10 @@ public sealed record InFlightAttempt(string Flow, CompiledState State, int Attem
 
     /// <summary>The process groups the journal says this attempt started (the last one is the newest).</summary>
     public IReadOnlyList<(int Group, ProcessIdentity? Identity)> Processes { get; init; } = [];
+
+    /// <summary>The host whose runner started the newest of <see cref="Processes"/> (its step files are there); null
+    /// when no process was started or the journal predates the field.</summary>
+    public string? ProcessHost { get; init; }
     /// <summary>How --answer names it: the call steps down to it, then its name (<see cref="StateAddress"/>).</summary>
     public string Address => StateAddress.Of(StateAddress.CallPathOf(Flow), State.Name);
 
@@ -205,7 +209,7 @@ public sealed class ResumePlan
         string? outcome = null;
         TimeSpan endedAt = default;
         IReadOnlyDictionary<string, object?>? outputs = null;
-        var groups = new List<(int Attempt, int Group, ProcessIdentity? Identity)>();
+        var groups = new List<(int Attempt, int Group, ProcessIdentity? Identity, string? Host)>();
         foreach (var r in own)
         {
             if (r.Seq <= afterSeq || (r.Body.String("flow") ?? "") != flow) continue;
@@ -244,7 +248,8 @@ public sealed class ResumePlan
                     var boot = r.Body.String("boot_id");
                     var ticks = r.Body.Long("start_ticks");
                     groups.Add(((int)(r.Body.Long("attempt") ?? 0), (int)(r.Body.Long("pgid") ?? 0),
-                        boot is not null && ticks is { } t ? new ProcessIdentity(boot, t) { CommandLine = r.Body.String("cmdline_sha256") } : null));
+                        boot is not null && ticks is { } t ? new ProcessIdentity(boot, t) { CommandLine = r.Body.String("cmdline_sha256") } : null,
+                        r.Body.String("host")));
                     break;
             }
         }
@@ -277,6 +282,7 @@ public sealed class ResumePlan
                 var attemptInFlight = new InFlightAttempt(flow, state, attempt, state.Idempotent)
                 {
                     Processes = groups.Where(g => g.Attempt == attempt && g.Group > 0).Select(g => (g.Group, g.Identity)).ToList(),
+                    ProcessHost = groups.LastOrDefault(g => g.Attempt == attempt && g.Group > 0).Host,
                 };
                 if (_settle?.Invoke(attemptInFlight) is { } settled) choice = settled;
                 else if (!state.Idempotent)

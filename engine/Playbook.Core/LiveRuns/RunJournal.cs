@@ -205,6 +205,9 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
                 if (identity.CommandLine is not null) w.WriteString("cmdline_sha256", identity.CommandLine);
             }
             if (command is not null) w.WriteString("command", Redactor.Redact(command));
+            // Where its step files are: a resume on another host cannot read them, and must not read a missing
+            // status file there as "never started".
+            w.WriteString("host", RunStores.LeaseOwner.HostName());
         });
 
     /// <summary>An http step's request as it is sent (method and URL, redacted), for a report's evidence: what

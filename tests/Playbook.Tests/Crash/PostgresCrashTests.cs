@@ -40,8 +40,8 @@ public sealed class PostgresCrashTests(ITestOutputHelper output)
         Assert.Equal(summary.Runs, summary.RunsCompleted);
         // Each disruption happened, and each taken-over paused runner was refused its next write.
         Assert.True(summary.Takeovers > 0, "no run was taken over from another host");
-        // A restart is due every 8 kills but happens only while a runner runs: on a loaded machine the second may fall
-        // between runs, so at least one is asked (each restart's runs are checked like any other).
+        // A restart is due every 8 kills and stays due until it lands under a runner; the second may not have landed by
+        // the 20th kill, so at least one is asked (each restart's runs are checked like any other).
         Assert.True(summary.Restarts >= 1, "the server was never restarted under a runner");
         Assert.True(summary.ConnectionKills > 0, "no runner's connection was terminated");
         Assert.True(summary.Pauses > 0, "no runner was paused and continued after a takeover");

@@ -10,14 +10,15 @@ namespace Playbook.Tests.Crash;
 /// <summary>What the PostgreSQL crash test found: a run driven by host beta, taken over by alpha, then taken back by
 /// beta. Beta still has its step directory from its first turn, but the step in flight was started by alpha, whose
 /// status files beta cannot see. A missing status file there must not read as "never started" (and the change be
-/// made again without a question): beta asks, like any host that cannot tell what a step did.</summary>
+/// made again without a question): beta asks, like any host that cannot tell what a step did — also when beta itself
+/// held the lease last (a refused resume), since the step's process record names the host that started it.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresStaleStepFilesTests(PostgresServerFixture server, ITestOutputHelper output) : IDisposable
 {
     private readonly string _work = Path.Combine(Path.GetTempPath(), "playbook-stale-steps-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public async Task A_run_taken_back_by_a_host_that_drove_it_before_asks_about_the_step_another_host_left_in_flight()
+    public async Task A_run_taken_back_by_a_host_that_drove_it_before_asks_about_the_step_another_host_left_in_flight_every_time_until_answered()
     {
         Directory.CreateDirectory(_work);
         File.WriteAllText(Path.Combine(_work, "turns.playbook"), """
@@ -46,6 +47,20 @@ public sealed class PostgresStaleStepFilesTests(PostgresServerFixture server, IT
         output.WriteLine(asked.ToString());
         Assert.Equal(2, asked.Exit);
         Assert.Contains("step 'two' was running (attempt 1) when the run stopped, and it is not idempotent", asked.Err, StringComparison.Ordinal);
+        Assert.Equal(["one", "two"], CrashPlaybook.ReadLedger(_work));
+
+        // Beta held the lease for that refused resume, so the last holder is now beta itself: asked again, beta must
+        // still not read its own stale directory for a step alpha started (the crash test ran such a step twice).
+        var again = CliProcess.Run(_work, Host("beta"), "resume", runId, "--journal", "beta-local");
+        output.WriteLine(again.ToString());
+        Assert.Equal(2, again.Exit);
+        Assert.Contains("step 'two' was running (attempt 1) when the run stopped, and it is not idempotent", again.Err, StringComparison.Ordinal);
+        Assert.Equal(["one", "two"], CrashPlaybook.ReadLedger(_work));
+
+        // Told what two did, beta finishes the run without making the change again.
+        var finished = CliProcess.Run(_work, Host("beta"), "resume", runId, "--journal", "beta-local", "--answer", "two=skip");
+        output.WriteLine(finished.ToString());
+        Assert.Equal(0, finished.Exit);
         Assert.Equal(["one", "two"], CrashPlaybook.ReadLedger(_work));
     }
 
