@@ -33,6 +33,8 @@ public sealed class CSharpRuntime
     private readonly CompiledPlaybook _playbook;
     private ICSharpProgram _program;
     private readonly LoadedScope _loaded = new();
+    // The names whose fields hold the scope's values (as of _loaded); only these are not set again.
+    private readonly HashSet<string> _current = new(StringComparer.Ordinal);
     // True while the program's result fields (stdout, response, …) hold a step's results.
     private bool _resultsLoaded;
 
@@ -40,7 +42,8 @@ public sealed class CSharpRuntime
     /// that a run sends lets + changes, not lets × changes.</summary>
     internal long ValuesSent { get; private set; }
 
-    /// <summary>How many times every value was loaded (the first evaluation, a new run, a stopped evaluation).</summary>
+    /// <summary>How many times the runtime had to forget which fields hold the scope's values (the first evaluation,
+    /// a cleared scope, a stopped evaluation): each field is then set again when an expression reads it.</summary>
     internal int FullLoads { get; private set; }
 
     private CSharpRuntime(CompiledPlaybook playbook)
@@ -92,7 +95,9 @@ public sealed class CSharpRuntime
     {
         try
         {
-            if (!_loaded.IsCurrent(scope)) Load(scope);
+            var sentBefore = ValuesSent;
+            Load(scope, ExpressionReads.Of(_playbook, expression));
+            ExpressionReads.CountLoaded(_playbook, ValuesSent - sentBefore);
             if (outputs is not null || _resultsLoaded)
             {
                 _resultsLoaded = false;
@@ -121,32 +126,32 @@ public sealed class CSharpRuntime
         }
     }
 
-    /// <summary>Sets the program's fields that changed since the scope (or one sharing its change log) was last
-    /// loaded, all of them when that is unknown: a run costs lets + changes, not lets × changes.</summary>
-    private void Load(RunScope scope)
+    /// <summary>Sets the fields of the names the expression reads (<paramref name="reads"/>: its identifiers) that
+    /// are not known to hold the scope's values: each field is set when an expression first reads it and again
+    /// only after the scope changed it, so a run costs the names its expressions read plus its changes, whatever
+    /// the number of lets.</summary>
+    private void Load(RunScope scope, string[]? reads)
     {
-        var changed = _loaded.ChangedNames(scope);
-        _loaded.Forget();
-        if (changed is null)
+        if (!_loaded.IsCurrent(scope))
         {
-            // Sets every field, the results to their defaults.
-            var values = scope.Values;
-            _program.Load(values, null);
-            _resultsLoaded = false;
-            FullLoads++;
-            ValuesSent += values.Count;
-        }
-        else
-        {
-            foreach (var name in changed)
+            var changed = _loaded.ChangedNames(scope);
+            _loaded.Forget();
+            if (changed is null)
             {
-                if (CSharpGlobals.ResultNames.ContainsKey(name)) continue;
-                if (scope.TryGetValue(name, out var value)) CSharpFields.Set(_program, name, value);
-                else CSharpFields.Unset(_program, name);
-                ValuesSent++;
+                _current.Clear();
+                FullLoads++;
             }
+            else foreach (var name in changed) _current.Remove(name);
+            _loaded.Loaded(scope);
         }
-        _loaded.Loaded(scope);
+        // C# reads fields by name only: every identifier is known (null is never found for C#).
+        foreach (var name in reads ?? [])
+        {
+            if (CSharpGlobals.ResultNames.ContainsKey(name) || !_current.Add(name)) continue;
+            if (scope.TryGetValue(name, out var value)) CSharpFields.Set(_program, name, value);
+            else CSharpFields.Unset(_program, name);
+            ValuesSent++;
+        }
     }
 
     /// <summary>An evaluation that was stopped may still be running on its worker, reading this program's
@@ -155,6 +160,7 @@ public sealed class CSharpRuntime
     {
         _program = NewInstance(_playbook);
         _loaded.Forget();
+        _current.Clear();
         _resultsLoaded = false;
     }
 

@@ -15,7 +15,8 @@ public sealed class ExpressionRuntime : IExpressionRuntime
     {
         _playbook = playbook;
         _javaScript = javaScript ?? new JavaScriptRuntime();
-        _csharp = playbook.Expressions.Any(e => (e.Language ?? playbook.DefaultLanguage) == ExpressionLanguage.CSharp)
+        var language = playbook.DefaultLanguage;
+        _csharp = playbook.Expressions.Any(e => (e.Language ?? language) == ExpressionLanguage.CSharp)
             ? CSharpRuntime.For(playbook)
             : null;
     }

@@ -79,6 +79,10 @@ public sealed class JavaScriptRuntime
     private readonly Dictionary<int, Prepared<Script>> _prepared = new();
     private CompiledPlaybook? _preparedFor;
     private readonly LoadedScope _loaded = new();
+    // The names whose value in the engine is the scope's (as of _loaded): only these are not checked again.
+    private readonly HashSet<string> _current = new(StringComparer.Ordinal);
+    // True after a load of every value, until the next change: then a name absent from _current is absent from the scope too.
+    private bool _allCurrent;
     private readonly ObjectInstance _global;
     private readonly JsValue _freeze;
     // Built-in global names (Math, JSON, …) keep their built-in meaning: a run value of the same name is not
@@ -98,6 +102,10 @@ public sealed class JavaScriptRuntime
     /// last load was not known (a first load, another run's scope): tests use it to see that the runs of
     /// simulate --runs do not each walk every let.</summary>
     internal long FullLoads { get; private set; }
+
+    /// <summary>How many times a name an expression reads was looked up in the scope (once per name until the
+    /// scope changes it): tests use it to see that a run's cost follows the names its expressions read, not its lets.</summary>
+    internal long NamesChecked { get; private set; }
 
     public object? Evaluate(CompiledExpression expression, RunScope scope, IReadOnlyDictionary<string, object?>? outputs, CompiledPlaybook playbook,
         CancellationToken cancellation = default)
@@ -149,9 +157,15 @@ public sealed class JavaScriptRuntime
         _timeLimit.Paused = true;
         try
         {
-            if (!_loaded.IsCurrent(scope)) Load(scope);
+            var sentBefore = ValuesSent;
+            Load(scope, ExpressionReads.Of(playbook, expression));
+            ExpressionReads.CountLoaded(playbook, ValuesSent - sentBefore);
             // A result left from the previous step reads as undefined (it is not removed: it was never a run value).
-            foreach (var name in _resultNames) Define(name, JsValue.Undefined, NotScalar);
+            foreach (var name in _resultNames)
+            {
+                Define(name, JsValue.Undefined, NotScalar);
+                if (_current.Remove(name)) _allCurrent = false;
+            }
             _resultNames.Clear();
             if (outputs is not null)
             {
@@ -159,6 +173,7 @@ public sealed class JavaScriptRuntime
                 {
                     // Results are sent before every expression that reads them, so they need no freezing.
                     Define(name, ToJs(value, frozen: false), NotScalar);
+                    if (_current.Remove(name)) _allCurrent = false;
                     _resultNames.Add(name);
                 }
             }
@@ -188,14 +203,42 @@ public sealed class JavaScriptRuntime
         }
     }
 
-    /// <summary>Sends the scope's values that changed since it (or a scope sharing its change log) was last
-    /// loaded; everything when that is unknown. Forgets what was loaded first, so a conversion that fails
-    /// half-way leaves the next expression to load everything.</summary>
-    private void Load(RunScope scope)
+    /// <summary>Makes the names an expression reads (<paramref name="reads"/>; null: any name) hold the scope's
+    /// values. What the engine holds is known current per name (<see cref="_current"/>) until the scope changes
+    /// that name; a name is checked, and sent when it differs from what was sent, only when an expression reads
+    /// it. A run then costs the names its expressions read plus its changes, whatever the number of lets.</summary>
+    private void Load(RunScope scope, string[]? reads)
     {
-        var changed = _loaded.ChangedNames(scope);
-        _loaded.Forget();
-        if (changed is null)
+        if (!_loaded.IsCurrent(scope))
+        {
+            var changed = _loaded.ChangedNames(scope);
+            _loaded.Forget();
+            _allCurrent = false;
+            if (changed is null) _current.Clear();
+            else foreach (var name in changed) _current.Remove(name);
+            _loaded.Loaded(scope);
+        }
+        if (reads is null)
+        {
+            if (!_allCurrent) LoadAll(scope);
+            return;
+        }
+        foreach (var name in reads)
+        {
+            if (!_current.Add(name)) continue;
+            NamesChecked++;
+            if (scope.TryGetValue(name, out var value))
+            {
+                if (!_sent.TryGetValue(name, out var sent) || !SameScalar(sent, value)) Send(name, value);
+            }
+            else Remove(name);
+        }
+    }
+
+    /// <summary>Sends every value of the scope that differs from what was sent, and removes what the scope does
+    /// not hold: for an expression that can read any global (<c>globalThis[k]</c>).</summary>
+    private void LoadAll(RunScope scope)
+    {
         {
             FullLoads++;
             var values = scope.Values;
@@ -211,16 +254,9 @@ public sealed class JavaScriptRuntime
             {
                 foreach (var name in _sent.Keys.Where(n => !values.ContainsKey(n)).ToList()) Remove(name);
             }
+            foreach (var name in values.Keys) _current.Add(name);
+            _allCurrent = true;
         }
-        else
-        {
-            foreach (var name in changed)
-            {
-                if (scope.TryGetValue(name, out var value)) Send(name, value);
-                else Remove(name);
-            }
-        }
-        _loaded.Loaded(scope);
     }
 
     private void Send(string name, object? value) => Define(name, ToJs(value, frozen: true), Remembered(value));

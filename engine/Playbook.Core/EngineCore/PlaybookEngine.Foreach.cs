@@ -102,7 +102,7 @@ public sealed partial class PlaybookEngine
             if (outcome == "fail") failed.Add(RunScope.Display(item));
             var itemCaptures = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var name in captured)
-                if (_scope.Values.TryGetValue(name, out var v)) itemCaptures[name] = v;
+                if (_scope.TryGetValue(name, out var v)) itemCaptures[name] = v;
             results.Add(ItemResult(item, i, outcome, itemCaptures));
         }
         _scope.Forget(spec.Item);

@@ -19,6 +19,8 @@ public sealed partial class PlaybookEngine
     private readonly CompiledPlaybook _playbook;
     private readonly IActionRunner _runner;
     private readonly RunScope _scope;
+    // The playbook's lets: the constant ones are read from one table shared by every run (see LetConstants).
+    private readonly LetConstants _lets;
     // The inputs of the last run, so the next run with the very same ones can renew the scope (see RunScope.Renew).
     private IReadOnlyDictionary<string, object?>? _lastParameters;
     private readonly MachineDriver _machine;
@@ -34,7 +36,8 @@ public sealed partial class PlaybookEngine
         _playbook = playbook;
         _runner = runner;
         _random = random ?? new Random(0);
-        _scope = new RunScope(new ExpressionRuntime(playbook));
+        _lets = LetConstants.For(playbook);
+        _scope = new RunScope(new ExpressionRuntime(playbook), _lets.Values);
         _machine = new MachineDriver(playbook, playbook.States.Where(s => !s.InBranch));
     }
 
@@ -72,18 +75,21 @@ public sealed partial class PlaybookEngine
         _scope.Cancellation = cancellationToken;
         // The same inputs as the last run (Monte Carlo): start from its values, so constant lets are not set
         // again and the expression engine reloads only what differs. Anything else starts from nothing.
-        IReadOnlySet<string>? dropped = null;
-        if (ReferenceEquals(parameters, _lastParameters) && _scope.CanRenew) dropped = _scope.Renew();
+        if (ReferenceEquals(parameters, _lastParameters) && _scope.CanRenew) _scope.Renew();
         else _scope.Clear();
         _lastParameters = parameters;
         // Every capture exists from the start, as null until a step sets it: a guard that reads a capture
         // of a step that did not run (or ran without output, in a dry run) sees null, not an error.
         foreach (var name in _playbook.CaptureNames) _scope.Set(name, null);
         foreach (var (name, value) in parameters) _scope.Set(name, value);
-        foreach (var let in _playbook.Lets)
+        // Constant lets are not set: the scope reads them beneath its values. A parameter of the same name would
+        // hide one, where the let, set after it, replaces it: the let is set over it.
+        foreach (var (name, _) in parameters)
         {
-            // A constant let kept from the last run still holds its value, unless the run dropped its name.
-            if (dropped is not null && let.Value is not (CompiledExpression or CompiledTemplate) && !dropped.Contains(let.Name)) continue;
+            if (_lets.Values.TryGetValue(name, out var constant)) _scope.Set(name, constant);
+        }
+        foreach (var let in _lets.Computed)
+        {
             try
             {
                 _scope.Set(let.Name, let.Value switch

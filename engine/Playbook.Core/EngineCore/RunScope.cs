@@ -18,11 +18,16 @@ public sealed class RunScope
     // The names set or dropped since the run's prologue (inputs, lets, captures as null) ended: what a renewed
     // scope must drop before the next run, so that it starts from the same values as a cleared one.
     private HashSet<string>? _setSinceStart;
+    // The playbook's constant lets (see LetConstants), read beneath the run's own values; only a run's scope has them.
+    private readonly IReadOnlyDictionary<string, object?>? _constants;
+    // Constants this run dropped (Forget): they read as absent until the scope is cleared or renewed.
+    private HashSet<string>? _hidden;
 
-    internal RunScope(IExpressionRuntime runtime)
+    internal RunScope(IExpressionRuntime runtime, IReadOnlyDictionary<string, object?>? constants = null)
     {
         Runtime = runtime;
         _changes = new ChangeLog();
+        _constants = constants is { Count: > 0 } ? constants : null;
     }
 
     /// <summary>An item's scope: reads the run's values, and keeps what it sets (the item, the body's captures) to itself.</summary>
@@ -54,10 +59,14 @@ public sealed class RunScope
     /// <summary>The value <paramref name="name"/> has here: the scope's own, else its parent's.</summary>
     internal bool TryGetValue(string name, out object? value)
     {
-        for (var s = this; s is not null; s = s._parent)
+        var s = this;
+        while (true)
         {
             if (s._values.TryGetValue(name, out value)) return true;
+            if (s._parent is null) break;
+            s = s._parent;
         }
+        if (s._constants is { } constants && !(s._hidden?.Contains(name) ?? false)) return constants.TryGetValue(name, out value);
         value = null;
         return false;
     }
@@ -72,12 +81,14 @@ public sealed class RunScope
         }
     }
 
-    /// <summary>Every value an expression here reads. For an item's scope a merged copy: the run's values, then the item's own over them.</summary>
+    /// <summary>Every value an expression here reads. For an item's scope a merged copy: the run's values, then the
+    /// item's own over them; for a run's scope with constant lets, a merged copy too (as many entries as lets:
+    /// the runtimes read only the names an expression reads, with <see cref="TryGetValue"/>).</summary>
     public IReadOnlyDictionary<string, object?> Values
     {
         get
         {
-            if (_parent is null) return _values;
+            if (_parent is null && _constants is null) return _values;
             var sync = Sync;
             if (sync is null) return MergedValues();
             lock (sync) return MergedValues();
@@ -86,7 +97,16 @@ public sealed class RunScope
 
     private Dictionary<string, object?> MergedValues()
     {
-        var merged = new Dictionary<string, object?>(_parent!.Values, StringComparer.Ordinal);
+        Dictionary<string, object?> merged;
+        if (_parent is not null) merged = new Dictionary<string, object?>(_parent.Values, StringComparer.Ordinal);
+        else
+        {
+            merged = new Dictionary<string, object?>(_constants!.Count + _values.Count, StringComparer.Ordinal);
+            foreach (var (name, value) in _constants)
+            {
+                if (!(_hidden?.Contains(name) ?? false)) merged[name] = value;
+            }
+        }
         foreach (var (name, value) in _values) merged[name] = value;
         return merged;
     }
@@ -149,6 +169,7 @@ public sealed class RunScope
         _captures.Clear();
         _changes.Reset();
         _setSinceStart = null;
+        _hidden = null;
     }
 
     /// <summary>True when <see cref="Renew"/> can start the next run: the last run's prologue ended, so the
@@ -166,6 +187,12 @@ public sealed class RunScope
         _setSinceStart = null;
         foreach (var name in dropped) ForgetUnlocked(name);
         _captures.Clear();
+        // The prologue's values include every constant: one the run dropped reads again.
+        if (_hidden is not null)
+        {
+            foreach (var name in _hidden) _changes.Add(name);
+            _hidden = null;
+        }
         // The log only grows while runs renew; past a few times the values' count a full reload is cheaper than
         // reading it, and it bounds its memory.
         if (_changes.Count > 4 * _values.Count + 4096) _changes.Reset();
@@ -215,7 +242,10 @@ public sealed class RunScope
     private void ForgetUnlocked(string name)
     {
         _setSinceStart?.Add(name);
-        if (_values.Remove(name)) _changes.Add(name);
+        var removed = _values.Remove(name);
+        // A constant beneath it would read through: it is hidden, as if the let had been set and dropped.
+        if (_constants is not null && _constants.ContainsKey(name) && (_hidden ??= new HashSet<string>(StringComparer.Ordinal)).Add(name)) removed = true;
+        if (removed) _changes.Add(name);
         _captures.Remove(name);
     }
 

@@ -47,10 +47,20 @@ public sealed class PlaybookModel
     /// <summary>Names declared twice: the later declarations, for the duplicate check.</summary>
     public List<(StateSymbol Duplicate, StateSymbol First)> DuplicateStates { get; } = new();
 
-    public ExpressionLanguage DefaultLanguage =>
-        Syntax.Members.OfType<ExpressionsSyntax>().Select(e => e.Value).FirstOrDefault(v => v is not null) ?? ExpressionLanguage.JavaScript;
+    public ExpressionLanguage DefaultLanguage => Settings.Language;
 
-    public TimeSpan? Rto => Syntax.Members.OfType<ObjectiveSyntax>().FirstOrDefault(o => o.Keyword.Text == "rto")?.Duration.Value;
+    public TimeSpan? Rto => Settings.Rto;
+
+    // Found once: each is a walk over every member, and they are read per expression (compiling) and per run
+    // (simulate --runs, test): a playbook of 100 000 lets walked 100 000 members each time. A reference is
+    // written whole, so threads that find it at once need no lock.
+    private sealed record PlaybookSettings(ExpressionLanguage Language, TimeSpan? Rto);
+
+    private PlaybookSettings? _settings;
+
+    private PlaybookSettings Settings => _settings ??= new PlaybookSettings(
+        Syntax.Members.OfType<ExpressionsSyntax>().Select(e => e.Value).FirstOrDefault(v => v is not null) ?? ExpressionLanguage.JavaScript,
+        Syntax.Members.OfType<ObjectiveSyntax>().FirstOrDefault(o => o.Keyword.Text == "rto")?.Duration.Value);
 
     public StateSymbol? Lookup(string name) => _byName.GetValueOrDefault(name);
 
