@@ -167,20 +167,34 @@ public sealed class PostgresRunStore : IRunStore
         return JournalWriter.ToTarget(LocalPath(lease.RunId), new Target(this, lease), contents.NextSeq, time);
     }
 
-    /// <summary>Appends the lines through the runner's <paramref name="appender"/> (see <see cref="PostgresAppender"/>):
-    /// one statement that locks and checks the lease row and inserts the rows, all or none. Durable once it returns
-    /// (synchronous_commit=on); <see cref="LeaseLostException"/> when nothing was inserted because the lease is not ours.</summary>
-    internal void Append(PostgresAppender appender, RunLease lease, IReadOnlyList<(long Seq, byte[] Line)> lines)
+    /// <summary>Appends the lines in one statement: the lease row is locked and checked, then the rows inserted, all
+    /// or none. Durable once it returns (synchronous_commit=on).</summary>
+    internal void Append(RunLease lease, IReadOnlyList<(long Seq, byte[] Line)> lines)
     {
-        int inserted;
-        try
+        var inserted = Use(connection =>
         {
-            inserted = appender.Append(lines);
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
-        {
-            throw Failure(e);
-        }
+            using var command = new NpgsqlCommand("""
+                WITH lease AS (
+                    SELECT run_id FROM playbook_runs
+                    WHERE run_id = @run AND lease_epoch = @epoch AND lease_expires_at > now()
+                    FOR UPDATE)
+                INSERT INTO playbook_records (run_id, seq, line, epoch)
+                SELECT lease.run_id, r.seq, r.line, @epoch FROM lease, unnest(@seqs, @lines) AS r(seq, line)
+                """, connection);
+            command.Parameters.AddWithValue("run", lease.RunId);
+            command.Parameters.AddWithValue("epoch", lease.Epoch);
+            command.Parameters.AddWithValue("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, lines.Select(l => l.Seq).ToArray());
+            command.Parameters.AddWithValue("lines", NpgsqlDbType.Array | NpgsqlDbType.Bytea, lines.Select(l => l.Line).ToArray());
+            try
+            {
+                return command.ExecuteNonQuery();
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // Only a second writer under the same epoch could get here; refuse like a lost lease.
+                return -1;
+            }
+        });
         if (inserted != lines.Count)
         {
             lease.Lost = true;
@@ -357,13 +371,15 @@ public sealed class PostgresRunStore : IRunStore
             using var connection = _source.OpenConnection();
             return work(connection);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (NpgsqlException e)
         {
-            throw Failure(e);
+            throw new RunStoreException($"{Location}: {_location.Scrub(OneLine(e.Message))}", e);
+        }
+        catch (TimeoutException e)
+        {
+            throw new RunStoreException($"{Location}: {_location.Scrub(OneLine(e.Message))}", e);
         }
     }
-
-    private RunStoreException Failure(Exception e) => new($"{Location}: {_location.Scrub(OneLine(e.Message))}", e);
 
     private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
@@ -380,11 +396,10 @@ public sealed class PostgresRunStore : IRunStore
 
     /// <summary>The journal writer's target: records that need not be durable yet wait in memory and go with the next
     /// durable one, in the same transaction (as a file's unflushed records ride on its next fsync): one commit, and
-    /// one WAL flush, per durable record, sent on a connection the target holds for the run.</summary>
+    /// one WAL flush, per durable record.</summary>
     private sealed class Target(PostgresRunStore store, RunLease lease) : IJournalTarget
     {
         private readonly List<(long Seq, byte[] Line)> _pending = [];
-        private readonly PostgresAppender _appender = new(store._source, lease);
 
         public void Write(long seq, ReadOnlySpan<byte> line, bool durable)
         {
@@ -392,7 +407,7 @@ public sealed class PostgresRunStore : IRunStore
             if (!durable) return;
             try
             {
-                store.Append(_appender, lease, _pending);
+                store.Append(lease, _pending);
             }
             finally
             {
@@ -402,20 +417,16 @@ public sealed class PostgresRunStore : IRunStore
 
         public void Dispose()
         {
+            if (_pending.Count == 0 || lease.Lost) return;
             try
             {
-                if (_pending.Count == 0 || lease.Lost) return;
-                store.Append(_appender, lease, _pending);
+                store.Append(lease, _pending);
             }
             catch (Exception e) when (e is LeaseLostException or RunStoreException)
             {
                 // Bookkeeping records only (every record that matters is durable when written): a resume does without them.
             }
-            finally
-            {
-                _pending.Clear();
-                _appender.Dispose();
-            }
+            _pending.Clear();
         }
     }
 }

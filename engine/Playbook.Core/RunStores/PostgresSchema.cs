@@ -78,13 +78,6 @@ public static class PostgresSchema
             CREATE TRIGGER playbook_records_notify AFTER INSERT ON playbook_records
                 FOR EACH ROW EXECUTE FUNCTION playbook_notify_run('playbook_records');
             """),
-        // A NOTIFY in the appending transaction holds PostgreSQL's one notification lock from before the commit to the
-        // end of its WAL flush, so the runners of a database committed one at a time. The writer now announces its
-        // records itself, in a transaction of its own right after the append commits (PostgresAppender): still never
-        // before the rows are visible, and it costs no WAL flush and no extra round trip.
-        new(4, "records announced by their writer after the commit, not by a trigger inside it", """
-            DROP TRIGGER playbook_records_notify ON playbook_records;
-            """),
     ];
 
     public static int Latest => Migrations[^1].Version;
