@@ -9,7 +9,8 @@ namespace Playbook.Benchmarks;
 /// <summary>Simulated runs per second of playbooks/partial-failure.playbook (one op = one run), next to
 /// the bare Stateless machines firing exactly the transitions of the same runs (the ratio baseline).</summary>
 /// <remarks>
-/// <para><c>SimulatedRun</c> is what <see cref="Simulator.MonteCarloAsync"/> does per run: one
+/// <para><c>SimulatedRun</c> is what <see cref="Simulator.MonteCarloAsync"/> does per run (engine and runner from
+/// <see cref="MonteCarloWorkers.NewEngine"/>: run buffers reused, no timeline): one
 /// <see cref="PlaybookEngine"/>, <see cref="SimulationRunner"/> (HintMode.Sampled) and
 /// <see cref="VirtualClock"/> reused, a fresh seeded <see cref="Random"/> per run given to runner and
 /// engine, the clock <c>Reset()</c>. Only the collector (a List.Add and two dictionary updates) is left out.
