@@ -32,9 +32,11 @@ internal sealed class AllocationSampler : EventListener
         lock (_bytes)
         {
             var total = _bytes.Values.Sum();
-            Console.WriteLine($"sampled allocations per iteration: {total / 1024.0 / iterations:F0} KB");
+            // Bytes when an iteration allocates little (a simulated run: a few KB), else KB.
+            var (unit, scale) = total / (double)iterations < 100_000 ? ("B", 1.0) : ("KB", 1024.0);
+            Console.WriteLine($"sampled allocations per iteration: {total / scale / iterations:F0} {unit}");
             foreach (var (type, bytes) in _bytes.OrderByDescending(kv => kv.Value).Take(top))
-                Console.WriteLine($"  {bytes / 1024.0 / iterations,8:F0} KB  {100.0 * bytes / total,5:F1}%  {type}");
+                Console.WriteLine($"  {bytes / scale / iterations,8:F0} {unit,-2}  {100.0 * bytes / total,5:F1}%  {type}");
         }
     }
 }

@@ -9,7 +9,8 @@ namespace Playbook.Benchmarks;
 /// <summary>Simulated runs per second of playbooks/partial-failure.playbook (one op = one run), next to
 /// the bare Stateless machines firing exactly the transitions of the same runs (the ratio baseline).</summary>
 /// <remarks>
-/// <para><c>SimulatedRun</c> is what <see cref="Simulator.MonteCarloAsync"/> does per run: one
+/// <para><c>SimulatedRun</c> is what <see cref="Simulator.MonteCarloAsync"/> does per run (engine and runner from
+/// <see cref="MonteCarloWorkers.NewEngine"/>: run buffers reused, no timeline): one
 /// <see cref="PlaybookEngine"/>, <see cref="SimulationRunner"/> (HintMode.Sampled) and
 /// <see cref="VirtualClock"/> reused, a fresh seeded <see cref="Random"/> per run given to runner and
 /// engine, the clock <c>Reset()</c>. Only the collector (a List.Add and two dictionary updates) is left out.
@@ -64,9 +65,8 @@ public class SimulationBenchmarks
         if (errors.Count > 0) throw new InvalidOperationException(string.Join("; ", errors));
         _values = values;
 
-        var random = new Random(0);
-        _runner = new SimulationRunner(new SimulationScript { Mode = HintMode.Sampled }, ResolveCallee, random);
-        _engine = new PlaybookEngine(_playbook, _runner, random);
+        // Built as a Monte Carlo worker builds its engine (run buffers reused, no timeline kept).
+        (_runner, _engine) = MonteCarloWorkers.NewEngine(_playbook, new SimulationScript { Mode = HintMode.Sampled }, ResolveCallee, new Random(0), keepsTimeline: false);
         _clock = new VirtualClock();
 
         TypicalRun(Runs, out var summary);
@@ -95,25 +95,32 @@ public class SimulationBenchmarks
     /// <summary>One seeded Monte Carlo run, as <see cref="Simulator.MonteCarloAsync"/> makes it.</summary>
     private static Random Seeded(int i) => new(unchecked((2026 * 1_000_003) ^ (i * 486_187_739) ^ 0x5bd1e995));
 
-    private ValueTask<RunResult> RunSeeded(int i)
+    private ValueTask<RunResult> RunSeeded(int i) => RunSeeded(i, _runner, _engine, _clock);
+
+    private ValueTask<RunResult> RunSeeded(int i, SimulationRunner runner, PlaybookEngine engine, VirtualClock clock)
     {
         var runRandom = Seeded(i);
-        _runner.Random = runRandom;
-        _engine.Random = runRandom;
-        _clock.Reset();
-        return _engine.RunAsync(_clock, _values);
+        runner.Random = runRandom;
+        engine.Random = runRandom;
+        clock.Reset();
+        return engine.RunAsync(clock, _values);
     }
 
     /// <summary>The first run taking the most common path among <paramref name="runs"/> seeded runs.</summary>
     private RunResult TypicalRun(int runs, out string summary)
     {
+        // An engine of its own that keeps every result whole (the benchmark's reuses its buffers and keeps no timeline).
+        var random = new Random(0);
+        var runner = new SimulationRunner(new SimulationScript { Mode = HintMode.Sampled }, ResolveCallee, random);
+        var engine = new PlaybookEngine(_playbook, runner, random);
+        var clock = new VirtualClock();
         var byPath = new Dictionary<string, (int Count, RunResult First)>(StringComparer.Ordinal);
         long transitions = 0;
         var successes = 0;
         var calling = 0;
         for (var i = 0; i < runs; i++)
         {
-            var result = RunSeeded(i).AsTask().GetAwaiter().GetResult();
+            var result = RunSeeded(i, runner, engine, clock).AsTask().GetAwaiter().GetResult();
             transitions += result.Taken.Count;
             if (result.Status == RunStatus.Success) successes++;
             if (result.Timeline.Any(t => _playbook.ByName.TryGetValue(t.State, out var s) && s.Action?.CallTarget is not null)) calling++;
@@ -250,9 +257,13 @@ public class SimulationBenchmarks
         sampler?.Stop();
         sampler?.Print(runs);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"allocated per simulated run: {perRun:F0} bytes"));
+        allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         watch.Restart();
         for (var i = 0; i < runs; i++) bench.BareMachine();
         var bare = watch.Elapsed.TotalSeconds;
+        // What Stateless itself allocates for the same fires: the floor under the simulated run's figure.
+        var barePerRun = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)runs;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"allocated per bare replay of the same fires: {barePerRun:F0} bytes"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{runs} simulated runs: {simulated:F2} s, {runs / simulated:F0} runs/s ({simulated * 1e6 / runs:F1} us/run); bare machine: {runs / bare:F0} replays/s ({bare * 1e6 / runs:F1} us); ratio {simulated / bare:F1}x"));
     }

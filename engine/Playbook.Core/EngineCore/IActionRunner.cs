@@ -7,8 +7,30 @@ namespace Playbook.EngineCore;
 /// its phase budget): an attempt that would take longer comes back as <c>timeout</c> after exactly the limit.</summary>
 public sealed record AttemptRequest(CompiledPlaybook Playbook, CompiledState State, int Attempt, TimeSpan? Limit, RunClock Clock, RunScope Scope, string? Branch)
 {
+    // Settable inside the engine only, for Reuse.
+    public CompiledState State { get; private set; } = State;
+    public int Attempt { get; private set; } = Attempt;
+    public TimeSpan? Limit { get; private set; } = Limit;
+    public RunClock Clock { get; private set; } = Clock;
+    public RunScope Scope { get; private set; } = Scope;
+    public string? Branch { get; private set; } = Branch;
+
     /// <summary>For a call resumed in flight: where the called playbook stood.</summary>
     public RunResume? CalleeResume { get; init; }
+
+    /// <summary>This request, made to ask for another attempt: a Monte Carlo engine
+    /// (<see cref="PlaybookEngine.ReuseRunBuffers"/>) asks with one request object per engine, since its runner
+    /// reads the request before the attempt returns and keeps nothing of it.</summary>
+    internal AttemptRequest Reuse(CompiledState state, int attempt, TimeSpan? limit, RunClock clock, RunScope scope, string? branch)
+    {
+        State = state;
+        Attempt = attempt;
+        Limit = limit;
+        Clock = clock;
+        Scope = scope;
+        Branch = branch;
+        return this;
+    }
 }
 
 /// <summary>What an attempt produced: its outcome (<c>ok</c>, <c>fail</c> or <c>timeout</c>), the

@@ -86,8 +86,9 @@ public sealed partial class PlaybookEngine
             else
             {
                 _scope.Set(spec.Item, item);
-                var itemClock = virtualClock is not null ? new VirtualClock(virtualClock.StartedAt, lanes[lane]) : clock;
-                var label = ItemLabel(state, i);
+                var itemClock = virtualClock is null ? clock
+                    : _reusing ? ChildClock(state).Restart(virtualClock.StartedAt, lanes[lane]) : new VirtualClock(virtualClock.StartedAt, lanes[lane]);
+                var label = _reusing ? ReusedItemLabel(state, i) : ItemLabel(state, i);
                 var machine = MachineFor(body);
                 var from = itemBefore?.Flow?.State ?? body.Entry;
                 machine.Reset(from);
@@ -160,7 +161,8 @@ public sealed partial class PlaybookEngine
             outcome = "timeout";
         }
         clock.JoinAt(end);
-        Record(run, state, new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : outcome, end - startedAt, branch, ForeachNote(state, count, failed, cut, unstarted)));
+        if (Recording(run))
+            Record(run, state, new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : outcome, end - startedAt, branch, ForeachNote(state, count, failed, cut, unstarted)));
         return new StepOutcome(outcome, DeadlineHit: deadlineHit);
     }
 
@@ -196,6 +198,16 @@ public sealed partial class PlaybookEngine
             ["outcome"] = outcome,
             ["captures"] = captures,
         };
+
+    private readonly Dictionary<CompiledState, List<string>> _itemLabels = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary><see cref="ItemLabel"/>, made once per foreach and index for a Monte Carlo engine (<see cref="ReuseRunBuffers"/>).</summary>
+    private string ReusedItemLabel(CompiledState foreachState, int index)
+    {
+        if (!_itemLabels.TryGetValue(foreachState, out var labels)) _itemLabels[foreachState] = labels = new List<string>();
+        while (labels.Count <= index) labels.Add(ItemLabel(foreachState, labels.Count));
+        return labels[index];
+    }
 
     /// <summary>The address of one item's states: <c>FOREACH[index]</c>, numbered from 1 as people count.</summary>
     internal static string ItemLabel(CompiledState foreachState, int index) =>

@@ -39,7 +39,7 @@ public sealed partial class PlaybookEngine
         for (var b = 0; b < state.Branches.Count; b++) // not foreach: the interface's enumerator would be boxed
         {
             var branch = state.Branches[b];
-            var branchClock = clock.Fork();
+            var branchClock = _reusing && clock is VirtualClock virtualClock ? ChildClock(state).Restart(virtualClock.StartedAt, virtualClock.Elapsed) : clock.Fork();
             var machine = MachineFor(branch);
             machine.Reset(branch.Entry);
             var flow = await RunStatesAsync(branch.Entry, run, branchClock, branch.Name, machine, ct).ConfigureAwait(false);
@@ -67,7 +67,7 @@ public sealed partial class PlaybookEngine
             outcome = "timeout";
         }
         clock.JoinAt(joinedAt);
-        run.Add(new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : outcome, joinedAt - startedAt, null, JoinNote(state, succeeded)));
+        if (Recording(run)) run.Add(new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : outcome, joinedAt - startedAt, null, JoinNote(state, succeeded)));
         return new StepOutcome(outcome, DeadlineHit: deadlineHit);
     }
 

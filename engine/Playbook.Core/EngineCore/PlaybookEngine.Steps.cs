@@ -56,7 +56,9 @@ public sealed partial class PlaybookEngine
                 return new StepOutcome("timeout", DeadlineHit: true);
 
             Observer?.AttemptStarting(branch ?? "", state, attempt, startedAt);
-            var request = new AttemptRequest(_playbook, state, attempt, limit, clock, Here, branch) { CalleeResume = callee };
+            var request = _reusing && callee is null
+                ? (_reusedRequest ??= new AttemptRequest(_playbook, state, attempt, limit, clock, Here, branch)).Reuse(state, attempt, limit, clock, Here, branch)
+                : new AttemptRequest(_playbook, state, attempt, limit, clock, Here, branch) { CalleeResume = callee };
             callee = null;
             AttemptResult result;
             string? note = null;
@@ -95,7 +97,8 @@ public sealed partial class PlaybookEngine
             // Decided before the attempt is recorded, so the journal and the report say why retrying stopped.
             var stopped = !deadlineHit && outcome != "ok" && attempt < state.Retry.MaxAttempts ? RetryStopped(state, lastOutputs) : null;
             if (stopped is not null) note = note is null ? stopped : $"{note}; {stopped}";
-            Record(run, state, new TimelineEntry(startedAt, state.Name, attempt, deadlineHit ? "deadline" : outcome, clock.Elapsed - startedAt, branch, note), lastOutputs);
+            if (Recording(run))
+                Record(run, state, new TimelineEntry(startedAt, state.Name, attempt, deadlineHit ? "deadline" : outcome, clock.Elapsed - startedAt, branch, note), lastOutputs);
             if (deadlineHit) return new StepOutcome("timeout", DeadlineHit: true);
             if (outcome == "ok") return new StepOutcome("ok", Outputs: lastOutputs);
             if (stopped is not null) return new StepOutcome(outcome, Outputs: lastOutputs);
@@ -193,7 +196,8 @@ public sealed partial class PlaybookEngine
         run.SetAttempt(state.Name, 1);
         var chosen = Choose(state.TransitionsFor("decide"), null, out var failure);
         if (failure is not null) return new StepOutcome("fail", AbortReason: failure);
-        Record(run, state, new TimelineEntry(clock.Elapsed, state.Name, 1, chosen is null ? "none" : _notes.Decided(chosen, cached: _sync is null), TimeSpan.Zero, branch));
+        if (Recording(run))
+            Record(run, state, new TimelineEntry(clock.Elapsed, state.Name, 1, chosen is null ? "none" : _notes.Decided(chosen, cached: _sync is null), TimeSpan.Zero, branch));
         return new StepOutcome(chosen is null ? "none" : "decide", Chosen: chosen);
     }
 }

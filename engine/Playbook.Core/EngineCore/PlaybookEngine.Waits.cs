@@ -19,7 +19,7 @@ public sealed partial class PlaybookEngine
             return new StepOutcome("timeout", DeadlineHit: true);
         }
         await clock.DelayAsync(wait, ct).ConfigureAwait(false);
-        Record(run, state, new TimelineEntry(startedAt, state.Name, 1, "ok", clock.Elapsed - startedAt, branch));
+        if (Recording(run)) Record(run, state, new TimelineEntry(startedAt, state.Name, 1, "ok", clock.Elapsed - startedAt, branch));
         return new StepOutcome("ok");
     }
 
@@ -125,12 +125,15 @@ public sealed partial class PlaybookEngine
         Observer?.AttemptStarting(branch ?? "", state, 1, clock.Elapsed);
         var answer = await _runner.AskAsync(new ManualRequest(state, prompt, timeout, clock) { Branch = branch }, ct).ConfigureAwait(false);
         var deadlineHit = answer.Outcome == "timeout" && deadline is { } dl && clock.Elapsed >= dl && (state.Timeout is null || clock.Elapsed - startedAt < state.Timeout);
-        Record(run, state, new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : answer.Outcome, clock.Elapsed - startedAt, branch, answer.Who switch
+        if (Recording(run))
         {
-            null => null,
-            ManualAnswer.Default => "default answer: nobody answered",
-            var who => "answered by " + who,
-        }));
+            Record(run, state, new TimelineEntry(startedAt, state.Name, 1, deadlineHit ? "deadline" : answer.Outcome, clock.Elapsed - startedAt, branch, answer.Who switch
+            {
+                null => null,
+                ManualAnswer.Default => "default answer: nobody answered",
+                var who => "answered by " + who,
+            }));
+        }
         return new StepOutcome(answer.Outcome, DeadlineHit: deadlineHit);
     }
 }

@@ -58,6 +58,23 @@ public sealed partial class PlaybookEngine
     /// <summary>Hears every event of a run (a real run journals them); null in a dry run.</summary>
     public IRunObserver? Observer { get; set; }
 
+    /// <summary>Monte Carlo: a run on a virtual clock refills the engine's own lists (path, timeline, attempts,
+    /// transitions taken), captures dictionary and child clocks instead of allocating them, so the result it
+    /// returns is valid only until the engine's next run. A simulated run allocated ~38 KB, half of it these, and
+    /// with two workers every gen0 collection stops both. Ignored on a real clock.</summary>
+    internal bool ReuseRunBuffers { get; set; }
+
+    /// <summary>False when nobody reads the runs' timelines (Monte Carlo without a per-run callback): the attempts
+    /// are not recorded, and the result's timeline is empty. Path, attempts, transitions taken, end and time are kept.</summary>
+    internal bool KeepsTimeline { get; set; } = true;
+
+    // The buffers a run reuses when ReuseRunBuffers is set (see RunCoreAsync).
+    private readonly Dictionary<CompiledState, VirtualClock> _childClocks = new(ReferenceEqualityComparer.Instance);
+    private Run? _reusedRun;
+    private AttemptRequest? _reusedRequest;
+    private Dictionary<string, object?>? _reusedCaptures;
+    private bool _reusing;
+
     /// <summary>Runs the playbook from its start to an end (or until it aborts).</summary>
     public ValueTask<RunResult> RunAsync(RunClock clock, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken = default) =>
         RunCoreAsync(clock, parameters, null, cancellationToken);
@@ -106,7 +123,8 @@ public sealed partial class PlaybookEngine
             }
         }
         _scope.EndPrologue();
-        var run = new Run(clock, _sync);
+        _reusing = ReuseRunBuffers && _sync is null;
+        var run = _reusing ? (_reusedRun ??= new Run(clock, null)).Renew(clock, KeepsTimeline) : new Run(clock, _sync) { KeepsTimeline = KeepsTimeline };
         var start = _playbook.Start;
         if (resume is not null)
         {
@@ -156,7 +174,11 @@ public sealed partial class PlaybookEngine
     private static readonly IReadOnlyDictionary<string, object?> NoCaptures = new Dictionary<string, object?>();
 
     /// <summary>The result with its timeline in order (the cleanup adds to it after the end) and the run's captures.</summary>
-    private RunResult Finish(RunResult result, Run run) => result with { Timeline = TimelineEntry.InOrder(run.Timeline), Captures = _scope.Captures };
+    private RunResult Finish(RunResult result, Run run) => result with
+    {
+        Timeline = TimelineEntry.InOrder(run.Timeline),
+        Captures = _reusing ? _scope.CopyCaptures(_reusedCaptures ??= new Dictionary<string, object?>(StringComparer.Ordinal)) : _scope.Captures,
+    };
 
     /// <summary>The values the last run's expressions read (inputs, secrets, lets, captures).</summary>
     public RunScope Scope => _scope;
@@ -176,7 +198,23 @@ public sealed partial class PlaybookEngine
     {
         private int _transitions;
 
-        public RunClock Clock { get; } = clock;
+        public RunClock Clock { get; private set; } = clock;
+
+        /// <summary>False: <see cref="Add"/> drops the entry (see <see cref="KeepsTimeline"/>).</summary>
+        public bool KeepsTimeline { get; set; } = true;
+
+        /// <summary>Empties this run for the engine's next one (<see cref="ReuseRunBuffers"/>: one thread, no lock).</summary>
+        public Run Renew(RunClock runClock, bool keepsTimeline)
+        {
+            Clock = runClock;
+            KeepsTimeline = keepsTimeline;
+            _transitions = 0;
+            Path.Clear();
+            Timeline.Clear();
+            Attempts.Clear();
+            Taken.Clear();
+            return this;
+        }
         // Sized for a typical run, so a Monte Carlo loop does not regrow them every time.
         public List<string> Path { get; } = new(32);
         public List<TimelineEntry> Timeline { get; } = new(32);
@@ -198,6 +236,7 @@ public sealed partial class PlaybookEngine
 
         public void Add(TimelineEntry entry)
         {
+            if (!KeepsTimeline) return;
             if (sync is null) Timeline.Add(entry);
             else lock (sync) Timeline.Add(entry);
         }
@@ -347,6 +386,18 @@ public sealed partial class PlaybookEngine
     private static TimeSpan? Min(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     private static TimeSpan NotNegative(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : t;
+
+    /// <summary>The clock a parallel's branches (one after the other) or a foreach's items run on, reused from run to run
+    /// when <see cref="ReuseRunBuffers"/> is set: only one of them runs at a time, and nothing keeps it after.</summary>
+    private VirtualClock ChildClock(CompiledState state)
+    {
+        if (!_childClocks.TryGetValue(state, out var clock)) _childClocks[state] = clock = new VirtualClock();
+        return clock;
+    }
+
+    /// <summary>Whether an attempt's timeline entry is wanted (kept, or heard by an observer): when not, the hot paths
+    /// do not even build it (Monte Carlo without a per-run callback).</summary>
+    private bool Recording(Run run) => run.KeepsTimeline || Observer is not null;
 
     /// <summary>Adds a timeline entry and tells the observer: the completion record of an attempt.</summary>
     private void Record(Run run, CompiledState state, TimelineEntry entry, IReadOnlyDictionary<string, object?>? outputs = null)

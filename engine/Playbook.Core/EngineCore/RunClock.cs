@@ -31,17 +31,18 @@ public abstract class RunClock
 public sealed class VirtualClock : RunClock
 {
     private TimeSpan _elapsed;
+    private DateTimeOffset _startedAt;
     private TimeProvider? _provider;
 
     public VirtualClock(DateTimeOffset? startedAt = null, TimeSpan elapsed = default)
     {
-        StartedAt = startedAt ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        _startedAt = startedAt ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         _elapsed = elapsed;
     }
 
     public override TimeSpan Elapsed => _elapsed;
 
-    public override DateTimeOffset StartedAt { get; }
+    public override DateTimeOffset StartedAt => _startedAt;
 
     // Made when first asked for: a run forks a clock per parallel branch, and nothing in a dry run asks.
     public TimeProvider Provider => _provider ??= new VirtualTimeProvider(this);
@@ -52,6 +53,15 @@ public sealed class VirtualClock : RunClock
     }
 
     public void Reset() => _elapsed = TimeSpan.Zero;
+
+    /// <summary>Makes this clock what <c>new VirtualClock(startedAt, elapsed)</c> would be: a Monte Carlo engine reuses
+    /// one clock per parallel, foreach and call rather than allocating one per branch, item and call in every run.</summary>
+    internal VirtualClock Restart(DateTimeOffset startedAt, TimeSpan elapsed)
+    {
+        _startedAt = startedAt;
+        _elapsed = elapsed;
+        return this;
+    }
 
     public override ValueTask DelayAsync(TimeSpan duration, CancellationToken cancellationToken)
     {

@@ -163,6 +163,15 @@ public sealed class RunScope
         }
     }
 
+    /// <summary>The captures, copied into <paramref name="into"/> (cleared first): a Monte Carlo engine refills one
+    /// dictionary per run instead of allocating <see cref="Captures"/>' copy.</summary>
+    internal IReadOnlyDictionary<string, object?> CopyCaptures(Dictionary<string, object?> into)
+    {
+        into.Clear();
+        foreach (var c in _captures) into.Add(c, _values[c]);
+        return into;
+    }
+
     internal void Clear()
     {
         _values.Clear();

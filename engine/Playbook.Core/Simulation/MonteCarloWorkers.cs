@@ -85,9 +85,7 @@ internal sealed class MonteCarloWorkers
     private async ValueTask WorkAsync(Func<CompiledPlaybook, string, CompiledPlaybook?> resolve, int runs, int chunk, TimeSpan[] times,
         MonteCarloCollector[] partials, CancellationToken ct)
     {
-        var random = new Random(_seed);
-        var runner = new SimulationRunner(_script, resolve, random);
-        var engine = new PlaybookEngine(_playbook, runner, random);
+        var (runner, engine) = NewEngine(_playbook, _script, resolve, new Random(_seed), keepsTimeline: EachRun is not null);
         var clock = new VirtualClock();
         int c;
         while ((c = Interlocked.Increment(ref _nextChunk)) < partials.Length)
@@ -120,6 +118,17 @@ internal sealed class MonteCarloWorkers
             var done = Interlocked.Add(ref _done, end - first);
             _progress?.Report(done);
         }
+    }
+
+    /// <summary>A worker's engine and runner. They reuse their run buffers: each result is read (collected, handed to
+    /// <see cref="EachRun"/>) before the next run starts. The timeline is kept only when <see cref="EachRun"/> reads it.
+    /// The benchmark builds its engine here too, so it measures what Monte Carlo does.</summary>
+    internal static (SimulationRunner Runner, PlaybookEngine Engine) NewEngine(CompiledPlaybook playbook, SimulationScript script,
+        Func<CompiledPlaybook, string, CompiledPlaybook?> resolve, Random random, bool keepsTimeline)
+    {
+        var runner = new SimulationRunner(script, resolve, random) { ReuseRunBuffers = true };
+        var engine = new PlaybookEngine(playbook, runner, random) { ReuseRunBuffers = true, KeepsTimeline = keepsTimeline };
+        return (runner, engine);
     }
 
     private void Fail(int index, Exception e)

@@ -24,11 +24,33 @@ public sealed class SimulationRunner : IActionRunner, IForeachScript
     /// <summary>Draws durations and failures in <see cref="HintMode.Sampled"/> mode; reseeded per Monte Carlo run.</summary>
     public Random Random { get; set; }
 
+    /// <summary>Monte Carlo: callees' engines reuse their run buffers (<see cref="PlaybookEngine.ReuseRunBuffers"/>)
+    /// and keep no timeline, and a call reuses one clock. A callee's result is read at once by the calling step.</summary>
+    internal bool ReuseRunBuffers { get; set; }
+
+    private VirtualClock? _calleeClock;
+
+    // The results of an attempt that produced nothing but its outcome, made once: most simulated attempts.
+    private static readonly AttemptResult Failed = new("fail");
+    private static readonly AttemptResult TimedOut = new("timeout");
+
+    private static AttemptResult Result(string outcome, IReadOnlyDictionary<string, object?>? outputs, IReadOnlyDictionary<string, object?>? captures)
+    {
+        if (outputs is not null || captures is not null) return new AttemptResult(outcome, outputs, captures);
+        return outcome switch
+        {
+            "ok" => AttemptResult.Ok,
+            "fail" => Failed,
+            "timeout" => TimedOut,
+            _ => new AttemptResult(outcome),
+        };
+    }
+
     public async ValueTask<AttemptResult> RunAsync(AttemptRequest request, CancellationToken cancellationToken)
     {
         var state = request.State;
         // A foreach item's states may be scripted on their own ("dead-letter[2]/move") before the state as a whole.
-        var script = (request.Branch is { } item && item.EndsWith(']') ? _script.For(item + "/" + state.Name, request.Attempt) : null)
+        var script = (_script.Steps.Count > 0 && request.Branch is { } item && item.EndsWith(']') ? _script.For(item + "/" + state.Name, request.Attempt) : null)
             ?? _script.For(state.Name, request.Attempt);
         var hint = state.Simulate;
 
@@ -59,13 +81,13 @@ public sealed class SimulationRunner : IActionRunner, IForeachScript
                 return new AttemptResult("fail", Message: e.Message);
             }
         }
-        return new AttemptResult(outcome, outputs, script?.Captures);
+        return Result(outcome, outputs, script?.Captures);
     }
 
     public async ValueTask<ManualAnswer> AskAsync(ManualRequest request, CancellationToken cancellationToken)
     {
         // A foreach item's manual step may be answered on its own ("write-each[2]/approve"), before the step as a whole.
-        var item = request.Branch is { } b && b.EndsWith(']') ? b + "/" + request.State.Name : null;
+        var item = (_script.Steps.Count > 0 || _script.Answers.Count > 0) && request.Branch is { } b && b.EndsWith(']') ? b + "/" + request.State.Name : null;
         var script = (item is null ? null : _script.For(item, 1)) ?? _script.For(request.State.Name, 1);
         var answered = (item is null ? null : _script.For(item, 1)?.Outcome ?? (_script.Answers.TryGetValue(item, out var ia) ? ia : null))
             ?? script?.Outcome ?? (_script.Answers.TryGetValue(request.State.Name, out var a) ? a : null);
@@ -86,7 +108,7 @@ public sealed class SimulationRunner : IActionRunner, IForeachScript
     {
         var state = request.State;
         // A foreach item's states may be scripted on their own ("dead-letter[2]/move") before the state as a whole.
-        var script = (request.Branch is { } item && item.EndsWith(']') ? _script.For(item + "/" + state.Name, request.Attempt) : null)
+        var script = (_script.Steps.Count > 0 && request.Branch is { } item && item.EndsWith(']') ? _script.For(item + "/" + state.Name, request.Attempt) : null)
             ?? _script.For(state.Name, request.Attempt);
         if (script is not null || Forced(state.Name, request.Attempt) is not null)
         {
@@ -105,7 +127,9 @@ public sealed class SimulationRunner : IActionRunner, IForeachScript
             // The callee runs with default behaviour (every step as its hints say), on its own clock from now.
             var resolved = _resolve(request.Playbook, key.Item2);
             var runner = new SimulationRunner(new SimulationScript { Mode = _script.Mode }, _resolve, Random);
-            _callees[key] = known = resolved is null ? null : (new PlaybookEngine(resolved, runner, Random), runner);
+            runner.ReuseRunBuffers = ReuseRunBuffers;
+            _callees[key] = known = resolved is null ? null
+                : (new PlaybookEngine(resolved, runner, Random) { ReuseRunBuffers = ReuseRunBuffers, KeepsTimeline = !ReuseRunBuffers }, runner);
         }
         if (known is not { } callee0)
             return new RunResult(null, RunStatus.Aborted, Array.Empty<string>(), Array.Empty<TimelineEntry>(), TimeSpan.Zero,
@@ -120,7 +144,7 @@ public sealed class SimulationRunner : IActionRunner, IForeachScript
         if (errors.Count > 0)
             return new RunResult(null, RunStatus.Aborted, Array.Empty<string>(), Array.Empty<TimelineEntry>(), TimeSpan.Zero,
                 new Dictionary<string, object?>(), new Dictionary<string, int>(), string.Join("; ", errors));
-        var clock = new VirtualClock(request.Clock.Now);
+        var clock = ReuseRunBuffers ? (_calleeClock ??= new VirtualClock()).Restart(request.Clock.Now, TimeSpan.Zero) : new VirtualClock(request.Clock.Now);
         var called = await engine.RunAsync(clock, values, cancellationToken).ConfigureAwait(false);
         var spent = request.Limit is { } limit && called.Elapsed > limit ? limit : called.Elapsed;
         await request.Clock.DelayAsync(spent, cancellationToken).ConfigureAwait(false);

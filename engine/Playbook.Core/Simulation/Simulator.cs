@@ -32,7 +32,7 @@ public sealed class Simulator
     /// a seed derived from (<paramref name="seed"/>, i) alone, so the same seed gives the same result, byte for
     /// byte, whatever the number of workers or the order they finish in. <paramref name="eachRun"/>, when given,
     /// sees every run's result (with its index) as it ends, on the worker that ran it: a report reads each
-    /// phase's time from it.</summary>
+    /// phase's time from it. That result is valid only during the call: the worker refills its lists for its next run.</summary>
     public ValueTask<MonteCarloResult> MonteCarloAsync(int runs, int seed, IReadOnlyDictionary<string, object?> parameters, SimulationScript? fixedScript = null,
         IProgress<int>? progress = null, CancellationToken ct = default, int? workers = null, Action<int, RunResult>? eachRun = null)
     {

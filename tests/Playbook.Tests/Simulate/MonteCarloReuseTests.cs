@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Playbook.EngineCore;
+using Playbook.Simulation;
+using Playbook.Tests.Benchmarks;
+using Xunit;
+
+namespace Playbook.Tests.Simulate;
+
+/// <summary>A Monte Carlo worker's engine refills its lists, captures dictionary and child clocks from run to run
+/// (<see cref="PlaybookEngine.ReuseRunBuffers"/>), and keeps no timeline when nobody reads it. Neither may change a
+/// single figure: every run must be what the same seeded run gives on an engine that allocates everything afresh.</summary>
+public class MonteCarloReuseTests
+{
+    private const int Runs = 400;
+    private const int Seed = 7;
+
+    /// <summary>Everything a run's result says, as one string, read at once (a reused result is only valid until the next run).</summary>
+    private static string Snapshot(RunResult r) =>
+        $"{r.End}|{r.Status}|{r.Elapsed.Ticks}|{r.Reason}|{r.Interrupted}|{r.Cleanup?.Outcome}|{r.Cleanup?.Elapsed.Ticks}\n" +
+        string.Join(" ", r.Path) + "\n" +
+        string.Join(" ", r.Attempts.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}")) + "\n" +
+        string.Join(" ", r.Taken.Select(t => $"{t.From}#{t.Index}")) + "\n" +
+        string.Join("\n", r.Timeline.Select(t => $"{t.At.Ticks} {t.State} {t.Attempt} {t.Outcome} {t.Duration.Ticks} {t.Branch} {t.Note}")) + "\n" +
+        JsonSerializer.Serialize(r.Captures.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value));
+
+    /// <summary>The same seeded runs, one after the other on one engine that reuses nothing (as Monte Carlo ran them before).</summary>
+    private static async Task<List<RunResult>> FreshRuns(string file)
+    {
+        var (playbook, resolve) = SimulationMemoryTests.Load(file);
+        var (values, errors) = RunParameters.Bind(playbook, new Dictionary<string, string>(), Simulator.PlaceholderSecret);
+        Assert.Empty(errors);
+        var runner = new SimulationRunner(new SimulationScript { Mode = HintMode.Sampled }, resolve);
+        var engine = new PlaybookEngine(playbook, runner);
+        var results = new List<RunResult>();
+        for (var i = 0; i < Runs; i++)
+        {
+            var random = Simulator.RunRandom(Seed, i);
+            runner.Random = random;
+            engine.Random = random;
+            results.Add(await engine.RunAsync(new VirtualClock(), values));
+        }
+        return results;
+    }
+
+    [Theory]
+    [InlineData("partial-failure.playbook", 1)] // parallels, a foreach, calls to other playbooks, a cleanup
+    [InlineData("partial-failure.playbook", 2)]
+    [InlineData("disaster-recovery.playbook", 2)]
+    public async Task Each_run_seen_by_the_callback_is_the_run_an_engine_that_reuses_nothing_gives(string file, int workers)
+    {
+        var fresh = await FreshRuns(file);
+        var (playbook, resolve) = SimulationMemoryTests.Load(file);
+        var (values, _) = RunParameters.Bind(playbook, new Dictionary<string, string>(), Simulator.PlaceholderSecret);
+        var seen = new string?[Runs];
+        await new Simulator(playbook, resolve).MonteCarloAsync(Runs, Seed, values, workers: workers, eachRun: (i, r) => seen[i] = Snapshot(r));
+
+        for (var i = 0; i < Runs; i++) Assert.Equal(Snapshot(fresh[i]), seen[i]);
+        // Not trivially equal: the runs differ from each other, and their timelines were kept for the callback.
+        Assert.True(fresh.Select(r => r.Elapsed).Distinct().Count() > Runs / 2);
+        Assert.All(seen, s => Assert.Contains("\n", s));
+        Assert.Contains(fresh, r => r.Timeline.Count > 5);
+    }
+
+    [Theory]
+    [InlineData("partial-failure.playbook")]
+    [InlineData("disaster-recovery.playbook")]
+    public async Task Figures_without_a_callback_timeline_dropped_are_those_of_the_fresh_runs(string file)
+    {
+        var fresh = await FreshRuns(file);
+        var (playbook, resolve) = SimulationMemoryTests.Load(file);
+        var (values, _) = RunParameters.Bind(playbook, new Dictionary<string, string>(), Simulator.PlaceholderSecret);
+        var result = await new Simulator(playbook, resolve).MonteCarloAsync(Runs, Seed, values, workers: 2);
+
+        Assert.Equal(fresh.Select(r => r.Elapsed).Order(), result.SortedTimes);
+        Assert.Equal(fresh.Count(r => r.Status == RunStatus.Success) / (double)Runs, result.SuccessRate);
+        var ends = fresh.GroupBy(r => r.End ?? "aborted").ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(ends.OrderBy(e => e.Key, StringComparer.Ordinal), result.Ends.OrderBy(e => e.Key, StringComparer.Ordinal));
+        var paths = fresh.Where(r => r.Status != RunStatus.Success).GroupBy(r => string.Join(" → ", r.Path)).ToDictionary(g => g.Key, g => g.Count());
+        Assert.All(result.FailurePaths, p => Assert.Equal(paths[p.Path], p.Count));
+    }
+}
