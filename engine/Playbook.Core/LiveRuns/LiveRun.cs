@@ -72,6 +72,10 @@ public sealed record LiveRunOptions
     /// <summary>Told (one line) that the run is waiting for its lock, and for whom.</summary>
     public Action<string>? LockWaiting { get; init; }
 
+    /// <summary>For a resume: per step address, the inbox id of the last answer the run took (from its journal), so
+    /// no answer is taken twice.</summary>
+    internal IReadOnlyDictionary<string, long>? AnswersTaken { get; init; }
+
     public static string? EnvironmentSecret(string name) =>
         Environment.GetEnvironmentVariable(ShellScript.SecretVariable(name));
 }
@@ -322,6 +326,7 @@ public static class LiveRun
             foreach (var group in stopped) options.View.Say($"stopped process group {group}, left running by the run that stopped");
             StepFiles.CreatePrivateDirectory(stepsDirectory);
             var clock = new SystemRunClock(options.Time, run.StartedAt);
+            options = options with { AnswersTaken = run.AnswersTaken };
             return await DriveAsync(options, Journal(), run.RunId, run.JournalPath, run.Seed, redactor, secrets, clock, values, plan.Resume, processes.Adopted, cancellationToken, lease).ConfigureAwait(false);
         }
         finally
@@ -400,7 +405,7 @@ public static class LiveRun
             Inbox = options.Rehearsal is null
                 ? options.Inbox ?? options.Store?.Inbox(options.View.Say) ?? new RunStores.FileAnswerInbox(Path.GetDirectoryName(Path.GetFullPath(path))!, options.View.Say)
                 : null,
-            StartedAt = clock.StartedAt,
+            AnswersTaken = new(options.AnswersTaken ?? new Dictionary<string, long>(), StringComparer.Ordinal),
             JournalArgument = options.Store is { } shared ? "--store " + shared.Location
                 : Path.GetFullPath(options.JournalDirectory) == Path.GetFullPath(DefaultJournal) ? "" : "--journal " + options.JournalDirectory,
         };

@@ -336,6 +336,7 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             w.WriteString("when", (answer.At ?? when).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             if (answer.From is not null) w.WriteString("from", Redactor.Redact(answer.From));
             if (answer.Comment is not null) w.WriteString("comment", Redactor.Redact(answer.Comment));
+            if (answer.InboxId is { } id) w.WriteNumber("answer_id", id);
         });
 
     /// <summary>The longest prompt an <c>asked</c> record keeps (cut after redaction, so no secret is cut in half).</summary>
@@ -367,6 +368,7 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             if (vote.Comment is not null) w.WriteString("comment", Redactor.Redact(vote.Comment));
             w.WriteNumber("count", count);
             w.WriteNumber("quorum", quorum);
+            if (vote.Id > 0) w.WriteNumber("answer_id", vote.Id);
         });
 
     public void Notified(string flow, CompiledState state, string message, string? delivery) =>
