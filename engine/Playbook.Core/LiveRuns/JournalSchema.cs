@@ -77,6 +77,7 @@ public static class JournalSchema
         ["notified"] = [F("flow", Kind.Text), F("state", Kind.Name), F("message", Kind.Text), Opt("delivery", Kind.Text)],
         ["run-resumed"] = [F("pid", Kind.Count), Opt("user", Kind.Text), Opt("cut", Kind.Text), F("in_flight", Kind.Decisions), F("stopped_process_groups", Kind.GroupList), Opt("options", Kind.Options),
             Opt("host", Kind.Text), Opt("taken_over_from", Kind.Text), Opt("lease_expired_at", Kind.Time), Opt("gap_ms", Kind.Millis)],
+        ["lock-taken"] = [F("lock", Kind.Name)],
         ["run-interrupted"] = [F("reason", Kind.Text)],
         ["run-ended"] = [Opt("end", Kind.Name), F("status", Kind.Name), F("elapsed_ms", Kind.Millis), Opt("reason", Kind.Text), Opt("cleanup", Kind.Name), Opt("message", Kind.Text)],
     };

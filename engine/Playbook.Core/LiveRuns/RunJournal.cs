@@ -131,6 +131,12 @@ public sealed class RunJournal : IDisposable
             if (result.EndMessage is not null) w.WriteString("message", Redactor.Redact(result.EndMessage));
         });
 
+    /// <summary>The run holds its <c>lock "…"</c> from here on (written after <c>run-started</c>, and after each
+    /// <c>run-resumed</c>, which takes it again): so a report can say which lock it held and when. The name is
+    /// redacted like any value (it is made from inputs).</summary>
+    public void LockTaken(string name) =>
+        _writer.Append("lock-taken", w => w.WriteString("lock", Redactor.Redact(name)));
+
     /// <summary>The run was stopped (Ctrl+C, SIGTERM) and can be resumed.</summary>
     public void Interrupted(string why) =>
         _writer.Append("run-interrupted", w => w.WriteString("reason", why));
