@@ -152,9 +152,14 @@ internal sealed class RunCommand
         var template = TemplateOption();
         var noWait = NoWaitOption();
         var store = StoreOption.Create();
+        var waitLock = new Option<string?>("--wait-lock")
+        {
+            Description = "When another run holds the playbook's lock, wait up to D for it (like 30s, 10m) instead of refusing to continue",
+            HelpName = "D",
+        };
         var command = new Command("resume", "Continue a run that stopped (crashed, killed or interrupted) from its journal")
         {
-            runId, answer, journal, report, template, noWait, store,
+            runId, answer, journal, report, template, noWait, store, waitLock,
         };
         command.SetAction(parseResult =>
         {
@@ -162,6 +167,13 @@ internal sealed class RunCommand
             var options = new RunOptions(null, parseResult.GetValue(runId), [], parseResult.GetValue(answer) ?? [],
                 parseResult.GetValue(journal) ?? DefaultJournal, parseResult.GetValue(report), parseResult.GetValue(template), color,
                 IsTerminal(invocation.Output), parseResult.GetValue(noWait)) { Store = parseResult.GetValue(store) };
+            // As on run: another run may have taken the lock while this one was stopped.
+            if (parseResult.GetValue(waitLock) is { } waitText)
+            {
+                if (!Text.DurationText.TryParse(waitText, out var wait) || wait <= TimeSpan.Zero)
+                    return Usage(invocation.Error, $"--wait-lock {waitText}: give how long to wait for the lock, like 30s or 10m");
+                options = options with { WaitLock = wait };
+            }
             return Run(options, invocation.Output, invocation.Error);
         });
         return command;

@@ -184,6 +184,12 @@ internal sealed class RunsCommand
         {
             if (locks.TryGetValue(r.RunId, out var held)) stdout.WriteLine($"{r.RunId}: holds lock '{held.Name}' ({held.User}@{held.Host}, pid {held.Pid}) since {Stamp(held.Since)}");
         }
+        // When each run held its lock, as its journal says (a live holder's current turn is the line above).
+        foreach (var r in runs.Where(r => r.Problem is null))
+        {
+            foreach (var span in LockSpan.Of(r).Where(s => !(s.Open && locks.ContainsKey(r.RunId))))
+                stdout.WriteLine($"{r.RunId}: {span.Describe()}");
+        }
         // A crashed run's step may still be running with nobody watching it: say so, and how to deal with it.
         foreach (var r in runs)
         {

@@ -64,6 +64,10 @@ public sealed record ManualAnswer(string Outcome, string? Who = null)
 
     /// <summary>When it was given, when that is not when the runner took it (an answer posted from elsewhere).</summary>
     public DateTimeOffset? At { get; init; }
+
+    /// <summary>The id of the answer inbox entry it came from (<see cref="RunStores.PostedAnswer.Id"/>), journaled so a
+    /// resumed run never takes that entry again; null for an answer given on the terminal or with --answer.</summary>
+    public long? InboxId { get; init; }
 }
 
 /// <summary>Performs actions: the simulator answers from scenarios and hints, a real run from the world.</summary>

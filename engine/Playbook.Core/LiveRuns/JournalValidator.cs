@@ -127,6 +127,9 @@ public sealed class JournalValidator
                 return;
             case "run-interrupted":
                 return;
+            case "lock-taken":
+                if (_playbook.Lock is null) throw new Refused($"the run took lock '{Str(r, "lock")}', but playbook '{_playbook.Name}' declares no lock");
+                return;
             case "run-ended":
                 if (!last) throw new Refused("records follow the end of the run");
                 RunEnded(r);

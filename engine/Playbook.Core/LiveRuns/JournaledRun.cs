@@ -43,6 +43,7 @@ public sealed class JournaledRun
             if (s.TryGetProperty("callees", out var callees) && callees.ValueKind == JsonValueKind.Object)
                 Callees = callees.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal);
         }
+        var answersTaken = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var r in contents.Records)
         {
             switch (r.Type)
@@ -62,6 +63,13 @@ public sealed class JournaledRun
                     Status = "interrupted";
                     Reason = r.Body.String("reason");
                     break;
+                // Only a decided answer moves the mark: votes of a quorum not yet met are counted again from the inbox on
+                // resume, and a decided quorum's answer carries its last vote's id, so its votes are not taken again.
+                case "answered" when r.Body.Long("answer_id") is { } id:
+                    // Under the address the runner waits on (a foreach item's step names its item), as OpenQuestions has it.
+                    var address = StateAddress.ItemAddressOf(r.Body.String("flow") ?? "", r.Body.String("state") ?? "");
+                    if (!answersTaken.TryGetValue(address, out var before) || before < id) answersTaken[address] = id;
+                    break;
                 case "run-resumed":
                     Status = "unfinished";
                     Pid = (int)(r.Body.Long("pid") ?? Pid);
@@ -70,11 +78,16 @@ public sealed class JournaledRun
                     break;
             }
         }
+        AnswersTaken = answersTaken;
         // A run that has not ended (interrupted, killed, or running) has taken until its last record so far.
         if (!Finished) Elapsed = contents.Records.Count == 0 ? TimeSpan.Zero : contents.Records[^1].At - StartedAt;
     }
 
     public string RunId { get; }
+
+    /// <summary>Per step address, the answer inbox id of the last answer the run took for it (journaled with the
+    /// <c>answered</c> record): a resume takes only answers with a higher id, so none is taken twice.</summary>
+    public IReadOnlyDictionary<string, long> AnswersTaken { get; private set; } = new Dictionary<string, long>();
 
     public string JournalPath { get; }
 

@@ -72,6 +72,10 @@ public sealed record LiveRunOptions
     /// <summary>Told (one line) that the run is waiting for its lock, and for whom.</summary>
     public Action<string>? LockWaiting { get; init; }
 
+    /// <summary>For a resume: per step address, the inbox id of the last answer the run took (from its journal), so
+    /// no answer is taken twice.</summary>
+    internal IReadOnlyDictionary<string, long>? AnswersTaken { get; init; }
+
     public static string? EnvironmentSecret(string name) =>
         Environment.GetEnvironmentVariable(ShellScript.SecretVariable(name));
 }
@@ -152,6 +156,7 @@ public static class LiveRun
         var seed = options.Seed ?? Random.Shared.Next();
         journal.RunStarted(runId, playbook, Sha256Of(playbook.Path), EffectiveInputs(playbook, values), seed, now, options.Journaled,
             CalleeHashes(playbook, options.ResolveCallee));
+        if (heldLock is not null) journal.LockTaken(heldLock.Name);
         options.View.Started(runId, playbook, options.Store is { } shared ? shared.Location : path, resumedAfter: null);
         RunClock clock = options.Rehearsal is null ? new SystemRunClock(options.Time, now) : new RehearsalClock(options.Time, now);
         return await DriveAsync(options, journal, runId, path, seed, redactor, secrets, clock, values, resume: null, null, cancellationToken, lease).ConfigureAwait(false);
@@ -249,16 +254,8 @@ public static class LiveRun
         RunStores.HeldLock? runLock = null;
         if (lockName is not null)
         {
-            try
-            {
-                runLock = RunStores.RunLocks.For(options.Store, options.JournalDirectory).TryTake(lockName, RunStores.LockClaim.Current(run.RunId, lease), out var holder);
-                if (runLock is null)
-                    return LiveRunOutcome.Refused([$"run {run.RunId} cannot be resumed now: {RunLocking.Held(lockName, holder, null).Replace("; wait for it with --wait-lock 10m", "", StringComparison.Ordinal)}; resume it when that run has ended"]);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or RunStores.RunStoreException or RunStores.LeaseLostException)
-            {
-                return LiveRunOutcome.Refused([$"run {run.RunId}: cannot take lock '{lockName}': {e.Message}; nothing was run"]);
-            }
+            (runLock, var refusal) = await RunLocking.TakeForResumeAsync(run.RunId, lockName, options, lease, cancellationToken).ConfigureAwait(false);
+            if (runLock is null) return LiveRunOutcome.Refused([refusal!]);
         }
         using var heldLock = runLock;
 
@@ -317,12 +314,14 @@ public static class LiveRun
 
             Journal().Resumed(run.Contents.Damage, plan.Decisions.Select(d => (d.Attempt.Flow, d.Attempt.State.Name, d.Attempt.Attempt, d.Choice)), stopped,
                 processes.OutcomeOf, options.Journaled, lease?.TakenOver);
+            if (heldLock is not null) Journal().LockTaken(heldLock.Name);
             options.View.Started(run.RunId, playbook, options.Store?.Location ?? run.JournalPath, resumedAfter: plan.Resume!.Path);
             if (lease?.TakenOver is { } takeover) options.View.Say(StoreRuns.Describe(takeover));
             if (run.Contents.Damage is { } cut) options.View.Say($"cut a torn record at the end of the journal ({cut.Reason})");
             foreach (var group in stopped) options.View.Say($"stopped process group {group}, left running by the run that stopped");
             StepFiles.CreatePrivateDirectory(stepsDirectory);
             var clock = new SystemRunClock(options.Time, run.StartedAt);
+            options = options with { AnswersTaken = run.AnswersTaken };
             return await DriveAsync(options, Journal(), run.RunId, run.JournalPath, run.Seed, redactor, secrets, clock, values, plan.Resume, processes.Adopted, cancellationToken, lease).ConfigureAwait(false);
         }
         finally
@@ -401,7 +400,7 @@ public static class LiveRun
             Inbox = options.Rehearsal is null
                 ? options.Inbox ?? options.Store?.Inbox(options.View.Say) ?? new RunStores.FileAnswerInbox(Path.GetDirectoryName(Path.GetFullPath(path))!, options.View.Say)
                 : null,
-            StartedAt = clock.StartedAt,
+            AnswersTaken = new(options.AnswersTaken ?? new Dictionary<string, long>(), StringComparer.Ordinal),
             JournalArgument = options.Store is { } shared ? "--store " + shared.Location
                 : Path.GetFullPath(options.JournalDirectory) == Path.GetFullPath(DefaultJournal) ? "" : "--journal " + options.JournalDirectory,
         };

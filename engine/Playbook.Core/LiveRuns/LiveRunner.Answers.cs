@@ -87,25 +87,27 @@ public sealed partial class LiveRunner
     private string JournalArgument => _context.JournalArgument is { Length: > 0 } j ? " " + j : "";
 
     /// <summary>Answers posted for the step, from the start of the run on (one posted before the run got here is
-    /// not lost), each taken once. Without a quorum the first decides; with one, approvals from different people
-    /// are counted (each journaled as it comes) until there are enough, and a rejection decides at once.</summary>
+    /// not lost), each taken once: "new" is an inbox id above the last one taken for the step (journaled with each
+    /// answer, so a resumed run never takes one again), never a comparison of clocks. Without a quorum the first
+    /// decides; with one, approvals from different people are counted (each journaled as it comes) until there are
+    /// enough, and a rejection decides at once.</summary>
     private async Task<ManualAnswer?> FromInboxAsync(IAnswerInbox inbox, ManualRequest request, string address, int quorum, CancellationToken cancellationToken)
     {
         var flow = request.Branch ?? "";
         var approvals = new List<PostedAnswer>();
-        var since = _context.AnswersTaken.TryGetValue(address, out var taken) ? taken : _context.StartedAt;
+        var after = _context.AnswersTaken.TryGetValue(address, out var taken) ? taken : 0;
         while (true)
         {
-            var posted = await inbox.WaitAsync(_context.RunId, address, since, cancellationToken).ConfigureAwait(false);
-            since = posted.At.AddTicks(1);
-            _context.AnswersTaken[address] = since;
+            var posted = await inbox.WaitAsync(_context.RunId, address, after, cancellationToken).ConfigureAwait(false);
+            after = posted.Id;
+            _context.AnswersTaken[address] = after;
             if (!request.State.Choices.Contains(posted.Outcome, StringComparer.Ordinal))
             {
                 _context.View.Say($"'{address}': {posted.Who} answered {posted.Outcome}, which it does not offer (its choices: {string.Join(", ", request.State.Choices)}): ignored");
                 continue;
             }
             if (quorum <= 1 || posted.Outcome != "approve")
-                return new ManualAnswer(posted.Outcome, posted.Who) { From = posted.From, Comment = posted.Comment, At = posted.At };
+                return new ManualAnswer(posted.Outcome, posted.Who) { From = posted.From, Comment = posted.Comment, At = posted.At, InboxId = posted.Id };
             if (approvals.Any(a => a.Who == posted.Who))
             {
                 _context.View.Say($"'{address}': {posted.Who} approved already; {quorum - approvals.Count} more approval(s) from other people are needed");
@@ -125,6 +127,7 @@ public sealed partial class LiveRunner
                     ? string.Join("\n", approvals.Where(a => a.Comment is not null).Select(a => $"{a.Who}: {a.Comment}"))
                     : null,
                 At = posted.At,
+                InboxId = posted.Id,
             };
         }
     }

@@ -38,11 +38,9 @@ public sealed class LiveContext
     /// <summary>What a command that names the run adds for its journal (<c>--journal DIR</c>), or "" for the default.</summary>
     public string JournalArgument { get; init; } = "";
 
-    /// <summary>When the run started: an answer posted since then for a step is taken when the run reaches it.</summary>
-    public DateTimeOffset StartedAt { get; init; }
-
-    /// <summary>Per step address, the time after which a posted answer is new (the last one taken was before it).</summary>
-    internal System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> AnswersTaken { get; } = new(StringComparer.Ordinal);
+    /// <summary>Per step address, the inbox id of the last answer taken for it: only an answer with a higher id is new.
+    /// A resumed run starts from the ids its journal has (<see cref="JournaledRun.AnswersTaken"/>).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, long> AnswersTaken { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>The run's step-files directory (<see cref="StepFiles.DirectoryFor"/>); null runs each command
     /// with temporary files.</summary>

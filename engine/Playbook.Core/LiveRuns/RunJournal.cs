@@ -131,6 +131,12 @@ public sealed class RunJournal : IDisposable
             if (result.EndMessage is not null) w.WriteString("message", Redactor.Redact(result.EndMessage));
         });
 
+    /// <summary>The run holds its <c>lock "…"</c> from here on (written after <c>run-started</c>, and after each
+    /// <c>run-resumed</c>, which takes it again): so a report can say which lock it held and when. The name is
+    /// redacted like any value (it is made from inputs).</summary>
+    public void LockTaken(string name) =>
+        _writer.Append("lock-taken", w => w.WriteString("lock", Redactor.Redact(name)));
+
     /// <summary>The run was stopped (Ctrl+C, SIGTERM) and can be resumed.</summary>
     public void Interrupted(string why) =>
         _writer.Append("run-interrupted", w => w.WriteString("reason", why));
@@ -339,6 +345,7 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             w.WriteString("when", (answer.At ?? when).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             if (answer.From is not null) w.WriteString("from", Redactor.Redact(answer.From));
             if (answer.Comment is not null) w.WriteString("comment", Redactor.Redact(answer.Comment));
+            if (answer.InboxId is { } id) w.WriteNumber("answer_id", id);
         });
 
     /// <summary>The longest prompt an <c>asked</c> record keeps (cut after redaction, so no secret is cut in half).</summary>
@@ -370,6 +377,7 @@ public sealed class JournalScope(RunJournal journal, string prefix) : IRunObserv
             if (vote.Comment is not null) w.WriteString("comment", Redactor.Redact(vote.Comment));
             w.WriteNumber("count", count);
             w.WriteNumber("quorum", quorum);
+            if (vote.Id > 0) w.WriteNumber("answer_id", vote.Id);
         });
 
     public void Notified(string flow, CompiledState state, string message, string? delivery) =>

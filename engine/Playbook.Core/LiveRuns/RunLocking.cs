@@ -74,6 +74,34 @@ internal static class RunLocking
         return Held(name, holder, waited.Elapsed);
     }
 
+    /// <summary>Takes the lock of a run being resumed (this process holds its lease). Held by another run: refused
+    /// (the refusal returned), or with <see cref="LiveRunOptions.WaitLock"/> waited for as a new run waits, the run's
+    /// lease renewed meanwhile so that nobody takes the run over while it queues.</summary>
+    public static async Task<(HeldLock? Lock, string? Refusal)> TakeForResumeAsync(string runId, string name, LiveRunOptions options, RunLease? lease,
+        CancellationToken cancellationToken)
+    {
+        var locks = RunLocks.For(options.Store, options.JournalDirectory);
+        var waited = Stopwatch.StartNew();
+        using var keeper = lease is null ? null : new LeaseKeeper(options.Store!, lease);
+        using var stop = StoreRuns.Linked(cancellationToken, keeper);
+        while (true)
+        {
+            HeldLock? held;
+            LockHolder? holder;
+            try
+            {
+                held = locks.TryTake(name, LockClaim.Current(runId, lease), out holder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or RunStoreException or LeaseLostException)
+            {
+                return (null, $"run {runId}: cannot take lock '{name}': {e.Message}; nothing was run");
+            }
+            if (held is not null) return (held, null);
+            if (await WaitAsync(locks, name, holder, options, waited, stop.Token).ConfigureAwait(false) is { } refusal)
+                return (null, $"run {runId} cannot be resumed now: {(keeper?.Why is { } lost ? lost : refusal)}");
+        }
+    }
+
     private static string Who(LockHolder? holder) => holder?.Describe(DateTimeOffset.UtcNow) ?? "another run";
 
     private static TimeSpan Round(TimeSpan span) => TimeSpan.FromSeconds(Math.Max(1, Math.Round(span.TotalSeconds)));

@@ -123,6 +123,14 @@ public static class RunReport
                 ["at"] = Iso(r.At),
                 ["gap"] = DurationText.Format(r.Body.Millis("gap_ms")),
             })),
+            // The run's lock "…", each turn it held it (a resume takes it again).
+            ["locks"] = new ScriptArray(LockSpan.Of(run).Select(l => new ScriptObject
+            {
+                ["name"] = l.Name,
+                ["from"] = Iso(l.From),
+                ["to"] = Iso(l.To),
+                ["open"] = l.Open,
+            })),
             ["secrets"] = new ScriptArray(run.Secrets),
         };
         var inputs = new ScriptArray();

@@ -6,8 +6,9 @@ using Playbook.Journal;
 namespace Playbook.RunStores;
 
 /// <summary>The file store's answer inbox: a private folder beside the run's journal (<c>RUN_ID.answers/</c>, 0700)
-/// holding one file per answer (0600). Each file is written under a temporary name and renamed into place, so a
-/// reader sees a whole answer or none, and two terminals answering at once never tear each other's. Every file is
+/// holding one file per answer (0600), named by its id (<see cref="Post"/>). Each file is written under a temporary name
+/// and renamed into place, so a reader sees a whole answer or none, and two terminals answering at once never tear
+/// each other's. Every file is
 /// validated when read: one that is not an answer as <see cref="Post"/> writes it is skipped with a warning, never
 /// taken and never a crash. A waiting runner learns of a new file at once from a <see cref="FileSystemWatcher"/>,
 /// and polls as well, because a watcher can miss events (inotify limits, network file systems).</summary>
@@ -37,14 +38,11 @@ public sealed partial class FileAnswerInbox(string journalDirectory, Action<stri
         return Path.Combine(journalDirectory, runId + Extension);
     }
 
-    public void Post(PostedAnswer answer)
+    public PostedAnswer Post(PostedAnswer answer)
     {
         if (Problem(answer) is { } problem) throw new ArgumentException(problem, nameof(answer));
         var directory = DirectoryOf(answer.RunId);
         PrivateFiles.CreateDirectory(directory);
-        // Named by the time it was posted, so that listing the folder in name order is the order of posting.
-        var name = $"{answer.At.UtcTicks:D20}-{Guid.NewGuid():N}.json";
-        var temporary = Path.Combine(directory, "." + name + ".tmp");
         var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string?>
         {
             ["run"] = answer.RunId,
@@ -55,6 +53,14 @@ public sealed partial class FileAnswerInbox(string journalDirectory, Action<stri
             ["at"] = answer.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
             ["comment"] = answer.Comment,
         });
+        // Posters take turns (an exclusive flock the kernel drops if one dies): each numbers its file one above the
+        // highest there and renames it into place before the next looks, so files appear in the order of their
+        // numbers and a reader that took number N never misses a later N-1. Clocks play no part: two terminals'
+        // clocks may differ, and one stepped back by NTP would otherwise post "before" an answer already taken.
+        using var turn = TakeTurn(directory);
+        var id = NextId(directory);
+        var name = $"{id:D20}.json";
+        var temporary = Path.Combine(directory, "." + name + ".tmp");
         try
         {
             using (var stream = PrivateFiles.Open(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -69,6 +75,45 @@ public sealed partial class FileAnswerInbox(string journalDirectory, Action<stri
         {
             if (File.Exists(temporary)) File.Delete(temporary);
         }
+        return answer with { Id = id };
+    }
+
+    /// <summary>The longest a poster waits for another to finish posting to the same run.</summary>
+    private static readonly TimeSpan TurnLimit = TimeSpan.FromSeconds(30);
+
+    private static FileStream TakeTurn(string directory)
+    {
+        var path = Path.Combine(directory, ".post.lock");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                // FileShare.None is an exclusive flock on Unix, released by the kernel when the holder exits.
+                return PrivateFiles.Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (clock.Elapsed < TurnLimit)
+            {
+                Thread.Sleep(10);
+            }
+        }
+    }
+
+    /// <summary>One above the highest id of the folder's answer files (their names' leading number).</summary>
+    private static long NextId(string directory)
+    {
+        long highest = 0;
+        foreach (var path in Directory.EnumerateFiles(directory, "*.json"))
+            if (IdOf(path) is { } id && id > highest) highest = id;
+        return highest + 1;
+    }
+
+    /// <summary>The id a file's name gives it: its leading 20 digits (older inboxes named files by their post's
+    /// ticks then a GUID; those sort before any file numbered after them, since a new id is one above the highest).</summary>
+    private static long? IdOf(string path)
+    {
+        var name = Path.GetFileName(path);
+        return name.Length >= 20 && long.TryParse(name.AsSpan(0, 20), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
     }
 
     public IReadOnlyList<PostedAnswer> Read(string runId)
@@ -84,14 +129,14 @@ public sealed partial class FileAnswerInbox(string journalDirectory, Action<stri
         var answers = new List<PostedAnswer>();
         foreach (var path in Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal).Take(MaxFiles))
         {
-            var (answer, problem) = ReadOne(path, runId);
-            if (answer is not null) answers.Add(answer);
+            var (answer, problem) = IdOf(path) is { } id ? ReadOne(path, runId) : (null, "its name does not start with its 20-digit id");
+            if (answer is not null) answers.Add(answer with { Id = IdOf(path)!.Value });
             else Warn($"{path}: ignored: {problem}");
         }
         return answers;
     }
 
-    public async Task<PostedAnswer> WaitAsync(string runId, string address, DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<PostedAnswer> WaitAsync(string runId, string address, long after, CancellationToken cancellationToken)
     {
         var directory = DirectoryOf(runId);
         PrivateFiles.CreateDirectory(directory);
@@ -109,7 +154,7 @@ public sealed partial class FileAnswerInbox(string journalDirectory, Action<stri
         // Looked at after the watcher is up: an answer posted in between is seen by one or the other.
         while (true)
         {
-            if (Read(runId).FirstOrDefault(a => a.Address == address && a.At >= since) is { } found) return found;
+            if (Read(runId).FirstOrDefault(a => a.Address == address && a.Id > after) is { } found) return found;
             await changed.WaitAsync(PollInterval, cancellationToken).ConfigureAwait(false);
         }
     }

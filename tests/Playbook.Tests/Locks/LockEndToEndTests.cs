@@ -110,12 +110,34 @@ public sealed class LockEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Contains($"run {killedRun} cannot be resumed now: lock 'failover-eu' is held by run ", resumed.Err, StringComparison.Ordinal);
         Assert.Contains("(bob@", resumed.Err, StringComparison.Ordinal);
 
+        Assert.Contains("; wait for it with --wait-lock 10m", resumed.Err, StringComparison.Ordinal);
+
+        // --wait-lock works on resume as on run: it queues (journaling nothing) until the holder has ended, then goes on.
+        var before = File.ReadAllBytes(Path.Combine(Journal, killedRun + ".journal"));
+        var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var waiting = StartReadingStderr(_work, Alice, said, "resume", killedRun, "--answer", "work=rerun", "--wait-lock", "5m");
+        await Until(() => said.Any(l => l.StartsWith("playbook: waiting up to ", StringComparison.Ordinal)), "the resume to say it waits for the lock");
+        Assert.Contains(said, l => l.Contains("for lock 'failover-eu', held by run ", StringComparison.Ordinal) && l.Contains("(bob@", StringComparison.Ordinal));
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(Journal, killedRun + ".journal")));
         File.WriteAllText(Path.Combine(_work, "release"), "");
-        Assert.Equal(0, second.Finish(TimeSpan.FromMinutes(2)).Exit);
-        // Once the holder has ended, the killed run is resumed, taking the lock again.
-        var later = CliProcess.Run(_work, Alice, "resume", killedRun, "--answer", "work=rerun");
-        output.WriteLine(later.ToString());
-        Assert.Equal(0, later.Exit);
+        var secondRun = second.Finish(TimeSpan.FromMinutes(2));
+        Assert.Equal(0, secondRun.Exit);
+        Assert.True(waiting.WaitForExit(TimeSpan.FromMinutes(3)), "the waiting resume did not end");
+        output.WriteLine(string.Join("\n", said));
+        Assert.Equal(0, waiting.ExitCode);
+
+        // The lock is journaled with each turn of the run, and runs and report say when it was held.
+        var journaled = global::Playbook.LiveRuns.JournaledRun.Read(Path.Combine(Journal, killedRun + ".journal"));
+        Assert.Equal(["failover-eu", "failover-eu"], journaled.Records.Where(r => r.Type == "lock-taken").Select(r => r.Body.GetProperty("lock").GetString()));
+        var bobsEnd = Journals().Select(p => global::Playbook.LiveRuns.JournaledRun.Read(p)).Single(r => r.RunId != killedRun).Records.Single(r => r.Type == "run-ended").At;
+        Assert.True(journaled.Records.Last(r => r.Type == "lock-taken").At >= bobsEnd, "the resume journaled the lock before the holder had ended");
+        var listed = CliProcess.Run(_work, Bob, "runs");
+        output.WriteLine(listed.ToString());
+        Assert.Matches($@"{killedRun}: lock 'failover-eu' held from \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ to \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ\n", listed.Out);
+        Assert.Equal(2, listed.Out.Split('\n').Count(l => l.StartsWith($"{killedRun}: lock 'failover-eu' held from ", StringComparison.Ordinal)));
+        var report = CliProcess.Run(_work, Bob, "report", killedRun, "--format", "md");
+        Assert.True(report.Exit == 0, report.ToString());
+        Assert.Matches(@"\| lock \| `failover-eu` held from \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z \|", report.Out);
     }
 
     [Fact]

@@ -33,10 +33,9 @@ public abstract class AnswerInboxContract : IDisposable
     public void Posted_answers_are_read_back_in_posting_order_with_who_from_and_comment()
     {
         var run = NewRun();
-        var first = Answer(run, who: "alice@a", at: DateTimeOffset.UtcNow.AddSeconds(-2), comment: "line one\nline two <b>");
-        var second = Answer(run, "reject", "bob@b", at: DateTimeOffset.UtcNow.AddSeconds(-1));
-        Inbox.Post(first);
-        Inbox.Post(second);
+        var first = Inbox.Post(Answer(run, who: "alice@a", at: DateTimeOffset.UtcNow.AddSeconds(-2), comment: "line one\nline two <b>"));
+        var second = Inbox.Post(Answer(run, "reject", "bob@b", at: DateTimeOffset.UtcNow.AddSeconds(-1)));
+        Assert.True(first.Id > 0 && second.Id > first.Id, $"ids {first.Id}, {second.Id}");
         Assert.Equal([first, second], Inbox.Read(run));
         Assert.Empty(Inbox.Read(NewRun()));
     }
@@ -45,10 +44,9 @@ public abstract class AnswerInboxContract : IDisposable
     public async Task A_waiting_runner_takes_an_answer_posted_before_it_waited()
     {
         var run = NewRun();
-        var early = Answer(run);
-        Inbox.Post(early);
+        var early = Inbox.Post(Answer(run));
         using var limit = new CancellationTokenSource(Generous);
-        Assert.Equal(early, await Inbox.WaitAsync(run, "gate", early.At.AddMinutes(-1), limit.Token));
+        Assert.Equal(early, await Inbox.WaitAsync(run, "gate", 0, limit.Token));
     }
 
     [Fact]
@@ -56,24 +54,22 @@ public abstract class AnswerInboxContract : IDisposable
     {
         var run = NewRun();
         using var limit = new CancellationTokenSource(Generous);
-        var waiting = Inbox.WaitAsync(run, "gate", DateTimeOffset.UtcNow.AddSeconds(-1), limit.Token);
+        var waiting = Inbox.WaitAsync(run, "gate", 0, limit.Token);
         Inbox.Post(Answer(run, address: "other-step"));
         Inbox.Post(Answer(NewRun()));
         await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromMilliseconds(500), limit.Token));
         Assert.False(waiting.IsCompleted);
-        var mine = Answer(run, "reject", "bob@b");
-        Inbox.Post(mine);
+        var mine = Inbox.Post(Answer(run, "reject", "bob@b"));
         Assert.Equal(mine, await waiting);
     }
 
     [Fact]
-    public async Task An_answer_older_than_since_is_not_taken_again_and_the_wait_can_be_cancelled()
+    public async Task An_answer_already_taken_is_not_taken_again_and_the_wait_can_be_cancelled()
     {
         var run = NewRun();
-        var old = Answer(run, at: DateTimeOffset.UtcNow.AddMinutes(-5));
-        Inbox.Post(old);
+        var old = Inbox.Post(Answer(run));
         using var stop = new CancellationTokenSource();
-        var waiting = Inbox.WaitAsync(run, "gate", old.At.AddTicks(10), stop.Token);
+        var waiting = Inbox.WaitAsync(run, "gate", old.Id, stop.Token);
         await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromMilliseconds(500)));
         Assert.False(waiting.IsCompleted);
         await stop.CancelAsync();
@@ -85,12 +81,11 @@ public abstract class AnswerInboxContract : IDisposable
     {
         var run = NewRun();
         PlantMalformed(run);
-        var good = Answer(run, "reject");
-        Inbox.Post(good);
+        var good = Inbox.Post(Answer(run, "reject"));
         Assert.Equal([good], Inbox.Read(run));
         Assert.Equal([good], Inbox.Read(run));
         using var limit = new CancellationTokenSource(Generous);
-        Assert.Equal(good, await Inbox.WaitAsync(run, "gate", DateTimeOffset.UtcNow.AddHours(-1), limit.Token));
+        Assert.Equal(good, await Inbox.WaitAsync(run, "gate", 0, limit.Token));
         Assert.Contains("neither approve nor reject", Assert.Single(Warnings));
     }
 
@@ -102,9 +97,37 @@ public abstract class AnswerInboxContract : IDisposable
         Assert.Throws<ArgumentException>(() => Inbox.Post(Answer(run, comment: new string('x', FileAnswerInbox.MaxCommentLength + 1))));
         Assert.Throws<ArgumentException>(() => Inbox.Post(Answer(run, who: "evil\u001b[31m")));
         Assert.Throws<ArgumentException>(() => Inbox.Post(Answer(run, address: "")));
-        var longest = Answer(run, comment: new string('x', FileAnswerInbox.MaxCommentLength));
-        Inbox.Post(longest);
+        var longest = Inbox.Post(Answer(run, comment: new string('x', FileAnswerInbox.MaxCommentLength)));
         Assert.Equal([longest], Inbox.Read(run));
+    }
+
+    /// <summary>Issue 14: an answer was new if its poster's clock said it was posted after the last one taken (or the
+    /// run's start, on the runner's clock), so a poster whose clock is behind was never heard. Now its id decides.</summary>
+    [Fact]
+    public async Task A_poster_whose_clock_is_an_hour_behind_is_heard_after_an_answer_already_taken()
+    {
+        var run = NewRun();
+        using var limit = new CancellationTokenSource(Generous);
+        var first = Inbox.Post(Answer(run, who: "alice@a"));
+        var taken = await Inbox.WaitAsync(run, "gate", 0, limit.Token);
+        Assert.Equal(first, taken);
+        var waiting = Inbox.WaitAsync(run, "gate", taken.Id, limit.Token);
+        var behind = Inbox.Post(Answer(run, "reject", "bob@b", at: DateTimeOffset.UtcNow.AddHours(-1)));
+        Assert.Equal(behind, await waiting);
+        Assert.True(behind.Id > taken.Id);
+    }
+
+    /// <summary>Posters racing on one run each get their own id, and the ids are the order a reader sees them in, so
+    /// "above the last id taken" never skips an entry that was still being posted.</summary>
+    [Fact]
+    public void Posters_racing_on_one_run_get_distinct_ids_in_the_order_a_reader_sees()
+    {
+        var run = NewRun();
+        var posted = new System.Collections.Concurrent.ConcurrentBag<PostedAnswer>();
+        Parallel.For(0, 24, new ParallelOptions { MaxDegreeOfParallelism = 6 }, i => posted.Add(Inbox.Post(Answer(run, who: $"user{i}@h"))));
+        var read = Inbox.Read(run);
+        Assert.Equal(24, posted.Select(p => p.Id).Distinct().Count());
+        Assert.Equal(posted.OrderBy(p => p.Id), read);
     }
 
     public virtual void Dispose() => GC.SuppressFinalize(this);

@@ -17,15 +17,15 @@ public sealed class FileAnswerInboxTests : IDisposable
         new("20261206-101010-abcd", address, outcome, who, "terminal host pid 42", at ?? DateTimeOffset.UtcNow, comment);
 
     [Fact]
-    public void Posted_answers_are_read_back_in_posting_order_from_private_files()
+    public void Posted_answers_are_read_back_in_posting_order_from_private_files_whatever_the_posters_clocks_say()
     {
         var inbox = Inbox();
-        var first = Answer(who: "alice@host", at: DateTimeOffset.UtcNow.AddSeconds(-1), comment: "line one\nline two");
-        var second = Answer("reject", "bob@host");
-        inbox.Post(second);
-        inbox.Post(first);
+        // Posted second, by a terminal whose clock is an hour behind: still after the first, with the next id.
+        var first = inbox.Post(Answer("reject", "bob@host"));
+        var second = inbox.Post(Answer(who: "alice@host", at: DateTimeOffset.UtcNow.AddHours(-1), comment: "line one\nline two"));
 
         Assert.Equal([first, second], inbox.Read(first.RunId));
+        Assert.Equal([1L, 2L], inbox.Read(first.RunId).Select(a => a.Id));
         var folder = inbox.DirectoryOf(first.RunId);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
         Assert.All(Directory.GetFiles(folder), f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
@@ -43,8 +43,7 @@ public sealed class FileAnswerInboxTests : IDisposable
     public void A_malformed_answer_file_is_skipped_with_one_warning_and_the_good_ones_are_still_read(string content)
     {
         var inbox = Inbox();
-        var good = Answer();
-        inbox.Post(good);
+        var good = inbox.Post(Answer());
         var bad = Path.Combine(inbox.DirectoryOf(good.RunId), "00000000000000000001-bad.json");
         File.WriteAllText(bad, content);
         File.SetUnixFileMode(bad, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -58,8 +57,7 @@ public sealed class FileAnswerInboxTests : IDisposable
     public void A_huge_answer_file_is_not_read()
     {
         var inbox = Inbox();
-        var good = Answer();
-        inbox.Post(good);
+        var good = inbox.Post(Answer());
         File.WriteAllText(Path.Combine(inbox.DirectoryOf(good.RunId), "00000000000000000001-big.json"), new string(' ', 100_000) + "{}");
         Assert.Equal([good], inbox.Read(good.RunId));
         Assert.Contains("larger than", Assert.Single(_warnings));
@@ -69,8 +67,7 @@ public sealed class FileAnswerInboxTests : IDisposable
     public void An_inbox_other_users_can_write_is_not_trusted()
     {
         var inbox = Inbox();
-        var good = Answer();
-        inbox.Post(good);
+        var good = inbox.Post(Answer());
         File.SetUnixFileMode(inbox.DirectoryOf(good.RunId), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
         Assert.Empty(inbox.Read(good.RunId));
         Assert.Contains("other users", Assert.Single(_warnings));
@@ -99,37 +96,32 @@ public sealed class FileAnswerInboxTests : IDisposable
     public async Task A_waiting_runner_takes_an_answer_posted_before_it_waited()
     {
         var inbox = Inbox();
-        var since = DateTimeOffset.UtcNow.AddMinutes(-1);
-        var early = Answer();
-        inbox.Post(early);
+        var early = inbox.Post(Answer());
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        Assert.Equal(early, await inbox.WaitAsync(early.RunId, "gate", since, limit.Token));
+        Assert.Equal(early, await inbox.WaitAsync(early.RunId, "gate", 0, limit.Token));
     }
 
     [Fact]
     public async Task A_waiting_runner_is_woken_by_a_post_for_its_step_and_not_by_one_for_another()
     {
         var inbox = Inbox();
-        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var waiting = inbox.WaitAsync("20261206-101010-abcd", "gate", since, limit.Token);
+        var waiting = inbox.WaitAsync("20261206-101010-abcd", "gate", 0, limit.Token);
         inbox.Post(Answer(address: "other-step"));
         // Another step's answer does not end the wait; this step's does.
         await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromMilliseconds(300), limit.Token));
         Assert.False(waiting.IsCompleted);
-        var mine = Answer("reject", "bob@host");
-        new FileAnswerInbox(_directory).Post(mine);
+        var mine = new FileAnswerInbox(_directory).Post(Answer("reject", "bob@host"));
         Assert.Equal(mine, await waiting);
     }
 
     [Fact]
-    public async Task An_answer_older_than_since_is_not_taken_again_and_the_wait_can_be_cancelled()
+    public async Task An_answer_already_taken_is_not_taken_again_and_the_wait_can_be_cancelled()
     {
         var inbox = Inbox();
-        var old = Answer(at: DateTimeOffset.UtcNow.AddMinutes(-5));
-        inbox.Post(old);
+        var old = inbox.Post(Answer());
         using var stop = new CancellationTokenSource();
-        var waiting = inbox.WaitAsync(old.RunId, "gate", old.At.AddTicks(1), stop.Token);
+        var waiting = inbox.WaitAsync(old.RunId, "gate", old.Id, stop.Token);
         await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromMilliseconds(300)));
         Assert.False(waiting.IsCompleted);
         await stop.CancelAsync();

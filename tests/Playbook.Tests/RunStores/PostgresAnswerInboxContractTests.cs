@@ -85,7 +85,7 @@ public sealed class PostgresAnswerInboxContractTests : AnswerInboxContract
         var run = NewRun();
         var polling = new PostgresAnswerInbox(_store, null) { PollOnly = true };
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var waiting = polling.WaitAsync(run, "gate", DateTimeOffset.UtcNow.AddSeconds(-1), limit.Token);
+        var waiting = polling.WaitAsync(run, "gate", 0, limit.Token);
         await Task.Delay(100, limit.Token);
         var posted = Answer(run) with { At = DateTimeOffset.UtcNow };
         _inbox.Post(posted);
@@ -105,7 +105,7 @@ public sealed class PostgresAnswerInboxContractTests : AnswerInboxContract
             {
                 var run = NewRun();
                 using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-                var waiting = inbox.WaitAsync(run, "gate", DateTimeOffset.UtcNow.AddMinutes(-1), limit.Token);
+                var waiting = inbox.WaitAsync(run, "gate", 0, limit.Token);
                 // Posted once the waiter has settled into its wait, as an approver would some time later.
                 await Task.Delay(300, limit.Token);
                 var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -123,7 +123,7 @@ public sealed class PostgresAnswerInboxContractTests : AnswerInboxContract
     {
         var run = NewRun();
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var waiting = _inbox.WaitAsync(run, "gate", DateTimeOffset.UtcNow.AddSeconds(-1), limit.Token);
+        var waiting = _inbox.WaitAsync(run, "gate", 0, limit.Token);
         _server.Restart();
         Assert.False(waiting.IsCompleted);
         // A pooled connection the restart closed fails once and is dropped: a poster (a new process, in life) tries again.

@@ -127,18 +127,24 @@ internal sealed class ConsoleSite : IDisposable
 internal sealed class MemoryInbox : IAnswerInbox
 {
     private readonly ConcurrentQueue<PostedAnswer> _answers = new();
+    private long _next;
 
     public IReadOnlyList<PostedAnswer> All => _answers.ToList();
 
-    public void Post(PostedAnswer answer) => _answers.Enqueue(answer);
+    public PostedAnswer Post(PostedAnswer answer)
+    {
+        var stored = answer with { Id = Interlocked.Increment(ref _next) };
+        _answers.Enqueue(stored);
+        return stored;
+    }
 
     public IReadOnlyList<PostedAnswer> Read(string runId) => _answers.Where(a => a.RunId == runId).ToList();
 
-    public async Task<PostedAnswer> WaitAsync(string runId, string address, DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<PostedAnswer> WaitAsync(string runId, string address, long after, CancellationToken cancellationToken)
     {
         while (true)
         {
-            if (_answers.FirstOrDefault(a => a.RunId == runId && a.Address == address && a.At >= since) is { } answer) return answer;
+            if (_answers.FirstOrDefault(a => a.RunId == runId && a.Address == address && a.Id > after) is { } answer) return answer;
             await Task.Delay(50, cancellationToken);
         }
     }
