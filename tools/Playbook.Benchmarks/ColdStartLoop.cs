@@ -61,11 +61,17 @@ public static class ColdStartLoop
         cpu.Add(time.Cpu);
     }
 
+    /// <summary>CPU milliseconds of the reaped children so far (the fuzz tool's <see cref="global::Playbook.Fuzz.ChildCpu"/>): the
+    /// difference around one wait is what that child spent on a CPU, which moves far less with other load than wall
+    /// time. NaN where getrusage is not read.</summary>
+    private static double ReapedCpuMilliseconds() =>
+        OperatingSystem.IsLinux() ? global::Playbook.Fuzz.ChildCpu.ReapedChildren().TotalMilliseconds : double.NaN;
+
     /// <summary>Wall time from starting the process to its exit, and the CPU time it used, output discarded; a
     /// non-zero exit is a broken measurement, not a figure.</summary>
     private static (double Wall, double Cpu) Time(string directory, string executable, params string[] args)
     {
-        var cpuBefore = ChildCpuTime.Milliseconds();
+        var cpuBefore = ReapedCpuMilliseconds();
         var info = new ProcessStartInfo(executable) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) info.ArgumentList.Add(a);
         var sw = Stopwatch.StartNew();
@@ -74,7 +80,7 @@ public static class ColdStartLoop
         var error = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
         var elapsed = sw.Elapsed.TotalMilliseconds;
-        var cpu = ChildCpuTime.Milliseconds() - cpuBefore;
+        var cpu = ReapedCpuMilliseconds() - cpuBefore;
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{executable} {string.Join(' ', args)} exited {process.ExitCode}: {output.Result}{error.Result}");
