@@ -205,7 +205,7 @@ public sealed class StoreCrashHarness(StoreCrashOptions options)
                 }
                 await SettleOrphansAsync(directory, paused?.Pid);
                 var ledger = CrashPlaybook.ReadLedger(directory);
-                var answers = playbook.Writes.Select(w => $"{w.Address}={(ledger.Contains(w.Line) ? "skip" : "rerun")}").ToList();
+                var answers = Answers(playbook, run, ledger);
                 var holder = LastHolder(runId);
                 host = Hosts.Where(h => h != holder).ElementAt(_random.Next(Hosts.Length - 1));
                 _resumes++;
@@ -327,6 +327,10 @@ public sealed class StoreCrashHarness(StoreCrashOptions options)
             log.Append(" old runner fenced (lease lost);");
         }
         else if (outcome.ExitCode == 0 || Resumable(outcome)) log.Append($" old runner (paused before it held the lease) exit {outcome.ExitCode};");
+        // Paused before it held the lease, with answers for the attempts in flight then; continued, it read the run
+        // again and found newer attempts in flight: its answers are not for them, so it asks and touches nothing.
+        else if (outcome.ExitCode == 2 && outcome.Stderr.Contains("say what to do with --answer", StringComparison.Ordinal))
+            log.Append(" old runner (paused before it held the lease) asked again: its answers were for attempts no longer in flight;");
         // A resume paused before it read the run, continued after another runner ended it: it reads the end and
         // refuses, touching nothing (what every later resume of an ended run does).
         else if (outcome.ExitCode == 2 && outcome.Stderr.Contains("already ended", StringComparison.Ordinal) && outcome.Stderr.Contains("nothing to resume", StringComparison.Ordinal))
@@ -370,6 +374,19 @@ public sealed class StoreCrashHarness(StoreCrashOptions options)
     /// <summary>A runner that stopped by itself and can be resumed: its store failed or its lease was lost (it says
     /// "the run stopped here" or "lease lost"), the store could not be reached at its start, or a resume was refused while the old
     /// lease still held.</summary>
+    /// <summary>What an operator who read the run and the ledger answers: for each change in flight, skip when its line
+    /// is in the ledger, else rerun — bound to the attempt they saw (STEP#N). A resume that reads the run later, after
+    /// another runner started a newer attempt, must not take an answer about an older one: it asks again.</summary>
+    private static List<string> Answers(CrashPlaybook playbook, JournaledRun run, IReadOnlyCollection<string> ledger)
+    {
+        var writes = playbook.Writes.ToDictionary(w => w.Address, StringComparer.Ordinal);
+        return RunProcesses.InFlightAttempts(run)
+            .Select(a => (Address: StateAddress.ItemAddressOf(a.Flow, a.State), a.Attempt))
+            .Where(a => writes.ContainsKey(a.Address))
+            .Select(a => $"{StateAddress.WithAttempt(a.Address, a.Attempt)}={(ledger.Contains(writes[a.Address].Line) ? "skip" : "rerun")}")
+            .ToList();
+    }
+
     private static bool Resumable(ProcessOutcome outcome) =>
         outcome.ExitCode == 2 && (outcome.Stderr.Contains("the run stopped here", StringComparison.Ordinal)
                                   || outcome.Stderr.Contains("lease lost", StringComparison.Ordinal)

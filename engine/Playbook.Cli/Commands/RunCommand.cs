@@ -312,9 +312,8 @@ internal sealed class RunCommand
         var outcome = previous is null
             ? await LiveRun.StartAsync(runOptions, cancellationToken).ConfigureAwait(false)
             : await LiveRun.ResumeAsync(previous, runOptions,
-                // One item's answer (NAME[i]/STATE) comes before the answer for the step in every item.
-                a => choices.TryGetValue(a.ItemAddress, out var c) || choices.TryGetValue(a.Address, out c) ? c : options.Interactive ? AskInFlight(a) : null, cancellationToken,
-                a => orphanChoices.TryGetValue(a.ItemAddress, out var o) || orphanChoices.TryGetValue(a.Address, out o) ? o : options.Interactive ? AskOrphan(a) : null).ConfigureAwait(false);
+                a => AnswerFor(choices, a) is { } c ? c : options.Interactive ? AskInFlight(a) : null, cancellationToken,
+                a => AnswerFor(orphanChoices, a) is { } o ? o : options.Interactive ? AskOrphan(a) : null).ConfigureAwait(false);
         if (outcome.Errors.Count > 0)
         {
             foreach (var e in outcome.Errors) stderr.WriteLine($"playbook: {e}");
@@ -349,6 +348,13 @@ internal sealed class RunCommand
             _ => Aborted,
         };
     }
+
+    /// <summary>The --answer for an attempt in flight, the most specific first: one item's step bound to this attempt
+    /// (NAME[i]/STATE#N), the step bound to it (STATE#N), one item's step (NAME[i]/STATE), the step in every item. An
+    /// answer bound to another attempt is none: it was given for an attempt that is no longer the one in flight.</summary>
+    private static T? AnswerFor<T>(Dictionary<string, T> given, InFlightAttempt a) where T : struct =>
+        given.TryGetValue(StateAddress.WithAttempt(a.ItemAddress, a.Attempt), out var c) || given.TryGetValue(StateAddress.WithAttempt(a.Address, a.Attempt), out c)
+        || given.TryGetValue(a.ItemAddress, out c) || given.TryGetValue(a.Address, out c) ? c : null;
 
     /// <summary>On a terminal, resume asks what to do with a non-idempotent step that was in flight.</summary>
     private static InFlightChoice AskInFlight(InFlightAttempt attempt)
@@ -433,16 +439,24 @@ internal sealed class RunCommand
             var eq = spec.IndexOf('=');
             var name = eq < 0 ? spec : spec[..eq];
             var value = eq < 0 ? "" : spec[(eq + 1)..];
-            if (StateAddress.Resolve(playbook, name, resolveCallee, out var unresolved) is not { } state)
+            var address = StateAddress.WithoutAttempt(name, out var attempt);
+            if (StateAddress.Resolve(playbook, address, resolveCallee, out var unresolved) is not { } state)
             {
                 errors.Add($"--answer {spec}: {unresolved}");
                 continue;
             }
-            if (name.Contains('[', StringComparison.Ordinal) && state.Kind != Semantics.StateKind.Manual && !(state.Kind == Semantics.StateKind.Step && resuming))
+            if (address.Contains('[', StringComparison.Ordinal) && state.Kind != Semantics.StateKind.Manual && !(state.Kind == Semantics.StateKind.Step && resuming))
             {
                 // An item's address names a step left in flight, which only a resume has (or one item's manual step, any time).
                 errors.Add($"--answer {spec}: one item's state is answered only on resume, for a step that was running (rerun|skip|fail, wait|kill); " +
-                           $"answer '{name[(name.LastIndexOf('/') + 1)..]}' for every item");
+                           $"answer '{address[(address.LastIndexOf('/') + 1)..]}' for every item");
+                continue;
+            }
+            if (attempt is not null && !(state.Kind == Semantics.StateKind.Step && resuming))
+            {
+                // STATE#N names one attempt of a step that was running: only a resume has such an attempt.
+                errors.Add($"--answer {spec}: '#{attempt}' names one attempt of a step that was running when the run stopped, which only a resume answers (rerun|skip|fail, wait|kill); " +
+                           $"answer '{address}' without it");
                 continue;
             }
             if (state.Kind == Semantics.StateKind.Manual)

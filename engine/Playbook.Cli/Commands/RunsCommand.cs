@@ -198,7 +198,8 @@ internal sealed class RunsCommand
                 stdout.WriteLine($"{r.RunId}: step '{o.State}'{(o.Flow.Length == 0 ? "" : $" (in {o.Flow})")} is still running unsupervised: pid {o.Group}, " +
                                  $"since {o.Since.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}Z" +
                                  (o.Command is null ? "" : $", `{OneLine(o.Command)}`"));
-                stdout.WriteLine($"  playbook resume {r.RunId} --answer {o.State}=wait (or =kill)");
+                // Its address (a called playbook's step, one item's step) bound to this attempt, as resume asks for it.
+                stdout.WriteLine($"  playbook resume {r.RunId} --answer {StateAddress.WithAttempt(StateAddress.ItemAddressOf(o.Flow, o.State), o.Attempt)}=wait (or =kill)");
             }
         }
         stdout.Flush();

@@ -309,7 +309,7 @@ public static class LiveRun
                 return LiveRunOutcome.Refused(plan.Undecided.Select(a =>
                     $"step '{a.State.Name}'{(a.Flow.Length == 0 ? "" : $" (in {a.Flow})")} was running (attempt {a.Attempt}) when the run stopped, and it is not idempotent" +
                     (processes.OutcomeOf(a.Flow, a.State.Name, a.Attempt) == "killed" ? " (its process group was stopped)" : "") + ": " +
-                    $"say what to do with --answer {a.ItemAddress}=rerun (run it again), =skip (count it as done) or =fail (count it as failed)" +
+                    $"say what to do with --answer {StateAddress.WithAttempt(a.ItemAddress, a.Attempt)}=rerun (run it again), =skip (count it as done) or =fail (count it as failed)" +
                     EveryItem(a)));
 
             Journal().Resumed(run.Contents.Damage, plan.Decisions.Select(d => (d.Attempt.Flow, d.Attempt.State.Name, d.Attempt.Attempt, d.Choice)), stopped,
@@ -336,7 +336,7 @@ public static class LiveRun
         var process = journaled.LastOrDefault(p => p.Flow == a.Flow && p.State == a.State.Name && p.Attempt == a.Attempt);
         var what = process is null ? "" : $" (pid {process.Group}{(process.Command is null ? "" : $", `{process.Command}`")}, since {process.Since.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z)";
         return $"step '{a.State.Name}'{(a.Flow.Length == 0 ? "" : $" (in {a.Flow})")} is still running from the run that stopped{what}, and it is not idempotent: " +
-               $"say what to do with --answer {a.ItemAddress}=wait (let it finish and take its outcome) or =kill (stop it; then rerun, skip or fail decides)" +
+               $"say what to do with --answer {StateAddress.WithAttempt(a.ItemAddress, a.Attempt)}=wait (let it finish and take its outcome) or =kill (stop it; then rerun, skip or fail decides)" +
                EveryItem(a);
     }
 

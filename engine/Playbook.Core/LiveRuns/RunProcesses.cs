@@ -25,7 +25,15 @@ public sealed record JournaledProcess(string Flow, string State, int Attempt, in
 public static class RunProcesses
 {
     /// <summary>The newest process group of each attempt that had started and not ended when the journal stops.</summary>
-    public static IReadOnlyList<JournaledProcess> InFlight(JournaledRun run)
+    public static IReadOnlyList<JournaledProcess> InFlight(JournaledRun run) =>
+        OpenAttempts(run).Values.OfType<JournaledProcess>().ToList();
+
+    /// <summary>Each attempt that had started and not ended when the journal stops (flow, state, attempt), whether
+    /// or not it started a process: what a resume will ask about, for an answer bound to the attempt (STATE#N).</summary>
+    public static IReadOnlyList<(string Flow, string State, int Attempt)> InFlightAttempts(JournaledRun run) =>
+        OpenAttempts(run).Keys.Select(k => (k.Item1, k.Item2, (int)k.Item3)).ToList();
+
+    private static Dictionary<(string, string, long), JournaledProcess?> OpenAttempts(JournaledRun run)
     {
         var open = new Dictionary<(string, string, long), JournaledProcess?>();
         foreach (var r in run.Records)
@@ -44,7 +52,7 @@ public static class RunProcesses
                     break;
             }
         }
-        return open.Values.OfType<JournaledProcess>().ToList();
+        return open;
     }
 
     /// <summary>The in-flight processes still running: none once the run has ended.</summary>

@@ -28,6 +28,24 @@ public static class StateAddress
             .Where(s => s.Contains('#', StringComparison.Ordinal) || IsItem(s))
             .Select(s => s.Contains('#', StringComparison.Ordinal) ? s[..s.IndexOf('#', StringComparison.Ordinal)] : s)), state);
 
+    /// <summary>An answer's name bound to one attempt: <c>ADDRESS#N</c> (<c>put#3</c>, <c>dead-letter[2]/move#1</c>).
+    /// On resume, an answer so bound is taken only while attempt N is the one in flight: an operator who checked
+    /// attempt 3 has said nothing about an attempt 4 that another runner started after they looked.</summary>
+    public static string WithAttempt(string address, int attempt) => $"{address}#{attempt}";
+
+    /// <summary>Splits <c>ADDRESS#N</c> into the address and N (null when the name is not bound to an attempt). A
+    /// '#' followed by anything but a whole number from 1 is left in the address, which then resolves to nothing.</summary>
+    public static string WithoutAttempt(string name, out int? attempt)
+    {
+        attempt = null;
+        var hash = name.LastIndexOf('#');
+        if (hash <= 0 || name.IndexOf(Separator, hash) >= 0) return name;
+        var digits = name[(hash + 1)..];
+        if (digits.Length is 0 or > 9 || !digits.All(char.IsAsciiDigit) || digits[0] == '0') return name;
+        attempt = int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
+        return name[..hash];
+    }
+
     /// <summary>A segment <c>NAME[i]</c>: one item of a foreach.</summary>
     private static bool IsItem(string segment) => segment.IndexOf('[', StringComparison.Ordinal) > 0 && segment[^1] == ']';
 

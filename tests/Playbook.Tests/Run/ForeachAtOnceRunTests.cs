@@ -47,12 +47,12 @@ public sealed class ForeachAtOnceRunTests
         // The three items' processes still run: each is asked about by its item's address.
         var orphans = work.Resume();
         Assert.Equal(2, orphans.Exit);
-        for (var i = 1; i <= 3; i++) Assert.Contains($"--answer write-each[{i}]/write=wait", orphans.Err);
+        for (var i = 1; i <= 3; i++) Assert.Contains($"--answer write-each[{i}]/write#1=wait", orphans.Err);
 
         // Stopped (one answer for every item): now each item's write is in doubt, and asked about by its address.
         var asked = work.Resume("--answer", "write=kill");
         Assert.Equal(2, asked.Exit);
-        for (var i = 1; i <= 3; i++) Assert.Contains($"--answer write-each[{i}]/write=rerun", asked.Err);
+        for (var i = 1; i <= 3; i++) Assert.Contains($"--answer write-each[{i}]/write#1=rerun", asked.Err);
         Assert.Equal(3, LedgerLines(work));
 
         // An address that names no item of this playbook is refused with why, before anything happens.

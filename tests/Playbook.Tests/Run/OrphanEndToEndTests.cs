@@ -30,7 +30,7 @@ public class OrphanEndToEndTests
         Assert.True(listed.Exit == 0, listed.ToString());
         Assert.True(listed.Out.Contains($"{id}: step 'second' is still running unsupervised: pid {group}, since ", StringComparison.Ordinal), listed.ToString());
         Assert.Contains("`echo second >> ledger.txt;", listed.Out);
-        Assert.Contains($"playbook resume {id} --answer second=wait (or =kill)", listed.Out);
+        Assert.Contains($"playbook resume {id} --answer second#1=wait (or =kill)", listed.Out);
         var json = work.Cli("runs", "--journal", JournalDir, "--format", "json");
         Assert.Contains($"\"pid\": {group}", json.Out);
 

@@ -129,7 +129,7 @@ public class ResumeEndToEndTests
         var refused = work.Resume();
         Assert.True(refused.Exit == 2, refused.ToString());
         Assert.Contains($"step 'second' is still running from the run that stopped (pid {group}, `echo second >> ledger.txt;", refused.Err);
-        Assert.Contains("--answer second=wait (let it finish and take its outcome) or =kill", refused.Err);
+        Assert.Contains("--answer second#1=wait (let it finish and take its outcome) or =kill", refused.Err);
         Assert.Equal(before, File.ReadAllBytes(journal));
         Assert.True(Playbook.LiveRuns.Actions.ProcessGroups.IsAlive(group), "a refused resume stopped the step's process");
 
@@ -137,7 +137,7 @@ public class ResumeEndToEndTests
         var killed = work.Resume("--answer", "second=kill");
         Assert.True(killed.Exit == 2, killed.ToString());
         Assert.Contains("step 'second' was running (attempt 1) when the run stopped, and it is not idempotent (its process group was stopped)", killed.Err);
-        Assert.Contains("--answer second=rerun", killed.Err);
+        Assert.Contains("--answer second#1=rerun", killed.Err);
         Assert.Contains("=skip", killed.Err);
         Assert.Contains("=fail", killed.Err);
         Assert.False(Playbook.LiveRuns.Actions.ProcessGroups.IsAlive(group), $"process group {group} still runs");
@@ -167,6 +167,35 @@ public class ResumeEndToEndTests
         var resumed = Records(work.SingleJournal()!).Single(r => Type(r) == "run-resumed");
         Assert.Contains(group, resumed.GetProperty("stopped_process_groups").EnumerateArray().Select(g => g.GetInt32()));
         Assert.False(Playbook.LiveRuns.Actions.ProcessGroups.IsAlive(group), $"process group {group} still runs");
+    }
+
+    [Fact]
+    public void An_answer_bound_to_another_attempt_is_not_taken_and_one_bound_to_this_attempt_is()
+    {
+        using var work = new RunWorkspace("resumable");
+        var group = KilledWhileSecondRuns(work, "resumable");
+        var journal = work.SingleJournal()!;
+
+        // Said for attempt 2 (say, of a runner that looked later): attempt 1 is the one in flight, so the question stands.
+        var other = work.Resume("--answer", "second#2=kill", "--answer", "second#2=skip");
+        Assert.True(other.Exit == 2, other.ToString());
+        Assert.Contains("--answer second#1=wait (let it finish and take its outcome) or =kill", other.Err);
+        Assert.True(Playbook.LiveRuns.Actions.ProcessGroups.IsAlive(group), "an answer for another attempt stopped the step's process");
+
+        // Only a step has attempts to bind to; '#0' is no attempt.
+        var misplaced = work.Resume("--answer", "second#1=kill", "--answer", "done#1=skip");
+        Assert.True(misplaced.Exit == 2, misplaced.ToString());
+        Assert.Contains("--answer done#1=skip: '#1' names one attempt of a step that was running", misplaced.Err);
+        var zero = work.Resume("--answer", "second#0=kill");
+        Assert.True(zero.Exit == 2, zero.ToString());
+        Assert.Contains("--answer second#0=kill:", zero.Err);
+
+        var bound = work.Resume("--answer", "second#1=kill", "--answer", "second#1=skip");
+        Assert.True(bound.Exit == 0, bound.ToString());
+        Assert.Equal("first\nsecond\n", work.Read("ledger.txt"));
+        var resumed = Records(journal).Single(r => Type(r) == "run-resumed");
+        var decision = Assert.Single(resumed.GetProperty("in_flight").EnumerateArray());
+        Assert.Equal(("second", 1, "skip"), (Str(decision, "state"), decision.GetProperty("attempt").GetInt32(), Str(decision, "choice")));
     }
 
     [Fact]

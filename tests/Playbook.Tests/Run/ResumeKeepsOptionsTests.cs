@@ -100,7 +100,7 @@ public class ResumeKeepsOptionsTests
         Assert.True(asked.Exit == 2, asked.ToString());
         // Its process outlived the runner: the operator first says whether to wait for it or stop it.
         Assert.Contains("step 'migrate' (in restore#1) is still running from the run that stopped", asked.Err);
-        Assert.Contains("--answer restore/migrate=wait", asked.Err);
+        Assert.Contains("--answer restore/migrate#1=wait", asked.Err);
         Assert.Equal(before, File.ReadAllBytes(journal));
 
         // The bare name is what resume used to ask for, and then reject: it now points at the address.
