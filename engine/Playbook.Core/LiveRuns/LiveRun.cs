@@ -196,12 +196,17 @@ public static class LiveRun
         {
             lease = StoreRuns.Acquire(store, run, out var refusal);
             if (lease is null) return LiveRunOutcome.Refused([refusal!]);
+            // Renewed from the moment it is held: reading the run again, checking it, reading its secrets (a command
+            // may take a while) and waiting for its lock all come before the first record, and may outlast a lease.
+            using var keeper = new RunStores.LeaseKeeper(store, lease);
             try
             {
-                return await ResumeHeldAsync(store.Read(run.RunId)!, options, choose, cancellationToken, chooseOrphan, lease).ConfigureAwait(false);
+                return await ResumeHeldAsync(store.Read(run.RunId)!, options, choose, cancellationToken, chooseOrphan, lease, keeper).ConfigureAwait(false);
             }
             finally
             {
+                // Renewal stops before the release: a renewal after it would find the lease gone.
+                keeper.Dispose();
                 if (!lease.Lost) TryRelease(store, lease);
             }
         }
@@ -212,14 +217,17 @@ public static class LiveRun
         if (held is null)
             return LiveRunOutcome.Refused([$"run {run.RunId} is running in another process right now: it cannot be resumed until that process stops"]);
         // Read again under the lock: the journal may have grown since it was listed.
-        return await ResumeHeldAsync(JournaledRun.Read(run.JournalPath), options, choose, cancellationToken, chooseOrphan, null).ConfigureAwait(false);
+        return await ResumeHeldAsync(JournaledRun.Read(run.JournalPath), options, choose, cancellationToken, chooseOrphan, null, null).ConfigureAwait(false);
     }
 
     /// <summary>The resume itself, once this process holds the run (its lock, or its lease in a store) and has read it again.</summary>
     private static async Task<LiveRunOutcome> ResumeHeldAsync(JournaledRun run, LiveRunOptions options, Func<InFlightAttempt, InFlightChoice?> choose,
-        CancellationToken cancellationToken, Func<InFlightAttempt, OrphanChoice?>? chooseOrphan, RunStores.RunLease? lease)
+        CancellationToken cancellationToken, Func<InFlightAttempt, OrphanChoice?>? chooseOrphan, RunStores.RunLease? lease, RunStores.LeaseKeeper? keeper)
     {
         var playbook = options.Playbook;
+        // A lease lost from here on stops whatever waits (the secrets' commands, the lock, the run itself).
+        using var stop = StoreRuns.Linked(cancellationToken, keeper);
+        cancellationToken = stop.Token;
         if (run.Contents.Damage is { AtTail: false } damage)
             return LiveRunOutcome.Refused([$"{run.JournalPath}:{damage.Line}: the journal is damaged before its end ({WithoutLine(damage.Reason)}); the records after it cannot be trusted, so it cannot be resumed"]);
         if (run.Finished)
@@ -254,7 +262,7 @@ public static class LiveRun
         RunStores.HeldLock? runLock = null;
         if (lockName is not null)
         {
-            (runLock, var refusal) = await RunLocking.TakeForResumeAsync(run.RunId, lockName, options, lease, cancellationToken).ConfigureAwait(false);
+            (runLock, var refusal) = await RunLocking.TakeForResumeAsync(run.RunId, lockName, options, lease, keeper, cancellationToken).ConfigureAwait(false);
             if (runLock is null) return LiveRunOutcome.Refused([refusal!]);
         }
         using var heldLock = runLock;
@@ -280,9 +288,6 @@ public static class LiveRun
         RunJournal Journal() => journal ??= new RunJournal(lease is null
             ? JournalWriter.Continue(run.JournalPath, run.Contents.ValidLength, run.Contents.NextSeq, options.Time)
             : options.Store!.OpenWriter(lease, run.Contents, options.Time), redactor, run.RunId);
-        using var keeper = lease is null ? null : new RunStores.LeaseKeeper(options.Store!, lease);
-        using var stop = StoreRuns.Linked(cancellationToken, keeper);
-        cancellationToken = stop.Token;
         var stopped = new List<int>();
         try
         {

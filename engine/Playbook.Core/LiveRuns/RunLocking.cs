@@ -76,13 +76,12 @@ internal static class RunLocking
 
     /// <summary>Takes the lock of a run being resumed (this process holds its lease). Held by another run: refused
     /// (the refusal returned), or with <see cref="LiveRunOptions.WaitLock"/> waited for as a new run waits, the run's
-    /// lease renewed meanwhile so that nobody takes the run over while it queues.</summary>
+    /// lease renewed meanwhile (by <paramref name="keeper"/>) so that nobody takes the run over while it queues.</summary>
     public static async Task<(HeldLock? Lock, string? Refusal)> TakeForResumeAsync(string runId, string name, LiveRunOptions options, RunLease? lease,
-        CancellationToken cancellationToken)
+        LeaseKeeper? keeper, CancellationToken cancellationToken)
     {
         var locks = RunLocks.For(options.Store, options.JournalDirectory);
         var waited = Stopwatch.StartNew();
-        using var keeper = lease is null ? null : new LeaseKeeper(options.Store!, lease);
         using var stop = StoreRuns.Linked(cancellationToken, keeper);
         while (true)
         {
