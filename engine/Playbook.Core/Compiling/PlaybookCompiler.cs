@@ -144,7 +144,7 @@ public static class PlaybookCompiler
 
         if (symbol.Kind == StateKind.Decide)
         {
-            result["decide"] = symbol.Transitions.Select(t => Make(t, "decide")).ToList();
+            result["decide"] = ReachableTransitions.Of(symbol.Transitions).Select(t => Make(t, "decide")).ToList();
             return result;
         }
         var outcomes = symbol.Kind == StateKind.Phase ? new[] { "timeout" } : PlaybookModel.AcceptedOutcomes(symbol).Union(PlaybookModel.OutcomesOf(symbol));
@@ -154,7 +154,7 @@ public static class PlaybookCompiler
             {
                 var declared = symbol.Transitions.Where(t => t.Outcomes.Contains(current)).ToList();
                 if (declared.Count == 0) continue;
-                result[outcome] = declared.Select(t => Make(t, current)).ToList();
+                result[outcome] = ReachableTransitions.Of(declared).Select(t => Make(t, current)).ToList();
                 break;
             }
         }

@@ -118,6 +118,8 @@ public static class DiagnosticCatalog
         Error("PB2007", "Outcome the state cannot produce", "{0} '{1}' never has outcome '{2}': it can have {3}");
     public static readonly DiagnosticDescriptor ShadowedTransition =
         Warning("PB2008", "Transition never taken", "this 'on {0}' is never taken: an earlier transition for '{0}' at line {1} has no 'when' guard");
+    public static readonly DiagnosticDescriptor RepeatedGuard =
+        Warning("PB2022", "Guard repeated", "this 'when' is never taken: the 'when' at line {0} has the same condition, which was false if the run got here (guards are tried in order)");
     public static readonly DiagnosticDescriptor DecideWithoutElse =
         Warning("PB2009", "Decide without else", "decide '{0}' has no 'else': when no guard holds the run ends 'aborted'; add 'else -> …'");
     public static readonly DiagnosticDescriptor MultipleActions =

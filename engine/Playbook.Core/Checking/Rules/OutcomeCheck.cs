@@ -3,19 +3,26 @@ using Playbook.Semantics;
 
 namespace Playbook.Checking.Rules;
 
-/// <summary>PB2007, PB2008: 'on' lines name outcomes the state can have, and none is hidden behind an
-/// earlier unguarded transition for the same outcome.</summary>
+/// <summary>PB2007, PB2008, PB2022: 'on' lines name outcomes the state can have, none is hidden behind an
+/// earlier unguarded transition for the same outcome, and no guard repeats an earlier one's condition (see
+/// <see cref="ReachableTransitions"/>, which the compiler follows).</summary>
 public sealed class OutcomeCheck : IPlaybookCheck
 {
-    public IReadOnlyList<string> Reports { get; } = new[] { "PB2007", "PB2008" };
+    public IReadOnlyList<string> Reports { get; } = new[] { "PB2007", "PB2008", "PB2022" };
 
     public void Check(CheckContext context)
     {
         // One table for every state, cleared per state (it runs over every state of the playbook).
         var unguarded = new Dictionary<string, TransitionSymbol>(StringComparer.Ordinal);
+        var guards = new Dictionary<(string Outcome, ReachableTransitions.GuardKey Guard), TransitionSymbol>();
         foreach (var state in context.Model.States)
         {
-            if (state.Kind == StateKind.Decide) continue;
+            guards.Clear();
+            if (state.Kind == StateKind.Decide)
+            {
+                foreach (var t in state.Transitions) RepeatedGuard(context, guards, "decide", t);
+                continue;
+            }
             var accepted = PlaybookModel.AcceptedOutcomes(state);
             unguarded.Clear();
             foreach (var t in state.Transitions)
@@ -38,8 +45,17 @@ public sealed class OutcomeCheck : IPlaybookCheck
                         continue;
                     }
                     if (t.Guard is null) unguarded[outcome] = t;
+                    else if (RepeatedGuard(context, guards, outcome, t)) continue;
                 }
             }
         }
+    }
+
+    private static bool RepeatedGuard(CheckContext context, Dictionary<(string, ReachableTransitions.GuardKey), TransitionSymbol> guards, string outcome, TransitionSymbol t)
+    {
+        if (t.Guard is not { } guard) return false;
+        if (guards.TryAdd((outcome, ReachableTransitions.KeyOf(guard)), t)) return false;
+        context.Report(DiagnosticCatalog.RepeatedGuard, guard, context.LineOf(guards[(outcome, ReachableTransitions.KeyOf(guard))].Syntax));
+        return true;
     }
 }
