@@ -49,6 +49,12 @@ public sealed class PostgresLocation
             Options = "-c synchronous_commit=on",
             Timeout = 10,
             CommandTimeout = 30,
+            // A runner sends the same few statements thousands of times (the fenced append above all): prepared once
+            // per connection, each is then neither parsed nor planned again. And a pooled connection needs no reset:
+            // nothing here leaves session state behind (advisory locks are transaction-scoped, LISTEN has connections
+            // of its own, outside the pool). Together: a step's two commits 20 % cheaper (tools/Playbook.Benchmarks --store).
+            MaxAutoPrepare = 20,
+            NoResetOnClose = true,
         };
         string? password = null;
         var user = "";

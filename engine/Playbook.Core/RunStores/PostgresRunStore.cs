@@ -14,6 +14,7 @@ namespace Playbook.RunStores;
 public sealed class PostgresRunStore : IRunStore
 {
     private readonly NpgsqlDataSource _source;
+    private readonly NpgsqlDataSource _listenSource;
     private readonly PostgresLocation _location;
     private readonly string _localDirectory;
 
@@ -22,6 +23,9 @@ public sealed class PostgresRunStore : IRunStore
         _location = location;
         _localDirectory = localDirectory;
         _source = NpgsqlDataSource.Create(location.ConnectionString);
+        // LISTEN holds session state, so its connections are never pooled: a pooled connection given back still
+        // subscribed would have the server queue notifications for a session nobody reads.
+        _listenSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(location.ConnectionString) { Pooling = false }.ConnectionString);
     }
 
     /// <summary>Opens the store at <paramref name="location"/> (an empty database gets the schema); step files of
@@ -340,7 +344,7 @@ public sealed class PostgresRunStore : IRunStore
         {
             try
             {
-                await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var connection = await _listenSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
                 connection.Notification += (_, e) => notified(e.Payload);
                 await using (var listen = new NpgsqlCommand("LISTEN " + channel, connection))
                     await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -392,7 +396,11 @@ public sealed class PostgresRunStore : IRunStore
         command.Parameters.AddWithValue("secs", LeaseSeconds);
     }
 
-    public void Dispose() => _source.Dispose();
+    public void Dispose()
+    {
+        _source.Dispose();
+        _listenSource.Dispose();
+    }
 
     /// <summary>The journal writer's target: records that need not be durable yet wait in memory and go with the next
     /// durable one, in the same transaction (as a file's unflushed records ride on its next fsync): one commit, and
