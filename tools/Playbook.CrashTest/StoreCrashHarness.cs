@@ -353,7 +353,7 @@ public sealed class StoreCrashHarness(StoreCrashOptions options)
     {
         if (_random.NextDouble() < options.OrphanKillChance)
         {
-            foreach (var (pid, _) in Orphans.In(directory).Where(p => p.Pid != pausedPid))
+            foreach (var (pid, _) in Orphans.In(directory).Where(p => !Paused(p.Pid)))
             {
                 try
                 {
@@ -368,7 +368,10 @@ public sealed class StoreCrashHarness(StoreCrashOptions options)
             }
         }
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (Orphans.In(directory).Any(p => p.Pid != pausedPid) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        while (Orphans.In(directory).Any(p => !Paused(p.Pid)) && DateTime.UtcNow < deadline) await Task.Delay(20);
+
+        // The paused runner and what it started (a shell at its gate, say) live on another host: not the lost one's.
+        bool Paused(int pid) => pausedPid is { } paused && Orphans.DescendsFrom(pid, paused);
     }
 
     /// <summary>A runner that stopped by itself and can be resumed: its store failed or its lease was lost (it says

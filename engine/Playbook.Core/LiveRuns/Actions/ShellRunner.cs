@@ -141,17 +141,36 @@ public static class ShellRunner
     // setsid makes the group right after exec, then execs the wrapper; until both happened the journal would
     // get the wrong identity (and a signal to "its" group would miss it). A process that has already exited
     // needs no waiting: it ran nothing, as its gate never opened.
+    //
+    // The wait counts only time this process ran: a runner stopped meanwhile (Ctrl+Z, SIGSTOP) finds its deadline gone
+    // when it is continued, though the child had no more time than before. And a child that died at the gate (killed
+    // from outside) may still show as a zombie — no command line — until the runtime has reaped it: it is waited for
+    // briefly before the wait is declared failed, and then it ran nothing, which its exit code says.
     private static async Task WaitAtGateAsync(Process process, byte[] leaderCommandLine)
     {
-        var deadline = DateTime.UtcNow + GroupWait;
+        var waited = TimeSpan.Zero;
+        var clock = Stopwatch.StartNew();
+        var last = clock.Elapsed;
         var proc = Directory.Exists("/proc/self");
         while (!process.HasExited && !(ProcessGroups.GroupOf(process.Id) == process.Id
                    && (!proc || ProcessIdentity.CommandLineOf(process.Id) is { } line && line.AsSpan().SequenceEqual(leaderCommandLine))))
         {
-            if (DateTime.UtcNow > deadline) throw new InvalidOperationException($"shell process {process.Id} did not become a process group leader");
+            var now = clock.Elapsed;
+            // A poll of 1 ms that took over a second: this process was stopped (or starved), not the child slow.
+            waited += now - last > StoppedGap ? TimeSpan.FromMilliseconds(1) : now - last;
+            last = now;
+            if (waited > GroupWait)
+            {
+                if (process.WaitForExit(ExitGrace)) return;
+                throw new InvalidOperationException($"shell process {process.Id} did not become a process group leader");
+            }
             await Task.Delay(1).ConfigureAwait(false);
         }
     }
+
+    private static readonly TimeSpan StoppedGap = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(1);
 
     /// <summary>Opens the gate: the one line the wrapper waits for, then end-of-file.</summary>
     private static void Release(Process process)
