@@ -23,30 +23,6 @@ public static class Orphans
 
     private static bool AnyIn(string directory) => In(directory).Any();
 
-    /// <summary>Whether <paramref name="pid"/> is <paramref name="ancestor"/> or descends from it (by parent pids in
-    /// /proc): a paused runner's own children are its host's, not the lost host's.</summary>
-    public static bool DescendsFrom(int pid, int ancestor)
-    {
-        for (var current = pid; current > 1; current = ParentOf(current))
-            if (current == ancestor) return true;
-        return false;
-    }
-
-    private static int ParentOf(int pid)
-    {
-        try
-        {
-            // /proc/PID/stat: "pid (comm) state ppid …"; the command may hold spaces and parentheses, so from the last ')'.
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
-        {
-            return 0;
-        }
-    }
-
     /// <summary>The processes (pid, command line) whose working directory is <paramref name="directory"/>.</summary>
     public static IEnumerable<(int Pid, string Command)> In(string directory)
     {
