@@ -401,6 +401,7 @@ public static class LiveRun
             NotifyUrl = options.NotifyUrl,
             StepFilesDirectory = StepFiles.DirectoryFor(path),
             Adopted = adopted ?? new(StringComparer.Ordinal),
+            GateLimit = options.Store?.LeaseDuration / 2,
             // The store's inbox: a shared store's runner learns of answers posted from any machine.
             Inbox = options.Rehearsal is null
                 ? options.Inbox ?? options.Store?.Inbox(options.View.Say) ?? new RunStores.FileAnswerInbox(Path.GetDirectoryName(Path.GetFullPath(path))!, options.View.Say)

@@ -48,6 +48,11 @@ public sealed class LiveContext
 
     /// <summary>Attempts a resume takes over from the processes the stopped run left (see <see cref="InFlightProcesses"/>).</summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<string, AdoptedProcess> Adopted { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>How long a step's process may wait at its gate before it refuses to run (<see cref="ShellRunner"/>): half
+    /// the lease of a store whose leases run out, so that a runner held up between journaling a process and opening
+    /// its gate cannot have it run after another host took the run over; null (no limit) for the file store.</summary>
+    public TimeSpan? GateLimit { get; init; }
 }
 
 /// <summary>The action runner of a real run: <c>shell</c> through bash (every hole quoted, secrets in the
@@ -174,8 +179,18 @@ public sealed partial class LiveRunner : IActionRunner
                 if (given.Length == 0 || given.Contains('\0') || !Directory.Exists(workdir = Path.GetFullPath(given, _context.WorkingDirectory)))
                     return new AttemptResult("fail", Message: Redact($"workdir '{given}' is not an existing directory: nothing was started"));
             }
-            result = await ShellRunner.RunAsync(argv, environment, workdir, request.Limit,
-                group => _journal.ProcessStarted(flow, request.State, request.Attempt, group, written), ct, files, _context.Redactor).ConfigureAwait(false);
+            try
+            {
+                result = await ShellRunner.RunAsync(argv, environment, workdir, request.Limit,
+                    group => _journal.ProcessStarted(flow, request.State, request.Attempt, group, written), ct, files, _context.Redactor,
+                    _context.GateLimit).ConfigureAwait(false);
+            }
+            catch (GateExpiredException e)
+            {
+                // Stops the run like a lost lease: its journal says the attempt started, its files that nothing ran, which
+                // a resume on this host reads (and reruns it); one on another host is asked, as for any attempt in flight.
+                throw new RunStores.LeaseLostException($"run {_context.RunId}: lease lost for step '{request.State.Name}': {e.Message}");
+            }
         }
         var outputs = Outputs(result);
         if (result.TimedOut) return new AttemptResult("timeout", outputs, Message: "timed out: its process group was stopped");

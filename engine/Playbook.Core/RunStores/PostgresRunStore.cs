@@ -171,22 +171,28 @@ public sealed class PostgresRunStore : IRunStore
         return JournalWriter.ToTarget(LocalPath(lease.RunId), new Target(this, lease), contents.NextSeq, time);
     }
 
-    /// <summary>Appends the lines in one statement: the lease row is locked and checked, then the rows inserted, all
-    /// or none. Durable once it returns (synchronous_commit=on).</summary>
+    /// <summary>Appends the lines in one statement: the lease row is locked, checked and renewed, then the rows
+    /// inserted, all or none. Durable once it returns (synchronous_commit=on).</summary>
+    /// <remarks>Why every append renews the lease: a record that starts a step's process is followed by the opening of
+    /// the process's gate, which refuses to open later than half a lease after the process was made (ShellLauncher).
+    /// Renewed here, the lease cannot run out — so no other host can take the run over — before a full lease after
+    /// this statement began, which is after the process was made: a process whose gate opened in time started while
+    /// this runner still held the run.</remarks>
     internal void Append(RunLease lease, IReadOnlyList<(long Seq, byte[] Line)> lines)
     {
         var inserted = Use(connection =>
         {
             using var command = new NpgsqlCommand("""
                 WITH lease AS (
-                    SELECT run_id FROM playbook_runs
+                    UPDATE playbook_runs SET lease_expires_at = GREATEST(lease_expires_at, now() + @secs * interval '1 second')
                     WHERE run_id = @run AND lease_epoch = @epoch AND lease_expires_at > now()
-                    FOR UPDATE)
+                    RETURNING run_id)
                 INSERT INTO playbook_records (run_id, seq, line, epoch)
                 SELECT lease.run_id, r.seq, r.line, @epoch FROM lease, unnest(@seqs, @lines) AS r(seq, line)
                 """, connection);
             command.Parameters.AddWithValue("run", lease.RunId);
             command.Parameters.AddWithValue("epoch", lease.Epoch);
+            command.Parameters.AddWithValue("secs", LeaseSeconds);
             command.Parameters.AddWithValue("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, lines.Select(l => l.Seq).ToArray());
             command.Parameters.AddWithValue("lines", NpgsqlDbType.Array | NpgsqlDbType.Bytea, lines.Select(l => l.Line).ToArray());
             try

@@ -38,6 +38,33 @@ public sealed class StepGateTests
         }
     }
 
+    /// <summary>A run in a store whose leases run out gives the gate a deadline: a runner held up between journaling the
+    /// process and opening its gate (a frozen VM, SIGSTOP) may have been taken over meanwhile, and its process must not
+    /// then run the step a second time behind the new holder's back.</summary>
+    [Fact]
+    public async Task A_gate_opened_after_its_deadline_runs_nothing()
+    {
+        var dir = TempDirectory();
+        try
+        {
+            var error = await Assert.ThrowsAsync<GateExpiredException>(() => ShellRunner.RunAsync(Bash("touch ran"), dir, TimeSpan.FromSeconds(10),
+                _ => Thread.Sleep(1_500), CancellationToken.None, gateLimit: TimeSpan.FromMilliseconds(300)));
+            Assert.Contains("ran nothing", error.Message);
+            await Task.Delay(300);
+            Assert.False(File.Exists(Path.Combine(dir, "ran")));
+
+            // The same gate, opened in time, runs the command.
+            var result = await ShellRunner.RunAsync(Bash("touch ran"), dir, TimeSpan.FromSeconds(10),
+                _ => Thread.Sleep(100), CancellationToken.None, gateLimit: TimeSpan.FromSeconds(30));
+            Assert.Equal(0, result.ExitCode);
+            Assert.True(File.Exists(Path.Combine(dir, "ran")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task A_failure_to_report_the_group_means_the_command_never_runs()
     {

@@ -49,6 +49,22 @@ public sealed class PostgresRunStoreContractTests : RunStoreContract
         Assert.Equal(1, command.ExecuteNonQuery());
     }
 
+    /// <summary>A record renews the lease in its own statement: a runner that journals a step's process holds the run
+    /// for a full lease from then, so the process's gate (which refuses past half a lease) opens before any takeover.</summary>
+    [Fact]
+    public void An_append_renews_the_lease_for_a_full_lease()
+    {
+        var runId = "pg-renew-" + Guid.NewGuid().ToString("N")[..8];
+        var lease = Assert.IsType<RunLease>(_store.TryCreate(runId, new LeaseOwner("alpha", 4001, DateTimeOffset.UnixEpoch)));
+        using var writer = _store.OpenWriter(lease, Empty);
+        Thread.Sleep(TimeSpan.FromSeconds(2)); // of the 3 s lease, under 1 s is left now
+
+        writer.Append("process-started", w => w.WriteNumber("n", 1), flush: true);
+
+        var state = _store.LeaseOf(runId);
+        Assert.True(state.ExpiresAt - state.Now > TimeSpan.FromSeconds(2.5), $"the lease runs out at {state.ExpiresAt:O}, {state.ExpiresAt - state.Now} after the append");
+    }
+
     public override void Dispose()
     {
         base.Dispose();

@@ -12,17 +12,27 @@ namespace Playbook.LiveRuns.Actions;
 /// /dev/null (a step must never read the terminal of whoever runs the playbook) and its output appended to
 /// the attempt's files, then writes the exit code to the status file: so a resume can tell "never ran",
 /// "ran, outcome unknown" and "ended with N", and a process whose runner died writes to files, not to
-/// pipes nobody reads (SIGPIPE).</summary>
+/// pipes nobody reads (SIGPIPE).
+/// <para>The gate can have a deadline (a run in a store whose leases run out): the seconds since boot, in
+/// hundredths, past which "go" is refused (exit 125, nothing run, no status file). The runner journals the process
+/// and then opens the gate; a runner stopped in between (a frozen VM, SIGSTOP) may be taken over once its lease runs
+/// out, and must not then run the step behind the new holder's back when it is continued. The process's own clock
+/// runs while its runner is stopped, so the deadline holds however long the runner was away.</para></summary>
 internal static class ShellLauncher
 {
-    /// <summary>The wrapper the leader runs: <c>sh -c WRAPPER playbook-step OUT ERR STATUS PROGRAM ARGS…</c>.
-    /// Its own stdout and stderr go to the files first, so it never holds the runner's (a parent reading the
-    /// runner's output would otherwise wait for the orphan).</summary>
+    /// <summary>The wrapper the leader runs: <c>sh -c WRAPPER playbook-step OUT ERR STATUS DEADLINE PROGRAM ARGS…</c>
+    /// (DEADLINE <c>-</c>: none). Its own stdout and stderr go to the files first, so it never holds the runner's (a
+    /// parent reading the runner's output would otherwise wait for the orphan). /proc/uptime always has two decimals:
+    /// dropping the point gives hundredths.</summary>
     internal const string Wrapper =
         "exec >>\"$1\" 2>>\"$2\" || exit 125\n" +
         "IFS= read -r gate && [ \"$gate\" = go ] || exit 125\n" +
+        "if [ \"$4\" != - ]; then\n" +
+        "  read -r up rest </proc/uptime || exit 125\n" +
+        "  [ \"${up%.*}${up#*.}\" -le \"$4\" ] || { echo \"playbook: its gate opened too late (its runner was held up): nothing was run\" >&2; exit 125; }\n" +
+        "fi\n" +
         "status=$3\n" +
-        "shift 3\n" +
+        "shift 4\n" +
         ": >\"$status\" || exit 125\n" +
         "\"$@\" </dev/null\n" +
         "code=$?\n" +
@@ -45,7 +55,8 @@ internal static class ShellLauncher
 
     /// <summary>Starts <paramref name="argv"/> (program first, looked up on PATH) behind the gate, with no shell
     /// in between: each element reaches the program as exactly one argument.</summary>
-    public static ProcessStartInfo StartInfo(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment, string workingDirectory, StepFiles files)
+    public static ProcessStartInfo StartInfo(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment, string workingDirectory, StepFiles files,
+        string deadline = NoDeadline)
     {
         var (program, prefix) = Launcher.Value;
         var info = new ProcessStartInfo(program)
@@ -55,15 +66,35 @@ internal static class ShellLauncher
             RedirectStandardInput = true,
         };
         foreach (var arg in prefix) info.ArgumentList.Add(arg);
-        foreach (var arg in LeaderCommandLine(argv, files)) info.ArgumentList.Add(arg);
+        foreach (var arg in LeaderCommandLine(argv, files, deadline)) info.ArgumentList.Add(arg);
         ChildEnvironment.Apply(info.Environment, environment);
         return info;
     }
 
     /// <summary>The leader's command line once the launcher has exec'd into the wrapper: what /proc shows
     /// for it, and part of the identity a resume checks before it signals the group.</summary>
-    public static IReadOnlyList<string> LeaderCommandLine(IReadOnlyList<string> argv, StepFiles files) =>
-        ["/bin/sh", "-c", Wrapper, "playbook-step", files.Stdout, files.Stderr, files.Status, .. argv];
+    public static IReadOnlyList<string> LeaderCommandLine(IReadOnlyList<string> argv, StepFiles files, string deadline = NoDeadline) =>
+        ["/bin/sh", "-c", Wrapper, "playbook-step", files.Stdout, files.Stderr, files.Status, deadline, .. argv];
+
+    /// <summary>The gate's deadline argument for no deadline.</summary>
+    internal const string NoDeadline = "-";
+
+    /// <summary>The gate's deadline argument: <paramref name="limit"/> from now, in the hundredths of a second since boot
+    /// that the wrapper reads from /proc/uptime; <see cref="NoDeadline"/> without a limit or without /proc/uptime.</summary>
+    internal static string Deadline(TimeSpan? limit)
+    {
+        if (limit is not { } l) return NoDeadline;
+        try
+        {
+            var up = File.ReadAllText("/proc/uptime").Split(' ')[0];
+            return (long.Parse(up.Replace(".", ""), System.Globalization.CultureInfo.InvariantCulture) + (long)Math.Ceiling(l.TotalMilliseconds / 10))
+                .ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or OverflowException)
+        {
+            return NoDeadline;
+        }
+    }
 
     private static (string, string[]) Find()
     {

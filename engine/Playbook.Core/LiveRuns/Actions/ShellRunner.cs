@@ -5,6 +5,9 @@ namespace Playbook.LiveRuns.Actions;
 /// <summary>What one run of a shell script did.</summary>
 public sealed record ShellResult(int ExitCode, string Stdout, string Stderr, bool TimedOut, bool OutputTruncated, TimeSpan Duration);
 
+/// <summary>A step's process refused to run because its gate opened after its deadline (<see cref="ShellLauncher"/>).</summary>
+public sealed class GateExpiredException(string message) : Exception(message);
+
 /// <summary>An attempt taken over from a stopped run: its outcome, and whether its command wrote an exit code.</summary>
 public sealed record AdoptedResult(ShellResult Result, bool Exited);
 
@@ -27,13 +30,16 @@ public static class ShellRunner
     /// <param name="files">Where the output and status go (the run's step files); a temporary directory,
     /// removed afterwards, when null.</param>
     public static Task<ShellResult> RunAsync(ShellScript script, string workingDirectory, TimeSpan? limit,
-        Action<int>? onStarted, CancellationToken cancellationToken, StepFiles? files = null, Redactor? redactor = null) =>
-        RunAsync(ShellLauncher.BashArgv(script), script.Environment, workingDirectory, limit, onStarted, cancellationToken, files, redactor);
+        Action<int>? onStarted, CancellationToken cancellationToken, StepFiles? files = null, Redactor? redactor = null, TimeSpan? gateLimit = null) =>
+        RunAsync(ShellLauncher.BashArgv(script), script.Environment, workingDirectory, limit, onStarted, cancellationToken, files, redactor, gateLimit);
 
     /// <summary>Runs a program with its argv and no shell (<c>exec</c>): the same gate, process group, limits
     /// and output caps as a script (a script is the argv <c>bash -c SCRIPT</c>).</summary>
+    /// <param name="gateLimit">How long the process may wait at its gate (see <see cref="ShellLauncher"/>); past it, it
+    /// runs nothing and <see cref="GateExpiredException"/> is thrown. Null: as long as it takes.</param>
     public static async Task<ShellResult> RunAsync(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment, string workingDirectory,
-        TimeSpan? limit, Action<int>? onStarted, CancellationToken cancellationToken, StepFiles? files = null, Redactor? redactor = null)
+        TimeSpan? limit, Action<int>? onStarted, CancellationToken cancellationToken, StepFiles? files = null, Redactor? redactor = null,
+        TimeSpan? gateLimit = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var temporary = files is null;
@@ -42,17 +48,21 @@ public static class ShellRunner
         {
             files.Prepare();
             var clock = Stopwatch.StartNew();
-            using var process = new Process { StartInfo = ShellLauncher.StartInfo(argv, environment, workingDirectory, files) };
+            // Read before the process exists: the deadline counts from no later than the moment it was made.
+            var deadline = ShellLauncher.Deadline(gateLimit);
+            using var process = new Process { StartInfo = ShellLauncher.StartInfo(argv, environment, workingDirectory, files, deadline) };
             process.Start();
             var pgid = process.Id;
             var stopped = false;
             try
             {
-                await WaitAtGateAsync(process, ProcessIdentity.Encode(ShellLauncher.LeaderCommandLine(argv, files))).ConfigureAwait(false);
+                await WaitAtGateAsync(process, ProcessIdentity.Encode(ShellLauncher.LeaderCommandLine(argv, files, deadline))).ConfigureAwait(false);
                 onStarted?.Invoke(pgid);
                 Release(process);
                 var waited = await WaitAsync(process, pgid, files, limit, cancellationToken, redactor).ConfigureAwait(false);
                 stopped = !waited;
+                if (waited && deadline != ShellLauncher.NoDeadline && process.ExitCode == 125 && files.ReadStatus().Kind == StepStatusKind.Absent)
+                    throw new GateExpiredException($"its process waited at its gate for over {gateLimit!.Value.TotalSeconds:0.#} s (this runner was held up: stopped or starved) and ran nothing");
                 var (stdout, stdoutCut) = StepFiles.Read(files.Stdout, MaxOutputBytes, redactor);
                 var (stderr, stderrCut) = StepFiles.Read(files.Stderr, MaxOutputBytes, redactor);
                 return new ShellResult(stopped ? -1 : process.ExitCode, stdout, stderr, TimedOut: stopped, stdoutCut || stderrCut, clock.Elapsed);
