@@ -152,6 +152,7 @@ public sealed class StoreCrashHarness(StoreCrashOptions options)
         string? runId = null;
         var host = Hosts[_random.Next(Hosts.Length)];
         RunnerProcess? paused = null;
+        var oldRunnerContinued = false;
         var (outcome, pausedNow) = await DriveAsync(directory, host, ["run", CrashPlaybook.FileName, "--journal", HostDirectory(host)], window, fresh: true,
             paused: null, log, "run");
         paused = pausedNow;
@@ -161,6 +162,14 @@ public sealed class StoreCrashHarness(StoreCrashOptions options)
             for (var resumes = 0; ; resumes++)
             {
                 if (paused is null && !outcome.Killed && outcome.ExitCode == 0) break;
+                // The paused runner, continued while this resume was starting, took the lease first and ended the run:
+                // the resume then reads the end and refuses, touching nothing. Only the store's word counts: the run
+                // must really have ended, and the checks below judge what the old runner did.
+                if (paused is null && !outcome.Killed && oldRunnerContinued && EndedMeanwhile(outcome) && runId is not null && ReadRun(runId) is { Finished: true })
+                {
+                    log.Append(" (the old runner ended the run first; the resume found it ended)");
+                    break;
+                }
                 if (paused is null && !outcome.Killed && !Resumable(outcome))
                 {
                     Violation(log, $"{(resumes == 0 ? "the run" : "a resume")} exited {outcome.ExitCode}: {FirstLines(outcome.Stderr + outcome.Stdout)}");
@@ -212,6 +221,7 @@ public sealed class StoreCrashHarness(StoreCrashOptions options)
                 string[] args = ["resume", runId, "--journal", HostDirectory(host), .. answers.SelectMany(a => new[] { "--answer", a })];
                 var previous = paused;
                 (outcome, paused) = await DriveAsync(directory, host, args, window, fresh: false, previous, log, $"resume on {host} (from {holder})");
+                oldRunnerContinued = previous is not null;
                 if (previous is not null) await FencedAsync(previous, log);
                 if (outcome.Stdout.Contains("took the run over from", StringComparison.Ordinal)) _takeovers++;
             }
@@ -333,7 +343,7 @@ public sealed class StoreCrashHarness(StoreCrashOptions options)
             log.Append(" old runner (paused before it held the lease) asked again: its answers were for attempts no longer in flight;");
         // A resume paused before it read the run, continued after another runner ended it: it reads the end and
         // refuses, touching nothing (what every later resume of an ended run does).
-        else if (outcome.ExitCode == 2 && outcome.Stderr.Contains("already ended", StringComparison.Ordinal) && outcome.Stderr.Contains("nothing to resume", StringComparison.Ordinal))
+        else if (EndedMeanwhile(outcome))
             log.Append(" old runner (paused before it read the run) found it ended;");
         else Violation(log, $"the paused runner, continued, exited {outcome.ExitCode}: {FirstLines(outcome.Stderr + outcome.Stdout)}");
     }
@@ -388,6 +398,11 @@ public sealed class StoreCrashHarness(StoreCrashOptions options)
             .Select(a => $"{StateAddress.WithAttempt(a.Address, a.Attempt)}={(ledger.Contains(writes[a.Address].Line) ? "skip" : "rerun")}")
             .ToList();
     }
+
+    /// <summary>A resume that read the run after another runner had ended it: it refused and touched nothing.</summary>
+    private static bool EndedMeanwhile(ProcessOutcome outcome) =>
+        outcome.ExitCode == 2 && outcome.Stderr.Contains("already ended", StringComparison.Ordinal)
+                              && outcome.Stderr.Contains("nothing to resume", StringComparison.Ordinal);
 
     private static bool Resumable(ProcessOutcome outcome) =>
         outcome.ExitCode == 2 && (outcome.Stderr.Contains("the run stopped here", StringComparison.Ordinal)
