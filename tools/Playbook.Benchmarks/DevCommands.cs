@@ -69,6 +69,21 @@ public static class DevCommands
                 MonteCarloCoresLoop.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000,
                     args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5);
                 return 0;
+            case "--allocation-scaling":
+                AllocationScaling.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000,
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2_000,
+                    args.Length > 3 ? args.Skip(3).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList() : [0, 4_096, 27_000]);
+                return 0;
+            case "--allocation-scaling-child":
+                AllocationScaling.Child(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture));
+                return 0;
+            case "--simulate-cores-processes":
+                MonteCarloCoresLoop.Processes(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000,
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
+                return 0;
+            case "--simulate-cores-child":
+                MonteCarloCoresLoop.Child(int.Parse(args[1], CultureInfo.InvariantCulture));
+                return 0;
             case "--lsp":
                 LanguageServerLoop.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000,
                     args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000).GetAwaiter().GetResult();

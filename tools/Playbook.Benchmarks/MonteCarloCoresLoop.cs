@@ -62,6 +62,62 @@ internal static class MonteCarloCoresLoop
             $"Monte Carlo / spin {Median(shares):F2} ({shares.Max():F2}); single-core cost {Median(ratios):F2}x the bare replay ({ratios.Min():F2}x), in CPU time {Median(cpuRatios):F2}x ({cpuRatios.Min():F2}x); load {LoadAverage()}"));
     }
 
+    /// <summary><c>--simulate-cores-processes RUNS [ROUNDS]</c>: the same Monte Carlo, one worker per process: one child
+    /// process doing RUNS runs, then one child per core at once, each doing RUNS / cores (each child warms up first and
+    /// times only its runs, so process starts and JIT are not counted). Each child has a heap and a GC of its own and
+    /// shares nothing with the others: what the machine gives this work on a second core, next to what one process's
+    /// workers get (<see cref="Run"/>).</summary>
+    public static void Processes(int runs, int rounds)
+    {
+        var cores = Environment.ProcessorCount;
+        var speedUps = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var one = Children(1, runs);
+            var all = Children(cores, runs / cores);
+            speedUps.Add(one / all);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round {round}: 1 process {runs / one:F0} runs/s, {cores} processes {runs / all:F0} runs/s, x{one / all:F2}  (load {LoadAverage()})"));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"over {rounds} rounds: {cores} processes vs 1, median x{Median(speedUps):F2} (best x{speedUps.Max():F2})"));
+    }
+
+    /// <summary><c>--simulate-cores-child RUNS</c>: warms up, then times RUNS Monte Carlo runs on one worker; prints seconds.</summary>
+    public static void Child(int runs)
+    {
+        var bench = new SimulationBenchmarks();
+        bench.Setup();
+        var simulator = bench.NewSimulator();
+        simulator.MonteCarloAsync(20_000, 1, bench.Values, workers: 1).AsTask().GetAwaiter().GetResult();
+        var watch = Stopwatch.StartNew();
+        simulator.MonteCarloAsync(runs, 2, bench.Values, workers: 1).AsTask().GetAwaiter().GetResult();
+        Console.WriteLine(watch.Elapsed.TotalSeconds.ToString("R", CultureInfo.InvariantCulture));
+    }
+
+    private static double Children(int count, int runs)
+    {
+        var self = Environment.ProcessPath!;
+        var children = Enumerable.Range(0, count).Select(_ =>
+        {
+            var start = new ProcessStartInfo(self) { RedirectStandardOutput = true };
+            if (!self.EndsWith("Playbook.Benchmarks", StringComparison.Ordinal)) start.ArgumentList.Add(typeof(MonteCarloCoresLoop).Assembly.Location);
+            start.ArgumentList.Add("--simulate-cores-child");
+            start.ArgumentList.Add(runs.ToString(CultureInfo.InvariantCulture));
+            return Process.Start(start)!;
+        }).ToList();
+        var slowest = 0.0;
+        foreach (var child in children)
+        {
+            var output = child.StandardOutput.ReadToEnd();
+            child.WaitForExit();
+            if (child.ExitCode != 0) throw new InvalidOperationException($"a child exited {child.ExitCode}");
+            slowest = Math.Max(slowest, double.Parse(output.Trim().Split('\n')[^1], CultureInfo.InvariantCulture)); // the last line: set-up prints its own
+            child.Dispose();
+        }
+        return slowest;
+    }
+
     private static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
@@ -72,9 +128,17 @@ internal static class MonteCarloCoresLoop
     private static (MonteCarloResult Result, double Seconds, double CpuSeconds) Time(Func<ValueTask<MonteCarloResult>> work)
     {
         var cpu = Environment.CpuUsage.TotalTime;
+        var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var paused = GC.GetTotalPauseDuration();
+        var items = ThreadPool.CompletedWorkItemCount;
+        var contentions = Monitor.LockContentionCount;
         var watch = Stopwatch.StartNew();
         var result = work().AsTask().GetAwaiter().GetResult();
-        return (result, watch.Elapsed.TotalSeconds, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds);
+        var seconds = watch.Elapsed.TotalSeconds;
+        if (Environment.GetEnvironmentVariable("PLAYBOOK_BENCH_GC") == "1")
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"//   {seconds * 1e3:F0} ms: GCs gen0 {GC.CollectionCount(0) - gcs.Item1}, gen1 {GC.CollectionCount(1) - gcs.Item2}, gen2 {GC.CollectionCount(2) - gcs.Item3}; paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms; thread-pool work items {ThreadPool.CompletedWorkItemCount - items}, lock contentions {Monitor.LockContentionCount - contentions}"));
+        return (result, seconds, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds);
     }
 
     private static string LoadAverage() =>
