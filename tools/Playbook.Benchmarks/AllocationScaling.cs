@@ -67,31 +67,9 @@ internal static class AllocationScaling
         Console.WriteLine(watch.Elapsed.TotalSeconds.ToString("R", CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Starts <paramref name="count"/> child processes at once, each doing <paramref name="units"/> units;
-    /// the slowest one's time for its work.</summary>
-    private static double Children(int count, int units, int arithmetic, int bytes)
-    {
-        var self = Environment.ProcessPath!;
-        var dll = typeof(AllocationScaling).Assembly.Location;
-        var children = Enumerable.Range(0, count).Select(_ =>
-        {
-            var start = new ProcessStartInfo(self) { RedirectStandardOutput = true };
-            if (!self.EndsWith("Playbook.Benchmarks", StringComparison.Ordinal)) start.ArgumentList.Add(dll); // started as `dotnet X.dll`
-            foreach (var a in new[] { "--allocation-scaling-child", units.ToString(CultureInfo.InvariantCulture), arithmetic.ToString(CultureInfo.InvariantCulture), bytes.ToString(CultureInfo.InvariantCulture) })
-                start.ArgumentList.Add(a);
-            return Process.Start(start)!;
-        }).ToList();
-        var slowest = 0.0;
-        foreach (var child in children)
-        {
-            var output = child.StandardOutput.ReadToEnd();
-            child.WaitForExit();
-            if (child.ExitCode != 0) throw new InvalidOperationException($"a child exited {child.ExitCode}");
-            slowest = Math.Max(slowest, double.Parse(output.Trim(), CultureInfo.InvariantCulture));
-            child.Dispose();
-        }
-        return slowest;
-    }
+    private static double Children(int count, int units, int arithmetic, int bytes) =>
+        ChildProcesses.SlowestSeconds(count, "--allocation-scaling-child", units.ToString(CultureInfo.InvariantCulture),
+            arithmetic.ToString(CultureInfo.InvariantCulture), bytes.ToString(CultureInfo.InvariantCulture));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static long Work(int units, int arithmetic, int bytes)

@@ -95,28 +95,8 @@ internal static class MonteCarloCoresLoop
         Console.WriteLine(watch.Elapsed.TotalSeconds.ToString("R", CultureInfo.InvariantCulture));
     }
 
-    private static double Children(int count, int runs)
-    {
-        var self = Environment.ProcessPath!;
-        var children = Enumerable.Range(0, count).Select(_ =>
-        {
-            var start = new ProcessStartInfo(self) { RedirectStandardOutput = true };
-            if (!self.EndsWith("Playbook.Benchmarks", StringComparison.Ordinal)) start.ArgumentList.Add(typeof(MonteCarloCoresLoop).Assembly.Location);
-            start.ArgumentList.Add("--simulate-cores-child");
-            start.ArgumentList.Add(runs.ToString(CultureInfo.InvariantCulture));
-            return Process.Start(start)!;
-        }).ToList();
-        var slowest = 0.0;
-        foreach (var child in children)
-        {
-            var output = child.StandardOutput.ReadToEnd();
-            child.WaitForExit();
-            if (child.ExitCode != 0) throw new InvalidOperationException($"a child exited {child.ExitCode}");
-            slowest = Math.Max(slowest, double.Parse(output.Trim().Split('\n')[^1], CultureInfo.InvariantCulture)); // the last line: set-up prints its own
-            child.Dispose();
-        }
-        return slowest;
-    }
+    private static double Children(int count, int runs) =>
+        ChildProcesses.SlowestSeconds(count, "--simulate-cores-child", runs.ToString(CultureInfo.InvariantCulture));
 
     private static double Median(List<double> values)
     {
