@@ -32,12 +32,15 @@ internal sealed class ValidateCommand(PlaybookChecker check, string? baseDirecto
 {
     public const string PlaybookExtension = ".playbook";
 
-    private static readonly IReadOnlyDictionary<string, OutputFormat> Formats = new Dictionary<string, OutputFormat>(StringComparer.Ordinal)
+    private static readonly string[] FormatNames = ["text", "json", "sarif", "github"];
+
+    /// <summary>The format a --format value names; the option's validator has already refused any other value.</summary>
+    private static OutputFormat FormatNamed(string name) => name switch
     {
-        ["text"] = OutputFormat.Text,
-        ["json"] = OutputFormat.Json,
-        ["sarif"] = OutputFormat.Sarif,
-        ["github"] = OutputFormat.GitHub,
+        "json" => OutputFormat.Json,
+        "sarif" => OutputFormat.Sarif,
+        "github" => OutputFormat.GitHub,
+        _ => OutputFormat.Text,
     };
 
     /// <summary>The System.CommandLine definition; its action calls <see cref="Run"/> with the
@@ -45,7 +48,7 @@ internal sealed class ValidateCommand(PlaybookChecker check, string? baseDirecto
     public Command CreateCommand(bool color)
     {
         var paths = CommonOptions.Paths("Playbook files, or directories to search recursively for *.playbook files");
-        var format = CommonOptions.Format("Output format: text, json, sarif or github", [.. Formats.Keys]);
+        var format = CommonOptions.Format("Output format: text, json, sarif or github", FormatNames);
         var warningsAsErrors = new Option<bool>("--warnings-as-errors")
         {
             Description = "Exit with code 1 when there are warnings, not only errors",
@@ -73,7 +76,7 @@ internal sealed class ValidateCommand(PlaybookChecker check, string? baseDirecto
         {
             var options = new ValidateOptions(
                 parseResult.GetValue(paths) ?? [],
-                Formats[parseResult.GetValue(format) ?? "text"],
+                FormatNamed(parseResult.GetValue(format) ?? "text"),
                 parseResult.GetValue(warningsAsErrors),
                 color,
                 parseResult.GetValue(maxDiagnostics));

@@ -14,13 +14,8 @@ internal sealed class ValidationReport
         Files = files;
         WarningsAsErrors = warningsAsErrors;
         Diagnostics = files
-            .SelectMany(f => f.Diagnostics
-                .Select((d, index) => (d, index))
-                // Stable: equal positions keep the order the engine reported them in.
-                .OrderBy(x => x.d.Span.Start)
-                .ThenBy(x => x.d.Span.End)
-                .ThenBy(x => x.index)
-                .Select(x => x.d))
+            // OrderBy is a stable sort: equal positions keep the order the engine reported them in.
+            .SelectMany(f => f.Diagnostics.OrderBy(d => d.Span.Start).ThenBy(d => d.Span.End))
             .ToList();
         ErrorCount = Diagnostics.Count(d => d.Severity == Severity.Error);
         WarningCount = Diagnostics.Count(d => d.Severity == Severity.Warning);

@@ -20,7 +20,7 @@ public static class ExpressionDepth
     public static int? FindTooDeepBracket(string code, bool csharp)
     {
         // One entry per open bracket or string with holes: what closes it. Never deeper than Max + 1.
-        var open = new Stack<char>();
+        var open = new Closers();
         var p = 0;
         while (p < code.Length)
         {
@@ -36,7 +36,7 @@ public static class ExpressionDepth
                 if (hole)
                 {
                     p += quote == '`' ? 2 : 1;
-                    if (Push(open, '}')) return p - 1;
+                    if (open.Push('}')) return p - 1;
                     continue;
                 }
                 p++;
@@ -46,7 +46,7 @@ public static class ExpressionDepth
             switch (c)
             {
                 case '(' or '[' or '{':
-                    if (Push(open, c == '(' ? ')' : c == '[' ? ']' : '}')) return p;
+                    if (open.Push(c == '(' ? ')' : c == '[' ? ']' : '}')) return p;
                     p++;
                     continue;
                 case ')' or ']' or '}':
@@ -64,14 +64,14 @@ public static class ExpressionDepth
                     continue;
                 }
                 case '`' when !csharp:
-                    if (Push(open, '`')) return p;
+                    if (open.Push('`')) return p;
                     p++;
                     continue;
                 case '"' when csharp && IsInterpolated(code, p):
                     // A verbatim one ($@"…", where '\' is no escape) is skipped whole: its holes are left to
                     // Roslyn's own stack guard and to the tree scan after parsing.
                     if (IsVerbatim(code, p)) { p = SkipVerbatim(code, p + 1); continue; }
-                    if (Push(open, '"')) return p;
+                    if (open.Push('"')) return p;
                     p++;
                     continue;
                 case '"' when csharp && IsVerbatim(code, p):
@@ -88,10 +88,25 @@ public static class ExpressionDepth
         return null;
     }
 
-    private static bool Push(Stack<char> open, char closer)
+    /// <summary>What closes each open bracket or string, innermost last. Not a <c>Stack&lt;char&gt;</c>, for the reason
+    /// <see cref="Collections.WalkStack{T}"/> gives.</summary>
+    private sealed class Closers
     {
-        open.Push(closer);
-        return open.Count > Max;
+        private readonly char[] _closers = new char[Max + 1];
+
+        public int Count { get; private set; }
+
+        public char Peek() => _closers[Count - 1];
+
+        public void Pop() => Count--;
+
+        /// <summary>Adds one; true when that is more than <see cref="Max"/> deep (the scan then stops, so it never
+        /// holds more than Max + 1).</summary>
+        public bool Push(char closer)
+        {
+            _closers[Count++] = closer;
+            return Count > Max;
+        }
     }
 
     private static bool IsInterpolated(string code, int quote) =>
@@ -138,7 +153,7 @@ public static class ExpressionDepth
     /// default when the tree is within the limit.</summary>
     public static T? FindTooDeepNode<T>(T root, Func<T, IEnumerable<T>> children, Func<T, bool> counts) where T : class
     {
-        var pending = new Stack<(T Node, int Depth)>();
+        var pending = new Collections.WalkStack<T>();
         pending.Push((root, counts(root) ? 1 : 0));
         while (pending.Count > 0)
         {

@@ -16,7 +16,7 @@ internal static class LongStringIndentation
         if (flat.StartsWith('\n')) flat = flat[1..];
         var lines = flat.Split('\n').ToList();
         if (lines.Count > 1 && lines[^1].Trim().Length == 0) lines.RemoveAt(lines.Count - 1);
-        var indent = lines.Where(l => l.Trim().Length > 0).Select(l => l.Length - l.TrimStart(' ', '\t').Length).DefaultIfEmpty(0).Min();
+        var indent = CommonIndent(lines);
         var result = string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart(' ', '\t')));
 
         var holes = parts.OfType<InterpolationSyntax>().GetEnumerator();
@@ -37,5 +37,19 @@ internal static class LongStringIndentation
         }
         if (segment.Length > 0) builder.Add(new TextPartSyntax(segment.ToString(), span));
         return builder.ToImmutable();
+    }
+
+    /// <summary>The indentation all non-blank lines share (0 when there are none). A loop, not LINQ's Min over ints: that
+    /// generic code is compiled at every start of the tool.</summary>
+    private static int CommonIndent(List<string> lines)
+    {
+        int? indent = null;
+        foreach (var line in lines)
+        {
+            if (line.Trim().Length == 0) continue;
+            var own = line.Length - line.TrimStart(' ', '\t').Length;
+            if (indent is null || own < indent) indent = own;
+        }
+        return indent ?? 0;
     }
 }

@@ -32,24 +32,27 @@ internal sealed partial class PlaybookParser
         "step", "decide", "wait", "manual", "parallel", "branch", "phase", "end", "join", "foreach", "cleanup",
     };
 
-    private static readonly Dictionary<Blocks, string> BlockNames = new()
+    private static string BlockName(Blocks kind) => kind switch
     {
-        [Blocks.Playbook] = "at the top of a playbook",
-        [Blocks.Step] = "in a step",
-        [Blocks.Decide] = "in a decide",
-        [Blocks.Wait] = "in a wait",
-        [Blocks.Manual] = "in a manual step",
-        [Blocks.Parallel] = "in a parallel",
-        [Blocks.Branch] = "in a branch",
-        [Blocks.Phase] = "in a phase",
-        [Blocks.Simulate] = "in simulate { }",
-        [Blocks.Foreach] = "in a foreach",
-        [Blocks.Cleanup] = "in cleanup",
-        [Blocks.ForeachSimulate] = "in a foreach's simulate { }",
+        Blocks.Playbook => "at the top of a playbook",
+        Blocks.Step => "in a step",
+        Blocks.Decide => "in a decide",
+        Blocks.Wait => "in a wait",
+        Blocks.Manual => "in a manual step",
+        Blocks.Parallel => "in a parallel",
+        Blocks.Branch => "in a branch",
+        Blocks.Phase => "in a phase",
+        Blocks.Simulate => "in simulate { }",
+        Blocks.Foreach => "in a foreach",
+        Blocks.Cleanup => "in cleanup",
+        _ => "in a foreach's simulate { }",
     };
 
-    private readonly Dictionary<Blocks, Dictionary<string, Parser<ClauseSyntax>>> _tables = new();
-    private readonly List<Blocks> _open = new();
+    // Indexed by Blocks, and the open blocks kept in an array: a Dictionary or List over an enum is framework code
+    // that no ReadyToRun image holds, compiled at every start of the tool (tools/Playbook.Benchmarks/README.md).
+    private readonly Dictionary<string, Parser<ClauseSyntax>>[] _tables = new Dictionary<string, Parser<ClauseSyntax>>[(int)Blocks.ForeachSimulate + 1];
+    private Blocks[] _open = new Blocks[MaxNesting + 1];
+    private int _openCount;
 
     private void BuildTables()
     {
@@ -61,7 +64,7 @@ internal sealed partial class PlaybookParser
         var branch = State("branch", Blocks.Branch, (k, n, t, b, s) => new BranchSyntax(k, n, t, b, s));
         var foreachState = State("foreach", Blocks.Foreach, (k, n, t, b, s) => new ForeachSyntax(k, n, t, b, s));
 
-        _tables[Blocks.Playbook] = new()
+        _tables[(int)Blocks.Playbook] = new()
         {
             ["title"] = MetadataString("title"), ["version"] = MetadataString("version"), ["owner"] = MetadataString("owner"),
             ["description"] = MetadataString("description"), ["tags"] = Tags,
@@ -71,7 +74,7 @@ internal sealed partial class PlaybookParser
             ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual, ["parallel"] = parallel,
             ["phase"] = Phase, ["end"] = End, ["foreach"] = foreachState, ["cleanup"] = Cleanup,
         };
-        _tables[Blocks.Step] = new()
+        _tables[(int)Blocks.Step] = new()
         {
             ["shell"] = Shell, ["exec"] = Exec, ["http"] = Http, ["script"] = Script, ["call"] = Call, ["notify"] = Notify,
             ["timeout"] = Timeout, ["retry"] = Retry, ["expect"] = Expect, ["capture"] = Capture, ["idempotent"] = Idempotent,
@@ -79,45 +82,45 @@ internal sealed partial class PlaybookParser
             ["on"] = On, ["->"] = Arrow, ["simulate"] = Simulate, ["description"] = Description,
             ["env"] = Env, ["workdir"] = Workdir,
         };
-        _tables[Blocks.Decide] = new() { ["when"] = When, ["else"] = Else, ["description"] = Description };
-        _tables[Blocks.Wait] = new()
+        _tables[(int)Blocks.Decide] = new() { ["when"] = When, ["else"] = Else, ["description"] = Description };
+        _tables[(int)Blocks.Wait] = new()
         {
             ["for"] = For, ["until"] = Until, ["probe"] = Probe, ["capture"] = Capture, ["timeout"] = Timeout,
             ["on"] = On, ["->"] = Arrow, ["simulate"] = Simulate, ["description"] = Description,
         };
-        _tables[Blocks.Manual] = new()
+        _tables[(int)Blocks.Manual] = new()
         {
             ["prompt"] = Prompt, ["choices"] = Choices, ["timeout"] = Timeout, ["on"] = On, ["->"] = Arrow, ["description"] = Description,
             ["approvers"] = Approvers, ["quorum"] = Quorum,
         };
-        _tables[Blocks.Parallel] = new()
+        _tables[(int)Blocks.Parallel] = new()
         {
             ["branch"] = branch, ["join"] = Join, ["timeout"] = Timeout, ["on"] = On, ["->"] = Arrow, ["description"] = Description,
         };
-        _tables[Blocks.Branch] = new()
+        _tables[(int)Blocks.Branch] = new()
         {
             ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual, ["description"] = Description,
         };
         // A cleanup holds what a branch holds: its transitions stay inside it, and it has no end states.
-        _tables[Blocks.Cleanup] = new()
+        _tables[(int)Blocks.Cleanup] = new()
         {
             ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual, ["description"] = Description,
         };
-        _tables[Blocks.Phase] = new()
+        _tables[(int)Blocks.Phase] = new()
         {
             ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual, ["parallel"] = parallel,
             ["on"] = On, ["->"] = Arrow, ["description"] = Description, ["foreach"] = foreachState,
         };
         // A foreach's body holds what a branch holds, after its own settings.
-        _tables[Blocks.Foreach] = new()
+        _tables[(int)Blocks.Foreach] = new()
         {
             ["each"] = Each, ["parallel"] = ForeachSetting("parallel", "how many items run at once"),
             ["max"] = ForeachSetting("max", "the most items the list may hold"), ["simulate"] = ForeachSimulate,
             ["step"] = step, ["decide"] = decide, ["wait"] = wait, ["manual"] = manual,
             ["on"] = On, ["->"] = Arrow, ["description"] = Description,
         };
-        _tables[Blocks.Simulate] = new() { ["duration"] = SimDuration, ["fail"] = SimFail, ["outputs"] = SimOutputs };
-        _tables[Blocks.ForeachSimulate] = new() { ["items"] = SimItemCount };
+        _tables[(int)Blocks.Simulate] = new() { ["duration"] = SimDuration, ["fail"] = SimFail, ["outputs"] = SimOutputs };
+        _tables[(int)Blocks.ForeachSimulate] = new() { ["items"] = SimItemCount };
     }
 
     /// <summary>The statement keywords each block takes, read from the parser's own tables (built once for
@@ -125,10 +128,11 @@ internal sealed partial class PlaybookParser
     internal static IReadOnlyDictionary<Blocks, IReadOnlyList<string>> StatementKeywords => s_statementKeywords.Value;
 
     private static readonly Lazy<IReadOnlyDictionary<Blocks, IReadOnlyList<string>>> s_statementKeywords = new(() =>
-        new PlaybookParser(new SourceFile("", ""))._tables.ToDictionary(
-            t => t.Key, t => (IReadOnlyList<string>)t.Value.Keys.Where(k => k != "->").ToArray()));
+        new PlaybookParser(new SourceFile("", ""))._tables.Select((table, kind) => (Kind: (Blocks)kind, Table: table)).ToDictionary(
+            t => t.Kind, t => (IReadOnlyList<string>)t.Table.Keys.Where(k => k != "->").ToArray()));
 
-    internal readonly record struct BlockContent(ImmutableArray<ClauseSyntax> Items, int End);
+    // A class, not a struct: Sprache's Result<T> over a value type is compiled at every start (see ParsePlaybook).
+    internal sealed record BlockContent(ImmutableArray<ClauseSyntax> Items, int End);
 
     /// <summary>Parses <c>{ statements }</c>. Never fails once the opening brace is there: a bad
     /// statement is reported and skipped up to the next statement, so one file reports every error.</summary>
@@ -138,14 +142,15 @@ internal sealed partial class PlaybookParser
         var owner = new BlockOwner(ownerKeyword, ownerName);
         var open = Symbol("{")(input);
         if (!open.WasSuccessful) return Result.Failure<BlockContent>(open.Remainder, open.Message, open.Expectations);
-        _open.Add(kind);
+        if (_openCount == _open.Length) Array.Resize(ref _open, _open.Length * 2);
+        _open[_openCount++] = kind;
         try
         {
             return ParseStatements((SourceInput)open.Remainder, kind, owner, ownerSpan, closeWithBrace: true);
         }
         finally
         {
-            _open.RemoveAt(_open.Count - 1);
+            _openCount--;
         }
     }
 
@@ -177,7 +182,7 @@ internal sealed partial class PlaybookParser
 
     private IResult<BlockContent> ParseStatements(SourceInput at, Blocks kind, BlockOwner owner, TextSpan ownerSpan, bool closeWithBrace, ImmutableArray<ClauseSyntax>.Builder items)
     {
-        var table = _tables[kind];
+        var table = _tables[(int)kind];
         while (true)
         {
             if (at.AtEnd)
@@ -225,9 +230,9 @@ internal sealed partial class PlaybookParser
 
     private bool EnclosingBlockTakes(string key)
     {
-        for (var i = _open.Count - 2; i >= 0; i--)
+        for (var i = _openCount - 2; i >= 0; i--)
         {
-            if (_tables[_open[i]].ContainsKey(key)) return true;
+            if (_tables[(int)_open[i]].ContainsKey(key)) return true;
         }
         return false;
     }
@@ -255,7 +260,7 @@ internal sealed partial class PlaybookParser
             return;
         }
         var keySpan = new TextSpan(at.Position, key.Length);
-        var where = BlockNames[kind];
+        var where = BlockName(kind);
         var suggestion = Spelling.Suggest(key, table.Keys.Where(k => k != "->"));
         string? otherwise = null;
         // 'choices approve "A" reject "B"': the second choice lost its comma and reads as a statement.
@@ -266,7 +271,8 @@ internal sealed partial class PlaybookParser
         }
         if (suggestion is null && otherwise is null)
         {
-            var home = _tables.Where(t => t.Key != kind && t.Value.ContainsKey(key)).Select(t => BlockNames[t.Key]).FirstOrDefault();
+            var home = _tables.Select((table, other) => (Blocks)other != kind && table.ContainsKey(key) ? BlockName((Blocks)other) : null)
+                .FirstOrDefault(name => name is not null);
             otherwise = home is not null ? $"'{key}' belongs {home}" : $"allowed here: {allowed}";
         }
         _bag.ReportWithSuggestion(DiagnosticCatalog.UnknownStatement, keySpan, suggestion, otherwise, key, where);

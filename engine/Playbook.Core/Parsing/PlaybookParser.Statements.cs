@@ -227,7 +227,7 @@ internal sealed partial class PlaybookParser
     {
         var q = new Sequence(input);
         if (!q.Next(Symbol("->"), out var arrow) || !q.Next(Target, out var target)) return q.Fail<ClauseSyntax>();
-        return q.Done<ClauseSyntax>(new TransitionSyntax(ImmutableArray<NameSyntax>.Empty, null, target, TextSpan.FromBounds(arrow.Start, target.Span.End)));
+        return q.Done<ClauseSyntax>(new TransitionSyntax(ImmutableArray<NameSyntax>.Empty, null, target, TextSpan.FromBounds(arrow.Span.Start, target.Span.End)));
     }
 
     // ---- actions -----------------------------------------------------------------------------------
@@ -284,25 +284,28 @@ internal sealed partial class PlaybookParser
         if (!q.Next(Keyword("http"), out var k)
             || !q.Next(OneOf("an HTTP method (GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS)", HttpMethods), out var method)
             || !q.Next(String, out var url)) return q.Fail<ClauseSyntax>();
-        var options = new List<(string Kind, StringSyntax Value, TextSpan Span)>();
+        var options = new List<HttpOption>();
         while (true)
         {
             if (q.Optional(Keyword("body"), out var b, out _))
             {
                 if (!q.Next(String, out var v)) return q.Fail<ClauseSyntax>();
-                options.Add(("body", v, Cover(b, v)));
+                options.Add(new HttpOption("body", v, Cover(b, v)));
             }
             else if (q.Optional(Keyword("header"), out var h, out _))
             {
                 if (!q.Next(String, out var v)) return q.Fail<ClauseSyntax>();
-                options.Add(("header", v, Cover(h, v)));
+                options.Add(new HttpOption("header", v, Cover(h, v)));
             }
             else break;
         }
         return q.Done<ClauseSyntax>(BuildHttp(k, method, url, options));
     }
 
-    private HttpActionSyntax BuildHttp(NameSyntax k, NameSyntax method, StringSyntax url, List<(string Kind, StringSyntax Value, TextSpan Span)> options)
+    /// <summary>A <c>body</c> or <c>header</c> of an http step. A class, not a tuple, for the reason in ParsePlaybook.</summary>
+    private sealed record HttpOption(string Kind, StringSyntax Value, TextSpan Span);
+
+    private HttpActionSyntax BuildHttp(NameSyntax k, NameSyntax method, StringSyntax url, List<HttpOption> options)
     {
         StringSyntax? body = null;
         foreach (var o in options.Where(o => o.Kind == "body"))
@@ -500,12 +503,10 @@ internal sealed partial class PlaybookParser
     private Parser<ClauseSyntax>? _cleanup;
     private Parser<ClauseSyntax> Cleanup => _cleanup ??= i =>
     {
-        var header = (from kw in Keyword("cleanup")
-                      from t in OptionalTitle
-                      select (kw, t))(i);
-        if (!header.WasSuccessful) return Result.Failure<ClauseSyntax>(header.Remainder, header.Message, header.Expectations);
-        var (k, title) = header.Value;
-        var block = ParseBracedBlock(header.Remainder, Blocks.Cleanup, "cleanup", null, k.Span);
+        // A Sequence, not a query that selects a tuple: see the note in PlaybookParser.ParsePlaybook.
+        var header = new Sequence(i);
+        if (!header.Next(Keyword("cleanup"), out var k) || !header.Next(OptionalTitle, out var title)) return header.Fail<ClauseSyntax>();
+        var block = ParseBracedBlock(header.At, Blocks.Cleanup, "cleanup", null, k.Span);
         if (!block.WasSuccessful) return Result.Failure<ClauseSyntax>(block.Remainder, block.Message, block.Expectations);
         return Result.Success<ClauseSyntax>(new CleanupSyntax(k, title, block.Value.Items, TextSpan.FromBounds(k.Span.Start, block.Value.End)), block.Remainder);
     };
@@ -513,14 +514,17 @@ internal sealed partial class PlaybookParser
     private Parser<ClauseSyntax>? _phase;
     private Parser<ClauseSyntax> Phase => _phase ??= i =>
     {
-        var header = (from kw in Keyword("phase")
-                      from n in NameOf("the phase's name")
-                      from t in OptionalTitle
-                      from w in Keyword("within").Then(_ => Duration).XOptional()
-                      select (kw, n, t, w: w.GetOrDefault()))(i);
-        if (!header.WasSuccessful) return Result.Failure<ClauseSyntax>(header.Remainder, header.Message, header.Expectations);
-        var (k, name, title, within) = header.Value;
-        var block = ParseBracedBlock(header.Remainder, Blocks.Phase, "phase", name, Cover(k, name));
+        var header = new Sequence(i);
+        if (!header.Next(Keyword("phase"), out var k) || !header.Next(NameOf("the phase's name"), out var name)
+            || !header.Next(OptionalTitle, out var title)) return header.Fail<ClauseSyntax>();
+        DurationSyntax? within = null;
+        if (header.Optional(Keyword("within"), out _, out var withinFailed))
+        {
+            if (!header.Next(Duration, out var d)) return header.Fail<ClauseSyntax>();
+            within = d;
+        }
+        else if (withinFailed) return header.Fail<ClauseSyntax>();
+        var block = ParseBracedBlock(header.At, Blocks.Phase, "phase", name, Cover(k, name));
         if (!block.WasSuccessful) return Result.Failure<ClauseSyntax>(block.Remainder, block.Message, block.Expectations);
         return Result.Success<ClauseSyntax>(new PhaseSyntax(k, name, title, within, block.Value.Items, TextSpan.FromBounds(k.Span.Start, block.Value.End)), block.Remainder);
     };

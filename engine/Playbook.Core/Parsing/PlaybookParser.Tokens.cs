@@ -26,13 +26,17 @@ internal sealed partial class PlaybookParser
     private IResult<T> Success<T>(T value, IInput input, int tokenEnd) =>
         new TokenResult<T>(((SourceInput)input).File, Lexical.SkipTrivia(Text, tokenEnd), tokenEnd, value);
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Message, string[] Expectations)> Failures = new(StringComparer.Ordinal);
+    /// <summary>A failure's message and expectations. A class, not a tuple: the table below is then a dictionary of
+    /// references, whose code the runtime has ready, not one the JIT compiles at every start.</summary>
+    private sealed record FailureText(string Message, string[] Expectations);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, FailureText> Failures = new(StringComparer.Ordinal);
 
     // Failures are the common case (every optional part that is absent is one), so their texts are made once.
     private static IResult<T> Fail<T>(IInput at, string expected)
     {
-        var (message, expectations) = Failures.GetOrAdd(expected, static e => ("expected " + e, new[] { e }));
-        return Result.Failure<T>(at, message, expectations);
+        var failure = Failures.GetOrAdd(expected, static e => new FailureText("expected " + e, [e]));
+        return Result.Failure<T>(at, failure.Message, failure.Expectations);
     }
 
     private static IResult<T> FailCoded<T>(IInput at, DiagnosticDescriptor descriptor, int length, params string[] args) =>
@@ -48,22 +52,27 @@ internal sealed partial class PlaybookParser
         return Success(new NameSyntax(Text[i.Position..end], TextSpan.FromBounds(i.Position, end)), i, end);
     }
 
-    private readonly Dictionary<(char Kind, string Key), object> _memo = new();
+    // One table per kind of parser, keyed by its argument (string keys and reference values: see FailureText).
+    private readonly Dictionary<string, Parser<NameSyntax>> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Parser<NameSyntax>> _keywords = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Parser<NameSyntax>> _oneOfs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Parser<Punctuation>> _symbols = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Parser<NumberSyntax>> _numbers = new(StringComparer.Ordinal);
 
     /// <summary>Parsers with arguments are built once per argument: statement parsers ask for them on every use.
     /// The builder is a static lambda given the parser and the argument, so a hit allocates nothing (a
     /// capturing lambda here cost a closure and a delegate per statement, ~1 MB on 10 000 lines).</summary>
-    private Parser<T> Memo<T, TArg>(char kind, string key, TArg arg, Func<PlaybookParser, string, TArg, Parser<T>> build)
+    private Parser<T> Memo<T, TArg>(Dictionary<string, Parser<T>> table, string key, TArg arg, Func<PlaybookParser, string, TArg, Parser<T>> build)
     {
-        if (_memo.TryGetValue((kind, key), out var known)) return (Parser<T>)known;
+        if (table.TryGetValue(key, out var known)) return known;
         var parser = build(this, key, arg);
-        _memo[(kind, key)] = parser;
+        table[key] = parser;
         return parser;
     }
 
-    private Parser<NameSyntax> NameOf(string what) => Memo<NameSyntax, object?>('n', what, null, static (self, what, _) => i => self.ParseWord(i, what));
+    private Parser<NameSyntax> NameOf(string what) => Memo<NameSyntax, object?>(_names, what, null, static (self, what, _) => i => self.ParseWord(i, what));
 
-    private Parser<NameSyntax> Keyword(string keyword) => Memo<NameSyntax, object?>('k', keyword, null, static (self, keyword, _) => i =>
+    private Parser<NameSyntax> Keyword(string keyword) => Memo<NameSyntax, object?>(_keywords, keyword, null, static (self, keyword, _) => i =>
     {
         var text = self.Text;
         var end = Lexical.ScanWord(text, i.Position);
@@ -73,7 +82,7 @@ internal sealed partial class PlaybookParser
     });
 
     /// <summary>One of several keywords, e.g. an outcome or an HTTP method.</summary>
-    private Parser<NameSyntax> OneOf(string what, params string[] words) => Memo<NameSyntax, string[]>('o', what, words, static (self, what, words) => i =>
+    private Parser<NameSyntax> OneOf(string what, params string[] words) => Memo<NameSyntax, string[]>(_oneOfs, what, words, static (self, what, words) => i =>
     {
         var text = self.Text;
         var end = Lexical.ScanWord(text, i.Position);
@@ -82,11 +91,15 @@ internal sealed partial class PlaybookParser
         return self.Success(new NameSyntax(word, TextSpan.FromBounds(i.Position, end)), i, end);
     });
 
-    private Parser<TextSpan> Symbol(string symbol) => Memo<TextSpan, object?>('s', symbol, null, static (self, symbol, _) => i =>
+    /// <summary>A punctuation token (<c>{</c>, <c>-&gt;</c>, <c>=</c>…) and where it is. A class, not the bare TextSpan: see
+    /// the note in ParsePlaybook on Sprache's combinators over value types.</summary>
+    private sealed record Punctuation(TextSpan Span);
+
+    private Parser<Punctuation> Symbol(string symbol) => Memo<Punctuation, object?>(_symbols, symbol, null, static (self, symbol, _) => i =>
     {
-        if (string.CompareOrdinal(self.Text, i.Position, symbol, 0, symbol.Length) != 0) return Fail<TextSpan>(i, $"'{symbol}'");
+        if (string.CompareOrdinal(self.Text, i.Position, symbol, 0, symbol.Length) != 0) return Fail<Punctuation>(i, $"'{symbol}'");
         var end = i.Position + symbol.Length;
-        return self.Success(TextSpan.FromBounds(i.Position, end), i, end);
+        return self.Success(new Punctuation(TextSpan.FromBounds(i.Position, end)), i, end);
     });
 
     // ---- numbers, durations, percentages -----------------------------------------------------
@@ -147,7 +160,7 @@ internal sealed partial class PlaybookParser
         return FailCoded<DurationSyntax>(i, DiagnosticCatalog.InvalidDuration, r.Value.Span.Length, Text.Substring(r.Value.Span.Start, r.Value.Span.Length));
     };
 
-    private Parser<NumberSyntax> Number(string what) => Memo<NumberSyntax, object?>('#', what, null, static (self, what, _) => i =>
+    private Parser<NumberSyntax> Number(string what) => Memo<NumberSyntax, object?>(_numbers, what, null, static (self, what, _) => i =>
     {
         var r = self.ParseNumeric(i, what);
         if (!r.WasSuccessful) return Result.Failure<NumberSyntax>(r.Remainder, r.Message, r.Expectations);

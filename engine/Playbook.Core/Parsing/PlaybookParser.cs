@@ -54,17 +54,17 @@ internal sealed partial class PlaybookParser
             return null;
         }
 
-        var input = new SourceInput(_source, start, 0);
-        var header = (from k in Keyword("playbook")
-                      from name in NameOf("the playbook's name (like worker-rollback)")
-                      select (k, name))(input);
-        if (!header.WasSuccessful)
+        // A Sequence, not a query that selects a tuple: Sprache's combinators over a value type (a tuple, TextSpan) are
+        // framework-style generic code no ReadyToRun image holds, so the JIT compiles ~20 methods per shape at every
+        // start of the tool (tools/Playbook.Benchmarks/README.md, "Cold start").
+        var header = new Sequence(new SourceInput(_source, start, 0));
+        if (!header.Next(Keyword("playbook"), out var keyword) || !header.Next(NameOf("the playbook's name (like worker-rollback)"), out var playbookName))
         {
-            ReportFailure(header.Remainder, header.Message, header.Expectations);
+            var failed = header.Fail<PlaybookSyntax>();
+            ReportFailure(failed.Remainder, failed.Message, failed.Expectations);
             return null;
         }
-        var (keyword, playbookName) = header.Value;
-        var block = ParseBracedBlock(header.Remainder, Blocks.Playbook, "playbook", playbookName, keyword.Span.Cover(playbookName.Span));
+        var block = ParseBracedBlock(header.At, Blocks.Playbook, "playbook", playbookName, keyword.Span.Cover(playbookName.Span));
         if (!block.WasSuccessful)
         {
             // Without its '{' there is no body to check: report the one error and stop.

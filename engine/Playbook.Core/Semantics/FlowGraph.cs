@@ -143,7 +143,7 @@ public sealed class FlowGraph
         var onStack = new bool[count];
         Array.Fill(index, -1);
         var stack = new Stack<StateSymbol>();
-        var work = new Stack<(StateSymbol Node, int Child)>();
+        var work = new Collections.WalkStack<StateSymbol>();
         var result = new List<IReadOnlyList<StateSymbol>>();
         var counter = 0;
         foreach (var root in _edges.Keys.OrderBy(s => s.Order))

@@ -59,8 +59,18 @@ public sealed class PlaybookModel
     private PlaybookSettings? _settings;
 
     private PlaybookSettings Settings => _settings ??= new PlaybookSettings(
-        Syntax.Members.OfType<ExpressionsSyntax>().Select(e => e.Value).FirstOrDefault(v => v is not null) ?? ExpressionLanguage.JavaScript,
+        DeclaredLanguage() ?? ExpressionLanguage.JavaScript,
         Syntax.Members.OfType<ObjectiveSyntax>().FirstOrDefault(o => o.Keyword.Text == "rto")?.Duration.Value);
+
+    // A loop, not LINQ over a nullable enum: that generic code is compiled at every start (Collections.WalkStack).
+    private ExpressionLanguage? DeclaredLanguage()
+    {
+        foreach (var setting in Syntax.Members.OfType<ExpressionsSyntax>())
+        {
+            if (setting.Value is { } language) return language;
+        }
+        return null;
+    }
 
     public StateSymbol? Lookup(string name) => _byName.GetValueOrDefault(name);
 

@@ -9,8 +9,16 @@ namespace Playbook.Semantics;
 /// costs a run is its distinct conditions, not its lines — a file repeating one 'when' 27 000 times costs one test.</summary>
 public static class ReachableTransitions
 {
-    /// <summary>A guard's condition as written: its language (null, the playbook's default) and its trimmed code.</summary>
-    public readonly record struct GuardKey(ExpressionLanguage? Language, string Code);
+    /// <summary>A guard's condition as written: its language (null, the playbook's default) and its trimmed code. A class
+    /// (compared by value all the same): sets and dictionaries keyed by a struct are compiled at every start of the tool
+    /// (see Collections.WalkStack).</summary>
+    public sealed record GuardKey(ExpressionLanguage? Language, string Code)
+    {
+        // Written out: the generated members compare the nullable language through generic code compiled at every start.
+        public bool Equals(GuardKey? other) => other is not null && Language == other.Language && string.Equals(Code, other.Code, StringComparison.Ordinal);
+
+        public override int GetHashCode() => (Language is { } language ? (int)language + 1 : 0) ^ Code.GetHashCode(StringComparison.Ordinal);
+    }
 
     public static GuardKey KeyOf(ExpressionSyntax guard) => new(guard.Language, guard.Code.Trim());
 

@@ -126,7 +126,7 @@ public static class ShellContextAnalysis
         private ShellHoleContext Resolve(HoleRecord hole)
         {
             var danger = ShellDanger.None;
-            var reasons = new Dictionary<ShellDanger, string>();
+            var reasons = new DangerReasons();
             void Add(ShellDanger d, string? reason)
             {
                 if (d == ShellDanger.None) return;
@@ -136,7 +136,7 @@ public static class ShellContextAnalysis
             void AddWord(ShellWord? word)
             {
                 if (word is null) return;
-                foreach (var (d, r) in word.Reasons) Add(d, r);
+                foreach (var (d, r) in word.Reasons.All) Add(d, r);
             }
             Add(hole.Own, hole.OwnReason);
             AddWord(hole.Word);
@@ -147,7 +147,7 @@ public static class ShellContextAnalysis
             }
             var context = new ShellHoleContext(hole.Quoting, danger, null, hole.Escape,
                 hole.Word is { IsCommandWord: true, Holes.Count: 1 } w && w.Value == HoleMark.ToString());
-            return context with { Reason = reasons.GetValueOrDefault(context.Worst) };
+            return context with { Reason = reasons.Get(context.Worst) };
         }
 
         // ---- holes -------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ internal sealed class ShellWord
     public ShellDanger Danger { get; private set; }
 
     /// <summary>Why, for each flag set (the first reason given for it wins).</summary>
-    public Dictionary<ShellDanger, string> Reasons { get; } = new();
+    public DangerReasons Reasons { get; } = new();
 
     /// <summary>Whether the word is the command itself (set when its command is classified).</summary>
     public bool IsCommandWord { get; set; }

@@ -128,7 +128,8 @@ public static partial class WorstCaseAnalysis
 
     internal sealed record Edge(Node To, TimeBound Weight, IReadOnlyList<PathStep> Segment);
 
-    internal readonly record struct Best(TimeBound Bound, IReadOnlyList<PathStep> Path);
+    // A class, not a struct: a Dictionary over a struct value is compiled at every start (see Collections.WalkStack).
+    internal sealed record Best(TimeBound Bound, IReadOnlyList<PathStep> Path);
 
     // Every search takes a fresh stamp, so nodes need no clearing between searches.
     private static int s_stamp;
@@ -180,7 +181,7 @@ public static partial class WorstCaseAnalysis
         // Iterative DFS in post-order over the useful edges; a back edge inside the useful set is a loop
         // on the way. Each node remembers only its best edge and total; paths are rebuilt once, at the
         // end, by following the best edges (copying a path per node would make this quadratic).
-        var work = new Stack<(Node Node, int Edge)>();
+        var work = new Collections.WalkStack<Node>();
         work.Push((start, 0));
         start.StateStamp = stamp;
         start.State = 1;
@@ -250,9 +251,9 @@ public static partial class WorstCaseAnalysis
     private static bool Longer(TimeBound a, TimeBound b) =>
         a.IsUnbounded && !b.IsUnbounded || !a.IsUnbounded && !b.IsUnbounded && a.Value > b.Value;
 
-    private static string DescribeLoop(Stack<(Node Node, int Edge)> work, Node to)
+    private static string DescribeLoop(Collections.WalkStack<Node> work, Node to)
     {
-        var chain = work.Select(w => w.Node.Label).Reverse().ToList();
+        var chain = work.NodesFromBottom().Select(n => n.Label).ToList();
         var i = chain.LastIndexOf(to.Label);
         var cycle = i >= 0 ? chain.Skip(i).Append(to.Label) : new[] { to.Label, to.Label };
         return string.Join(" → ", cycle);

@@ -14,7 +14,7 @@ public sealed class OutcomeCheck : IPlaybookCheck
     {
         // One table for every state, cleared per state (it runs over every state of the playbook).
         var unguarded = new Dictionary<string, TransitionSymbol>(StringComparer.Ordinal);
-        var guards = new Dictionary<(string Outcome, ReachableTransitions.GuardKey Guard), TransitionSymbol>();
+        var guards = new Dictionary<OutcomeGuard, TransitionSymbol>();
         foreach (var state in context.Model.States)
         {
             guards.Clear();
@@ -28,34 +28,43 @@ public sealed class OutcomeCheck : IPlaybookCheck
             foreach (var t in state.Transitions)
             {
                 var syntax = (Syntax.TransitionSyntax)t.Syntax;
-                var names = syntax.IsShorthand ? new[] { ("ok", (Syntax.SyntaxNode)syntax) } : syntax.Outcomes.Select(o => (o.Text, (Syntax.SyntaxNode)o)).ToArray();
-                foreach (var (outcome, node) in names)
-                {
-                    if (!accepted.Contains(outcome))
-                    {
-                        var can = accepted.Count == 0 ? "no outcomes" : string.Join(", ", accepted);
-                        var why = outcome == "timeout" && state.Kind is StateKind.Step or StateKind.Manual or StateKind.Parallel or StateKind.Wait
-                            ? $" (add 'timeout D' to give it a time limit)" : outcome == "timeout" && state.Kind == StateKind.Phase ? " (add 'within D' to give it a budget)" : "";
-                        context.Report(DiagnosticCatalog.ImpossibleOutcome, node, state.KindName, state.Name, outcome, can + why);
-                        continue;
-                    }
-                    if (unguarded.TryGetValue(outcome, out var earlier))
-                    {
-                        context.Report(DiagnosticCatalog.ShadowedTransition, node, outcome, context.LineOf(earlier.Syntax));
-                        continue;
-                    }
-                    if (t.Guard is null) unguarded[outcome] = t;
-                    else if (RepeatedGuard(context, guards, outcome, t)) continue;
-                }
+                if (syntax.IsShorthand) CheckOutcome(context, state, accepted, unguarded, guards, t, "ok", syntax);
+                else foreach (var o in syntax.Outcomes) CheckOutcome(context, state, accepted, unguarded, guards, t, o.Text, o);
             }
         }
     }
 
-    private static bool RepeatedGuard(CheckContext context, Dictionary<(string, ReachableTransitions.GuardKey), TransitionSymbol> guards, string outcome, TransitionSymbol t)
+    private static void CheckOutcome(CheckContext context, StateSymbol state, IReadOnlyCollection<string> accepted,
+        Dictionary<string, TransitionSymbol> unguarded, Dictionary<OutcomeGuard, TransitionSymbol> guards, TransitionSymbol t,
+        string outcome, Syntax.SyntaxNode node)
+    {
+        if (!accepted.Contains(outcome))
+        {
+            var can = accepted.Count == 0 ? "no outcomes" : string.Join(", ", accepted);
+            var why = outcome == "timeout" && state.Kind is StateKind.Step or StateKind.Manual or StateKind.Parallel or StateKind.Wait
+                ? $" (add 'timeout D' to give it a time limit)" : outcome == "timeout" && state.Kind == StateKind.Phase ? " (add 'within D' to give it a budget)" : "";
+            context.Report(DiagnosticCatalog.ImpossibleOutcome, node, state.KindName, state.Name, outcome, can + why);
+            return;
+        }
+        if (unguarded.TryGetValue(outcome, out var earlier))
+        {
+            context.Report(DiagnosticCatalog.ShadowedTransition, node, outcome, context.LineOf(earlier.Syntax));
+            return;
+        }
+        if (t.Guard is null) unguarded[outcome] = t;
+        else RepeatedGuard(context, guards, outcome, t);
+    }
+
+    /// <summary>An outcome and a guard's condition. A class, not a tuple: a Dictionary keyed by a struct is compiled at
+    /// every start of the tool (see Collections.WalkStack).</summary>
+    private sealed record OutcomeGuard(string Outcome, ReachableTransitions.GuardKey Guard);
+
+    private static bool RepeatedGuard(CheckContext context, Dictionary<OutcomeGuard, TransitionSymbol> guards, string outcome, TransitionSymbol t)
     {
         if (t.Guard is not { } guard) return false;
-        if (guards.TryAdd((outcome, ReachableTransitions.KeyOf(guard)), t)) return false;
-        context.Report(DiagnosticCatalog.RepeatedGuard, guard, context.LineOf(guards[(outcome, ReachableTransitions.KeyOf(guard))].Syntax));
+        var key = new OutcomeGuard(outcome, ReachableTransitions.KeyOf(guard));
+        if (guards.TryAdd(key, t)) return false;
+        context.Report(DiagnosticCatalog.RepeatedGuard, guard, context.LineOf(guards[key].Syntax));
         return true;
     }
 }
