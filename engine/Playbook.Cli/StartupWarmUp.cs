@@ -7,7 +7,7 @@ namespace Playbook.Cli;
 /// thread, after everything else.</summary>
 /// <remarks>Why only that parser: Acornima marks its parser's methods <c>AggressiveOptimization</c>, which ReadyToRun
 /// never precompiles, so every start compiles them, fully optimised — the largest single share of a cold validate's
-/// JIT time (tools/Playbook.Benchmarks/README.md). Analysing a few expressions on a pool thread at start compiles them
+/// JIT time (tools/Playbook.Benchmarks/README.md). Analysing a few expressions on another thread at start compiles them
 /// before the main thread needs them (a thread that reaches a method being compiled waits for it; nothing is compiled
 /// twice). Warming the whole checker the same way was measured too and was slower: the main thread then waits on the
 /// helper for code it is about to compile itself. With one core there is nothing spare, so nothing is done. The
@@ -18,8 +18,8 @@ internal static class StartupWarmUp
     public static void Start(string[] args)
     {
         if (Environment.ProcessorCount < 2 || args.Length == 0 || args[0] is not ("validate" or "test" or "simulate" or "graph")) return;
-        // A thread of its own: the first work item queued to the thread pool costs the main thread ~7 ms to start the
-        // pool; this command never uses the pool otherwise. Background, so it never holds the process open.
+        // A thread of its own, not a thread-pool item: the first item queued costs the main thread ~7 ms to start the
+        // pool, which a validate never uses otherwise. Background, so it never holds the process open.
         new Thread(AnalyseQuietly) { IsBackground = true, Name = "warm-up" }.Start();
     }
 
@@ -41,7 +41,7 @@ internal static class StartupWarmUp
         }
         catch
         {
-            // Nothing the user asked for depends on it, and an exception left on a pool thread would end the process.
+            // Nothing the user asked for depends on it, and an exception left on any thread would end the process.
         }
     }
 }
