@@ -59,12 +59,10 @@ public sealed class OutcomeCheck : IPlaybookCheck
     /// every start of the tool (see Collections.WalkStack).</summary>
     private sealed record OutcomeGuard(string Outcome, ReachableTransitions.GuardKey Guard);
 
-    private static bool RepeatedGuard(CheckContext context, Dictionary<OutcomeGuard, TransitionSymbol> guards, string outcome, TransitionSymbol t)
+    private static void RepeatedGuard(CheckContext context, Dictionary<OutcomeGuard, TransitionSymbol> guards, string outcome, TransitionSymbol t)
     {
-        if (t.Guard is not { } guard) return false;
+        if (t.Guard is not { } guard) return;
         var key = new OutcomeGuard(outcome, ReachableTransitions.KeyOf(guard));
-        if (guards.TryAdd(key, t)) return false;
-        context.Report(DiagnosticCatalog.RepeatedGuard, guard, context.LineOf(guards[key].Syntax));
-        return true;
+        if (!guards.TryAdd(key, t)) context.Report(DiagnosticCatalog.RepeatedGuard, guard, context.LineOf(guards[key].Syntax));
     }
 }
