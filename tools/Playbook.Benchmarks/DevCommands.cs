@@ -15,10 +15,37 @@ public static class DevCommands
 {
     public static int Run(string[] args)
     {
+        try
+        {
+            return RunCommand(args);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"Playbook.Benchmarks {args[0]}: {e.Message}");
+            return 2;
+        }
+    }
+
+    /// <summary>A command line this tool cannot use: said in one line, exit 2, no stack trace.</summary>
+    internal sealed class UsageException(string message) : Exception(message);
+
+    /// <summary>The whole number at <paramref name="index"/>, or <paramref name="fallback"/> when the command line stops
+    /// before it.</summary>
+    internal static int IntArg(string[] args, int index, int? fallback = null)
+    {
+        if (index >= args.Length)
+            return fallback ?? throw new UsageException($"argument {index} is missing (a whole number)");
+        return int.TryParse(args[index], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new UsageException($"'{args[index]}' is not a whole number (argument {index})");
+    }
+
+    private static int RunCommand(string[] args)
+    {
         switch (args[0])
         {
             case "--generate":
-                Console.Write(PlaybookGenerator.Generate(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000));
+                Console.Write(PlaybookGenerator.Generate(IntArg(args, 1, 10_000)));
                 return 0;
             case "--check":
             {
@@ -31,7 +58,7 @@ public static class DevCommands
             case "--profile":
             {
                 var (path, text) = Input(args);
-                Profile(path, text, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
+                Profile(path, text, IntArg(args, 2, 20));
                 return 0;
             }
             case "--parse-check":
@@ -39,7 +66,7 @@ public static class DevCommands
                 // A plain loop of what ParseCheckLargeBenchmarks.ParseAndCheck does, for dotnet-trace or callgrind.
                 var text = PlaybookGenerator.Generate();
                 var path = Path.Combine(Path.GetTempPath(), PlaybookGenerator.FileName);
-                var n = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
+                var n = IntArg(args, 1, 50);
                 var count = 0;
                 for (var i = 0; i < 3; i++) ParseCheckLoop(path, text);
                 // --parse-check N allocations: which types the loop allocates (sampled), instead of the time.
@@ -63,37 +90,34 @@ public static class DevCommands
                 return 0;
             }
             case "--simulate":
-                SimulationBenchmarks.Loop(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000, allocations: args.Length > 2 && args[2] == "allocations");
+                SimulationBenchmarks.Loop(IntArg(args, 1, 200_000), allocations: args.Length > 2 && args[2] == "allocations");
                 return 0;
             case "--simulate-cores":
-                MonteCarloCoresLoop.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000,
-                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5);
+                MonteCarloCoresLoop.Run(IntArg(args, 1, 100_000), IntArg(args, 2, 5));
                 return 0;
             case "--allocation-scaling":
-                AllocationScaling.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000,
-                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2_000,
-                    args.Length > 3 ? args.Skip(3).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList() : [0, 4_096, 27_000]);
+                AllocationScaling.Run(IntArg(args, 1, 200_000),
+                    IntArg(args, 2, 2_000),
+                    args.Length > 3 ? Enumerable.Range(3, args.Length - 3).Select(i => IntArg(args, i)).ToList() : [0, 4_096, 27_000]);
                 return 0;
             case "--allocation-scaling-child":
-                AllocationScaling.Child(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture));
+                AllocationScaling.Child(IntArg(args, 1), IntArg(args, 2), IntArg(args, 3));
                 return 0;
             case "--simulate-cores-processes":
-                MonteCarloCoresLoop.Processes(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000,
-                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
+                MonteCarloCoresLoop.Processes(IntArg(args, 1, 100_000), IntArg(args, 2, 3));
                 return 0;
             case "--simulate-cores-child":
-                MonteCarloCoresLoop.Child(int.Parse(args[1], CultureInfo.InvariantCulture));
+                MonteCarloCoresLoop.Child(IntArg(args, 1));
                 return 0;
             case "--lsp":
-                LanguageServerLoop.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000,
-                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000).GetAwaiter().GetResult();
+                LanguageServerLoop.Run(IntArg(args, 1, 1_000), IntArg(args, 2, 10_000)).GetAwaiter().GetResult();
                 return 0;
             case "--cold-start":
-                return ColdStartLoop.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20, args.Length > 2 ? args[2] : null);
+                return ColdStartLoop.Run(IntArg(args, 1, 20), args.Length > 2 ? args[2] : null);
             case "--store":
                 return StoreBenchmark.Run(args);
             case "--journal":
-                JournalBenchmarks.Loop(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50);
+                JournalBenchmarks.Loop(IntArg(args, 1, 50));
                 return 0;
             default:
                 return -1;

@@ -23,8 +23,8 @@ public static class StoreBenchmark
 
     public static int Run(string[] args)
     {
-        var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 15;
-        var concurrent = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50;
+        var rounds = DevCommands.IntArg(args, 1, 15);
+        var concurrent = DevCommands.IntArg(args, 2, 50);
         var root = Path.Combine(Corpus.RepositoryRoot(), "BenchmarkDotNet.Artifacts", "store-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(root);
         var path = Path.Combine(root, "no-ops.playbook");
