@@ -164,14 +164,13 @@ public sealed class ForeachJournalValidationTests : IDisposable
     [Fact]
     public void A_foreach_that_ends_with_items_unstarted_or_in_flight_outside_a_phase_is_refused()
     {
-        var first = Index(r => Is(r, "item-ended", 1));
-        // Item 2 had started and not ended when this forged end came.
-        var inFlight = _full.Take(first).Count(r => Is(r, "item-started")) > _full.Take(first).Count(r => Is(r, "item-ended"));
-        Assert.True(inFlight, "item 2 was not in flight when item 1 ended");
-        AssertRefused(Resume(first, Copy("foreach-ended")), first + 1, "foreach 'each-id' ended with 1 of its items still in flight");
+        // Items 1 and 2 started, item 1 ended, and the foreach ended while item 2 was still in flight. Written out
+        // rather than cut from the real run: whether item 2 had started before item 1 ended there depends on timing.
+        var listed = Index(r => Is(r, "foreach-started"));
+        AssertRefused(Resume(listed, Copy("item-started", 1), Copy("item-started", 2), Copy("item-ended", 1), Copy("foreach-ended")), listed + 4,
+            "foreach 'each-id' ended with 1 of its items still in flight");
 
         // Every started item ended, but two never started: only a phase's deadline leaves items unstarted.
-        var listed = Index(r => Is(r, "foreach-started"));
         AssertRefused(Resume(listed, Copy("item-started", 1), Copy("item-ended", 1), Copy("foreach-ended")), listed + 3,
             "foreach 'each-id' ended after 1 of its 4 items");
     }
