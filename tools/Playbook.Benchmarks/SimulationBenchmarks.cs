@@ -56,14 +56,7 @@ public class SimulationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var path = Path.Combine(Corpus.RepositoryRoot(), "playbooks", PlaybookFile);
-        _workspace = new PlaybookWorkspace();
-        var document = _workspace.Load(path);
-        if (document.HasErrors || document.Model is null) throw new InvalidOperationException($"{path} has errors");
-        _playbook = PlaybookCompiler.Compile(document.Model);
-        var (values, errors) = RunParameters.Bind(_playbook, new Dictionary<string, string>(), Simulator.PlaceholderSecret);
-        if (errors.Count > 0) throw new InvalidOperationException(string.Join("; ", errors));
-        _values = values;
+        Load();
 
         // Built as a Monte Carlo worker builds its engine (run buffers reused, no timeline kept).
         (_runner, _engine) = MonteCarloWorkers.NewEngine(_playbook, new SimulationScript { Mode = HintMode.Sampled }, ResolveCallee, new Random(0), keepsTimeline: false);
@@ -81,6 +74,19 @@ public class SimulationBenchmarks
         }
     }
 
+    /// <summary>Loads, checks, compiles and binds the playbook, and nothing more: no run is made.</summary>
+    internal void Load()
+    {
+        var path = Path.Combine(Corpus.RepositoryRoot(), "playbooks", PlaybookFile);
+        _workspace = new PlaybookWorkspace();
+        var document = _workspace.Load(path);
+        if (document.HasErrors || document.Model is null) throw new InvalidOperationException($"{path} has errors");
+        _playbook = PlaybookCompiler.Compile(document.Model);
+        var (values, errors) = RunParameters.Bind(_playbook, new Dictionary<string, string>(), Simulator.PlaceholderSecret);
+        if (errors.Count > 0) throw new InvalidOperationException(string.Join("; ", errors));
+        _values = values;
+    }
+
     /// <summary>Called playbooks, each loaded through the one workspace and compiled once.</summary>
     private CompiledPlaybook? ResolveCallee(CompiledPlaybook caller, string name)
     {
@@ -92,16 +98,19 @@ public class SimulationBenchmarks
         return _callees[key] = document.HasErrors || document.Model is null ? null : PlaybookCompiler.Compile(document.Model);
     }
 
-    /// <summary>One seeded Monte Carlo run, as <see cref="Simulator.MonteCarloAsync"/> makes it.</summary>
-    private static Random Seeded(int i) => new(unchecked((2026 * 1_000_003) ^ (i * 486_187_739) ^ 0x5bd1e995));
-
     private ValueTask<RunResult> RunSeeded(int i) => RunSeeded(i, _runner, _engine, _clock);
 
+    /// <summary>One seeded Monte Carlo run, as <see cref="Simulator.MonteCarloAsync"/> makes it: the engine's random
+    /// source reseeded in place from (seed, i).</summary>
     private ValueTask<RunResult> RunSeeded(int i, SimulationRunner runner, PlaybookEngine engine, VirtualClock clock)
     {
-        var runRandom = Seeded(i);
-        runner.Random = runRandom;
-        engine.Random = runRandom;
+        if (runner.Random is RunRandom random && ReferenceEquals(engine.Random, random)) random.Reseed(2026, i);
+        else
+        {
+            random = new RunRandom(2026, i);
+            runner.Random = random;
+            engine.Random = random;
+        }
         clock.Reset();
         return engine.RunAsync(clock, _values);
     }
@@ -145,14 +154,7 @@ public class SimulationBenchmarks
         var clock = new VirtualClock();
         void RunAll()
         {
-            for (var i = 0; i < runs; i++)
-            {
-                var runRandom = Seeded(i);
-                runner.Random = runRandom;
-                engine.Random = runRandom;
-                clock.Reset();
-                engine.RunAsync(clock, _values).AsTask().GetAwaiter().GetResult();
-            }
+            for (var i = 0; i < runs; i++) RunSeeded(i, runner, engine, clock).AsTask().GetAwaiter().GetResult();
         }
         RunAll();
 
@@ -179,11 +181,7 @@ public class SimulationBenchmarks
         for (var i = 0; i < runs; i++)
         {
             current = new List<Move>();
-            var runRandom = Seeded(i);
-            runner.Random = runRandom;
-            engine.Random = runRandom;
-            clock.Reset();
-            engine.RunAsync(clock, _values).AsTask().GetAwaiter().GetResult();
+            RunSeeded(i, runner, engine, clock).AsTask().GetAwaiter().GetResult();
             replays[i] = current.ToArray();
         }
         current = null;

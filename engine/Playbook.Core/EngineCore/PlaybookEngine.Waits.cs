@@ -119,7 +119,7 @@ public sealed partial class PlaybookEngine
         var startedAt = resume?.EnteredAt ?? clock.Elapsed;
         run.SetAttempt(state.Name, 1);
         if (Finished(resume) is { } answered) return answered;
-        var prompt = SafeRender(state.Prompt);
+        var prompt = _runner.ReadsPrompts ? SafeRender(state.Prompt) : "";
         // A resumed question has only what is left of its time.
         var timeout = Min(state.Timeout is { } t ? NotNegative(t - (clock.Elapsed - startedAt)) : null, Remaining(clock, deadline));
         Observer?.AttemptStarting(branch ?? "", state, 1, clock.Elapsed);

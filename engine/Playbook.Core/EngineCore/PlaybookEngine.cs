@@ -98,12 +98,16 @@ public sealed partial class PlaybookEngine
         // Every capture exists from the start, as null until a step sets it: a guard that reads a capture
         // of a step that did not run (or ran without output, in a dry run) sees null, not an error.
         foreach (var name in _playbook.CaptureNames) _scope.Set(name, null);
-        foreach (var (name, value) in parameters) _scope.Set(name, value);
         // Constant lets are not set: the scope reads them beneath its values. A parameter of the same name would
-        // hide one, where the let, set after it, replaces it: the let is set over it.
-        foreach (var (name, _) in parameters)
+        // hide one, where the let, set after it, replaces it: the let is set in its place.
+        if (parameters is Dictionary<string, object?> given)
         {
-            if (_lets.Values.TryGetValue(name, out var constant)) _scope.Set(name, constant);
+            // The dictionary's own enumerator, not the interface's: that one is boxed, for every run and every call.
+            foreach (var (name, value) in given) _scope.Set(name, _lets.Values.TryGetValue(name, out var constant) ? constant : value);
+        }
+        else
+        {
+            foreach (var (name, value) in parameters) _scope.Set(name, _lets.Values.TryGetValue(name, out var constant) ? constant : value);
         }
         foreach (var let in _lets.Computed)
         {

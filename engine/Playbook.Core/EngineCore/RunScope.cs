@@ -240,6 +240,27 @@ public sealed class RunScope
         _ => false,
     };
 
+    /// <summary>True when both hold the same names with the same values (<see cref="SameValue"/>: a list is never the same).</summary>
+    internal static bool SameValues(Dictionary<string, object?> a, Dictionary<string, object?> b) // not the interfaces: their enumerators would be boxed
+    {
+        if (a.Count != b.Count) return false;
+        foreach (var (name, value) in a)
+        {
+            if (!b.TryGetValue(name, out var other) || !SameValue(value, other)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>True when every value is one <see cref="SameValue"/> can compare: nothing that could change in place.</summary>
+    internal static bool AllScalars(Dictionary<string, object?> values)
+    {
+        foreach (var (_, value) in values)
+        {
+            if (value is not (null or string or bool or double or int or long)) return false;
+        }
+        return true;
+    }
+
     /// <summary>Drops a name: a foreach's item after the loop, and its body's captures before each item,
     /// so one item never reads what another captured.</summary>
     internal void Forget(string name)

@@ -85,7 +85,9 @@ internal sealed class MonteCarloWorkers
     private async ValueTask WorkAsync(Func<CompiledPlaybook, string, CompiledPlaybook?> resolve, int runs, int chunk, TimeSpan[] times,
         MonteCarloCollector[] partials, CancellationToken ct)
     {
-        var (runner, engine) = NewEngine(_playbook, _script, resolve, new Random(_seed), keepsTimeline: EachRun is not null);
+        // One random source per worker, reseeded per run from (seed, index): the same draws as a fresh one, without making one.
+        var random = new RunRandom(_seed, 0);
+        var (runner, engine) = NewEngine(_playbook, _script, resolve, random, keepsTimeline: EachRun is not null);
         var clock = new VirtualClock();
         int c;
         while ((c = Interlocked.Increment(ref _nextChunk)) < partials.Length)
@@ -97,9 +99,7 @@ internal sealed class MonteCarloWorkers
             {
                 ct.ThrowIfCancellationRequested();
                 if (i > Volatile.Read(ref _failedAt)) break;
-                var runRandom = Simulator.RunRandom(_seed, i);
-                runner.Random = runRandom;
-                engine.Random = runRandom;
+                random.Reseed(_seed, i);
                 clock.Reset();
                 RunResult result;
                 try

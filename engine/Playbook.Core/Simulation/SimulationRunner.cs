@@ -30,6 +30,13 @@ public sealed class SimulationRunner : IActionRunner, IForeachScript
 
     private VirtualClock? _calleeClock;
 
+    // Monte Carlo: the arguments each callee was last called with and the inputs they bound to. A call's arguments
+    // are most often the same every run ("worker = \"api-gateway\""): the same arguments again reuse those inputs,
+    // so the call binds nothing, and the callee's engine, handed the very same inputs, renews its scope instead of
+    // clearing it and reloading every value into its expression engine (see PlaybookEngine.RunCoreAsync). Kept only
+    // when every argument and input is a scalar: a list may have been changed in place by the run that read it.
+    private readonly Dictionary<(string CallerPath, string Name), (Dictionary<string, object?> Arguments, Dictionary<string, object?> Values)> _lastCalls = new();
+
     // The results of an attempt that produced nothing but its outcome, made once: most simulated attempts.
     private static readonly AttemptResult Failed = new("fail");
     private static readonly AttemptResult TimedOut = new("timeout");
@@ -83,6 +90,9 @@ public sealed class SimulationRunner : IActionRunner, IForeachScript
         }
         return Result(outcome, outputs, script?.Captures);
     }
+
+    /// <summary>A dry run answers from the scenario, the options or the default, never from what the question says.</summary>
+    public bool ReadsPrompts => false;
 
     public async ValueTask<ManualAnswer> AskAsync(ManualRequest request, CancellationToken cancellationToken)
     {
@@ -140,10 +150,16 @@ public sealed class SimulationRunner : IActionRunner, IForeachScript
         calleeRunner.Random = Random;
         var callee = engine.Playbook;
         var arguments = request.Scope.CallArguments(state.Action);
-        var (values, errors) = RunParameters.BindObjects(callee, arguments, name => $"<secret {name}>");
-        if (errors.Count > 0)
-            return new RunResult(null, RunStatus.Aborted, Array.Empty<string>(), Array.Empty<TimelineEntry>(), TimeSpan.Zero,
-                new Dictionary<string, object?>(), new Dictionary<string, int>(), string.Join("; ", errors));
+        Dictionary<string, object?> values;
+        if (ReuseRunBuffers && _lastCalls.TryGetValue(key, out var last) && RunScope.SameValues(last.Arguments, arguments)) values = last.Values;
+        else
+        {
+            (values, var errors) = RunParameters.BindObjects(callee, arguments, name => $"<secret {name}>");
+            if (errors.Count > 0)
+                return new RunResult(null, RunStatus.Aborted, Array.Empty<string>(), Array.Empty<TimelineEntry>(), TimeSpan.Zero,
+                    new Dictionary<string, object?>(), new Dictionary<string, int>(), string.Join("; ", errors));
+            if (ReuseRunBuffers && RunScope.AllScalars(arguments) && RunScope.AllScalars(values)) _lastCalls[key] = (arguments, values);
+        }
         var clock = ReuseRunBuffers ? (_calleeClock ??= new VirtualClock()).Restart(request.Clock.Now, TimeSpan.Zero) : new VirtualClock(request.Clock.Now);
         var called = await engine.RunAsync(clock, values, cancellationToken).ConfigureAwait(false);
         var spent = request.Limit is { } limit && called.Elapsed > limit ? limit : called.Elapsed;

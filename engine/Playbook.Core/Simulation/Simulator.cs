@@ -49,7 +49,6 @@ public sealed class Simulator
     }
 
     /// <summary>The random source of Monte Carlo run <paramref name="index"/>: a function of the seed and the
-    /// index only, never of the worker or of the runs before it.</summary>
-    internal static Random RunRandom(int seed, int index) =>
-        new(unchecked((seed * 1_000_003) ^ (index * 486_187_739) ^ 0x5bd1e995)); // not HashCode.Combine: it is randomized per process
+    /// index only, never of the worker or of the runs before it. A worker reseeds one in place instead (see <see cref="Simulation.RunRandom"/>).</summary>
+    internal static Random RunRandom(int seed, int index) => new RunRandom(seed, index);
 }

@@ -78,4 +78,74 @@ public class MonteCarloReuseTests
         var paths = fresh.Where(r => r.Status != RunStatus.Success).GroupBy(r => string.Join(" → ", r.Path)).ToDictionary(g => g.Key, g => g.Count());
         Assert.All(result.FailurePaths, p => Assert.Equal(paths[p.Path], p.Count));
     }
+
+    /// <summary>A callee called with other arguments than last time must be bound again: a Monte Carlo runner reuses a
+    /// callee's inputs only while its arguments stay the same. Here one callee is called from two states with different
+    /// arguments, chosen per run by a 50 % draw, and it ends in failure unless its input is the one its caller passed.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_callee_called_with_other_arguments_than_last_time_reads_the_new_ones(int workers)
+    {
+        var dir = Directory.CreateTempSubdirectory("pb-callee-args-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "child.playbook"), """
+                playbook child {
+                  input mode : string
+                  decide check {
+                    when `mode == "a"` -> fine-a
+                    when `mode == "b"` -> fine-b
+                    else -> broken
+                  }
+                  end fine-a success
+                  end fine-b failure
+                  end broken failure
+                }
+                """);
+            File.WriteAllText(Path.Combine(dir, "parent.playbook"), """
+                playbook parent {
+                  step roll {
+                    script `1`
+                    timeout 5s
+                    on ok -> call-a
+                    on fail -> call-b
+                    simulate { fail 50% }
+                  }
+                  step call-a {
+                    call child with { mode = "a" }
+                    timeout 1m
+                    on ok -> done-a
+                    on fail -> odd
+                  }
+                  step call-b {
+                    call child with { mode = "b" }
+                    timeout 1m
+                    on ok -> odd
+                    on fail -> done-b
+                  }
+                  end done-a success
+                  end done-b success
+                  end odd failure
+                }
+                """);
+            var file = Path.Combine(dir, "parent.playbook");
+            var fresh = await FreshRuns(file);
+            var (playbook, resolve) = SimulationMemoryTests.Load(file);
+            var (values, _) = RunParameters.Bind(playbook, new Dictionary<string, string>(), Simulator.PlaceholderSecret);
+            var seen = new string?[Runs];
+            var result = await new Simulator(playbook, resolve).MonteCarloAsync(Runs, Seed, values, workers: workers, eachRun: (i, r) => seen[i] = Snapshot(r));
+
+            for (var i = 0; i < Runs; i++) Assert.Equal(Snapshot(fresh[i]), seen[i]);
+            Assert.Equal(1.0, result.SuccessRate);
+            Assert.DoesNotContain("odd", result.Ends.Keys);
+            // Both arguments were used, many times over, in runs that follow each other.
+            Assert.InRange(result.Ends["done-a"], Runs / 4, 3 * Runs / 4);
+            Assert.InRange(result.Ends["done-b"], Runs / 4, 3 * Runs / 4);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
