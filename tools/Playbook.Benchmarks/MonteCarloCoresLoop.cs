@@ -40,6 +40,7 @@ internal static class MonteCarloCoresLoop
             var all = Time(() => simulator.MonteCarloAsync(runs, round, bench.Values, workers: cores));
             if (one.Result.SuccessRate != all.Result.SuccessRate || !one.Result.SortedTimes.SequenceEqual(all.Result.SortedTimes))
                 throw new InvalidOperationException($"round {round}: 1 worker and {cores} workers disagree");
+            CollectLeftovers();
             var cpuBefore = Environment.CpuUsage.TotalTime;
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < runs; i++) bench.BareMachine();
@@ -107,6 +108,7 @@ internal static class MonteCarloCoresLoop
     /// <summary>Wall time and process CPU time (every thread's, the GC's included) of one Monte Carlo call.</summary>
     private static (MonteCarloResult Result, double Seconds, double CpuSeconds) Time(Func<ValueTask<MonteCarloResult>> work)
     {
+        CollectLeftovers();
         var cpu = Environment.CpuUsage.TotalTime;
         var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var paused = GC.GetTotalPauseDuration();
@@ -119,6 +121,16 @@ internal static class MonteCarloCoresLoop
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"//   {seconds * 1e3:F0} ms: GCs gen0 {GC.CollectionCount(0) - gcs.Item1}, gen1 {GC.CollectionCount(1) - gcs.Item2}, gen2 {GC.CollectionCount(2) - gcs.Item3}; paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms; thread-pool work items {ThreadPool.CompletedWorkItemCount - items}, lock contentions {Monitor.LockContentionCount - contentions}"));
         return (result, seconds, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds);
+    }
+
+    /// <summary>Collects what the measurements before left behind (each Monte Carlo call builds engines of its own), as
+    /// BenchmarkDotNet does between iterations, so that no measurement pays for another's garbage: `playbook simulate`
+    /// makes one Monte Carlo call per process and never does.</summary>
+    private static void CollectLeftovers()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 
     private static string LoadAverage() =>
