@@ -96,7 +96,7 @@ public static class DevCommands
                 MonteCarloCoresLoop.Run(IntArg(args, 1, 100_000), IntArg(args, 2, 5));
                 return 0;
             case "--simulate-warm-up":
-                MonteCarloWarmUp.Run(IntArg(args, 1, 100_000), IntArg(args, 2, Environment.ProcessorCount));
+                MonteCarloCoresLoop.WarmUp(IntArg(args, 1, 100_000), IntArg(args, 2, Environment.ProcessorCount));
                 return 0;
             case "--allocation-scaling":
                 AllocationScaling.Run(IntArg(args, 1, 200_000),

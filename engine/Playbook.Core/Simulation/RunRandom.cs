@@ -55,20 +55,12 @@ internal sealed class RunRandom : Random
         return result;
     }
 
-    /// <summary>[0, int.MaxValue), as <see cref="Random.Next()"/>.</summary>
-    public override int Next() => (int)Below(int.MaxValue);
+    // The int draws are the long ones: below 2^32 they take the same 32-bit path, so they draw the same numbers.
+    public override int Next() => (int)NextInt64(int.MaxValue);
 
-    public override int Next(int maxValue)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxValue);
-        return (int)Below((uint)maxValue);
-    }
+    public override int Next(int maxValue) => (int)NextInt64(maxValue);
 
-    public override int Next(int minValue, int maxValue)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(minValue, maxValue);
-        return (int)(minValue + (long)Below64((ulong)((long)maxValue - minValue)));
-    }
+    public override int Next(int minValue, int maxValue) => (int)NextInt64(minValue, maxValue);
 
     /// <summary>[0, long.MaxValue), as <see cref="Random.NextInt64()"/>.</summary>
     public override long NextInt64() => (long)Below64(long.MaxValue);
