@@ -134,14 +134,8 @@ public sealed class CSharpRuntime
     {
         if (!_loaded.IsCurrent(scope))
         {
-            var changed = _loaded.ChangedNames(scope);
+            if (!_loaded.DropChanged(scope, _current)) FullLoads++;
             _loaded.Forget();
-            if (changed is null)
-            {
-                _current.Clear();
-                FullLoads++;
-            }
-            else foreach (var name in changed) _current.Remove(name);
             _loaded.Loaded(scope);
         }
         // C# reads fields by name only: every identifier is known (null is never found for C#).

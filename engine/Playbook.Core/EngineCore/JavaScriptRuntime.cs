@@ -211,11 +211,9 @@ public sealed class JavaScriptRuntime
     {
         if (!_loaded.IsCurrent(scope))
         {
-            var changed = _loaded.ChangedNames(scope);
+            _loaded.DropChanged(scope, _current);
             _loaded.Forget();
             _allCurrent = false;
-            if (changed is null) _current.Clear();
-            else foreach (var name in changed) _current.Remove(name);
             _loaded.Loaded(scope);
         }
         if (reads is null)

@@ -14,20 +14,25 @@ internal sealed class LoadedScope
     /// <summary>Nothing is known to be loaded: the next load sends every value.</summary>
     public void Forget() => _scope = null;
 
-    /// <summary>The names whose values may differ from what was loaded, or null when everything must be
-    /// loaded (nothing loaded yet, another run's scope, or the scope was cleared for the next run).</summary>
-    public HashSet<string>? ChangedNames(RunScope scope)
+    /// <summary>Drops from <paramref name="current"/> (the names a runtime holds as loaded) every name whose value may
+    /// differ from what was loaded; all of them when everything must be loaded (nothing loaded yet, another run's
+    /// scope, or the scope was cleared for the next run), and then returns false. It builds no set of its own: it runs
+    /// before every expression whose scope changed since the last one, several times a simulated run.</summary>
+    public bool DropChanged(RunScope scope, HashSet<string> current)
     {
         var log = scope.Changes;
-        if (_scope is null || !ReferenceEquals(_log, log) || _epoch != log.Epoch) return null;
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in log.Since(_position)) names.Add(name);
+        if (_scope is null || !ReferenceEquals(_log, log) || _epoch != log.Epoch)
+        {
+            current.Clear();
+            return false;
+        }
+        log.RemoveSince(_position, current);
         if (!ReferenceEquals(_scope, scope))
         {
-            foreach (var name in _scope.ItemNames()) names.Add(name);
-            foreach (var name in scope.ItemNames()) names.Add(name);
+            foreach (var name in _scope.ItemNames()) current.Remove(name);
+            foreach (var name in scope.ItemNames()) current.Remove(name);
         }
-        return names;
+        return true;
     }
 
     /// <summary>Records that <paramref name="scope"/>'s values are now loaded, as of its current change.</summary>

@@ -18,6 +18,8 @@ public sealed class RunScope
     // The names set or dropped since the run's prologue (inputs, lets, captures as null) ended: what a renewed
     // scope must drop before the next run, so that it starts from the same values as a cleared one.
     private HashSet<string>? _setSinceStart;
+    // The set Renew last returned (valid until the next EndPrologue, which empties and reuses it).
+    private HashSet<string>? _spareSet;
     // The playbook's constant lets (see LetConstants), read beneath the run's own values; only a run's scope has them.
     private readonly IReadOnlyDictionary<string, object?>? _constants;
     // Constants this run dropped (Forget): they read as absent until the scope is cleared or renewed.
@@ -145,10 +147,11 @@ public sealed class RunScope
             Version++;
         }
 
-        /// <summary>The names changed since <paramref name="from"/> (a <see cref="Count"/> read earlier in this epoch).</summary>
-        public IEnumerable<string> Since(int from)
+        /// <summary>Removes from <paramref name="names"/> the names changed since <paramref name="from"/> (a <see cref="Count"/>
+        /// read earlier in this epoch).</summary>
+        public void RemoveSince(int from, HashSet<string> names)
         {
-            for (var i = from; i < _names.Count; i++) yield return _names[i];
+            for (var i = from; i < _names.Count; i++) names.Remove(_names[i]);
         }
     }
 
@@ -189,11 +192,12 @@ public sealed class RunScope
     /// the last prologue (captures, items, results), so what is left is exactly what the prologue set. The
     /// prologue then sets its names again, and a value equal to the one kept is no change: a runtime that
     /// loaded the last run sends again only what differs. A Monte Carlo run of a playbook of 100 000 lets
-    /// otherwise re-sent every let to its expression engine, every run. Returns the names dropped.</summary>
+    /// otherwise re-sent every let to its expression engine, every run. Returns the names dropped, valid until the next <see cref="EndPrologue"/>.</summary>
     internal IReadOnlySet<string> Renew()
     {
         var dropped = _setSinceStart ?? throw new InvalidOperationException("the last run's prologue did not end");
         _setSinceStart = null;
+        _spareSet = dropped;
         foreach (var name in dropped) ForgetUnlocked(name);
         _captures.Clear();
         // The prologue's values include every constant: one the run dropped reads again.
@@ -210,7 +214,14 @@ public sealed class RunScope
 
     /// <summary>The run's prologue (captures as null, inputs, lets) is done: from here every name set is one
     /// that <see cref="Renew"/> drops.</summary>
-    internal void EndPrologue() => _setSinceStart = new HashSet<string>(StringComparer.Ordinal);
+    internal void EndPrologue()
+    {
+        // The set the last Renew handed back, emptied: one set per scope, not one per run.
+        var set = _spareSet ?? new HashSet<string>(StringComparer.Ordinal);
+        _spareSet = null;
+        set.Clear();
+        _setSinceStart = set;
+    }
 
     public void Set(string name, object? value)
     {
