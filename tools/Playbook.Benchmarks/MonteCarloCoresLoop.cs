@@ -107,22 +107,20 @@ internal static class MonteCarloCoresLoop
         var simulator = bench.NewSimulator();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"// {SimulationBenchmarks.PlaybookFile} loaded, checked and compiled in {load.Elapsed.TotalMilliseconds:F0} ms; {runs} runs on {Math.Max(1, workers)} worker(s), seed 0"));
-        var marks = new Marks(runs);
         var watch = Stopwatch.StartNew();
-        marks.Watch = watch;
+        var marks = new Marks(runs, watch);
         simulator.MonteCarloAsync(runs, 0, bench.Values, progress: marks, workers: workers).AsTask().GetAwaiter().GetResult();
         var total = watch.Elapsed;
         marks.Print(total);
     }
 
-    private sealed class Marks(int runs) : IProgress<int>
+    private sealed class Marks(int runs, Stopwatch watch) : IProgress<int>
     {
         private readonly List<(int Done, TimeSpan At)> _seen = new();
-        public Stopwatch Watch { get; set; } = null!;
 
         public void Report(int value)
         {
-            lock (_seen) _seen.Add((value, Watch.Elapsed));
+            lock (_seen) _seen.Add((value, watch.Elapsed));
         }
 
         public void Print(TimeSpan total)

@@ -59,7 +59,7 @@ public class SimulationBenchmarks
         Load();
 
         // Built as a Monte Carlo worker builds its engine (run buffers reused, no timeline kept).
-        (_runner, _engine) = MonteCarloWorkers.NewEngine(_playbook, new SimulationScript { Mode = HintMode.Sampled }, ResolveCallee, new Random(0), keepsTimeline: false);
+        (_runner, _engine) = MonteCarloWorkers.NewEngine(_playbook, new SimulationScript { Mode = HintMode.Sampled }, ResolveCallee, new RunRandom(2026, 0), keepsTimeline: false);
         _clock = new VirtualClock();
 
         TypicalRun(Runs, out var summary);
@@ -104,13 +104,7 @@ public class SimulationBenchmarks
     /// source reseeded in place from (seed, i).</summary>
     private ValueTask<RunResult> RunSeeded(int i, SimulationRunner runner, PlaybookEngine engine, VirtualClock clock)
     {
-        if (runner.Random is RunRandom random && ReferenceEquals(engine.Random, random)) random.Reseed(2026, i);
-        else
-        {
-            random = new RunRandom(2026, i);
-            runner.Random = random;
-            engine.Random = random;
-        }
+        ((RunRandom)engine.Random).Reseed(2026, i); // the runner shares it
         clock.Reset();
         return engine.RunAsync(clock, _values);
     }
@@ -119,7 +113,7 @@ public class SimulationBenchmarks
     private RunResult TypicalRun(int runs, out string summary)
     {
         // An engine of its own that keeps every result whole (the benchmark's reuses its buffers and keeps no timeline).
-        var random = new Random(0);
+        var random = new RunRandom(2026, 0);
         var runner = new SimulationRunner(new SimulationScript { Mode = HintMode.Sampled }, ResolveCallee, random);
         var engine = new PlaybookEngine(_playbook, runner, random);
         var clock = new VirtualClock();
@@ -148,7 +142,7 @@ public class SimulationBenchmarks
     /// machine of the same shape. The engine's internals are reached by reflection: this is set-up only.</summary>
     private Move[][] RecordFires(int runs)
     {
-        var random = new Random(0);
+        var random = new RunRandom(2026, 0);
         var runner = new SimulationRunner(new SimulationScript { Mode = HintMode.Sampled }, ResolveCallee, random);
         var engine = new PlaybookEngine(_playbook, runner, random);
         var clock = new VirtualClock();

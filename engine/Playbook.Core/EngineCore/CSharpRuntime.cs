@@ -135,7 +135,6 @@ public sealed class CSharpRuntime
         if (!_loaded.IsCurrent(scope))
         {
             if (!_loaded.DropChanged(scope, _current)) FullLoads++;
-            _loaded.Forget();
             _loaded.Loaded(scope);
         }
         // C# reads fields by name only: every identifier is known (null is never found for C#).

@@ -212,7 +212,6 @@ public sealed class JavaScriptRuntime
         if (!_loaded.IsCurrent(scope))
         {
             _loaded.DropChanged(scope, _current);
-            _loaded.Forget();
             _allCurrent = false;
             _loaded.Loaded(scope);
         }

@@ -103,11 +103,11 @@ public sealed partial class PlaybookEngine
         if (parameters is Dictionary<string, object?> given)
         {
             // The dictionary's own enumerator, not the interface's: that one is boxed, for every run and every call.
-            foreach (var (name, value) in given) _scope.Set(name, _lets.Values.TryGetValue(name, out var constant) ? constant : value);
+            foreach (var (name, value) in given) SetInput(name, value);
         }
         else
         {
-            foreach (var (name, value) in parameters) _scope.Set(name, _lets.Values.TryGetValue(name, out var constant) ? constant : value);
+            foreach (var (name, value) in parameters) SetInput(name, value);
         }
         foreach (var let in _lets.Computed)
         {
@@ -174,6 +174,8 @@ public sealed partial class PlaybookEngine
             result = await CleanupAsync(cleanup, result, end, run, clock, null, cancellationToken).ConfigureAwait(false);
         return Finish(result, run);
     }
+
+    private void SetInput(string name, object? value) => _scope.Set(name, _lets.Values.TryGetValue(name, out var constant) ? constant : value);
 
     private static readonly IReadOnlyDictionary<string, object?> NoCaptures = new Dictionary<string, object?>();
 

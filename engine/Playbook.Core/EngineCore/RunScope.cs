@@ -262,12 +262,13 @@ public sealed class RunScope
         return true;
     }
 
-    /// <summary>True when every value is one <see cref="SameValue"/> can compare: nothing that could change in place.</summary>
+    /// <summary>True when every value is one <see cref="SameValue"/> can compare (it is the same as itself): nothing
+    /// that could change in place.</summary>
     internal static bool AllScalars(Dictionary<string, object?> values)
     {
         foreach (var (_, value) in values)
         {
-            if (value is not (null or string or bool or double or int or long)) return false;
+            if (!SameValue(value, value)) return false;
         }
         return true;
     }

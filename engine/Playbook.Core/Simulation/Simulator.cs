@@ -47,8 +47,4 @@ public sealed class Simulator
         return new MonteCarloWorkers(_playbook, _resolve, script, parameters, seed, progress) { EachRun = eachRun }
             .RunAsync(runs, workers ?? Environment.ProcessorCount, ct);
     }
-
-    /// <summary>The random source of Monte Carlo run <paramref name="index"/>: a function of the seed and the
-    /// index only, never of the worker or of the runs before it. A worker reseeds one in place instead (see <see cref="Simulation.RunRandom"/>).</summary>
-    internal static Random RunRandom(int seed, int index) => new RunRandom(seed, index);
 }

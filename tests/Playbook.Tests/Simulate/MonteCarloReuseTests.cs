@@ -34,7 +34,7 @@ public class MonteCarloReuseTests
         var results = new List<RunResult>();
         for (var i = 0; i < Runs; i++)
         {
-            var random = Simulator.RunRandom(Seed, i);
+            var random = new RunRandom(Seed, i);
             runner.Random = random;
             engine.Random = random;
             results.Add(await engine.RunAsync(new VirtualClock(), values));
