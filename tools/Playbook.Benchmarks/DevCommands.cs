@@ -95,6 +95,9 @@ public static class DevCommands
             case "--simulate-cores":
                 MonteCarloCoresLoop.Run(IntArg(args, 1, 100_000), IntArg(args, 2, 5));
                 return 0;
+            case "--bare-cores":
+                BareReplayOnCores.Run(IntArg(args, 1, 200_000), IntArg(args, 2, 5));
+                return 0;
             case "--simulate-warm-up":
                 MonteCarloCoresLoop.WarmUp(IntArg(args, 1, 100_000), IntArg(args, 2, Environment.ProcessorCount));
                 return 0;

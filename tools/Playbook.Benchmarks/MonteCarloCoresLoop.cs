@@ -7,12 +7,14 @@ namespace Playbook.Benchmarks;
 /// <summary><c>--simulate-cores [RUNS] [ROUNDS]</c>: <see cref="Simulator.MonteCarloAsync"/> of partial-failure
 /// (callees compiled once, as in <see cref="SimulationBenchmarks"/>) with one worker and with one per core,
 /// alternating, RUNS runs a round, after a warm-up, then RUNS bare Stateless replays of the same seeds' fires on one thread
-/// (<see cref="SimulationBenchmarks.BareMachine"/>), then a pure CPU spin on one thread and on one thread per core
-/// (<see cref="SpinCalibration"/>): what this machine gives a second thread in this very round.</summary>
+/// (<see cref="SimulationBenchmarks.BareMachine"/>), then RUNS of those replays on each of one thread per core
+/// (<see cref="BareReplayOnCores"/>: what a second core gives the baseline itself), then a pure CPU spin on one thread
+/// and on one thread per core (<see cref="SpinCalibration"/>): what this machine gives a second thread in this very round.</summary>
 /// <remarks>Per round it prints runs/s of each, the single-core per-run cost against the bare replay both in wall
 /// time and in process CPU time (the CPU ratio does not count the time the thread waited for a core, so it moves
-/// less with other processes' load), the Monte Carlo speed-up, the spin's speed-up, and the first divided by the
-/// second (1.00 = Monte Carlo uses the cores as well as a loop that shares nothing); then the medians and bests, and
+/// less with other processes' load), the Monte Carlo speed-up, the bare replay's and the spin's speed-ups, and the first
+/// divided by each (1.00 = Monte Carlo uses the cores as well as its baseline does, or as a loop that shares nothing);
+/// then the medians and bests, and
 /// the machine's load average. It checks that both worker counts gave the same figures.</remarks>
 internal static class MonteCarloCoresLoop
 {
@@ -23,12 +25,16 @@ internal static class MonteCarloCoresLoop
         var simulator = bench.NewSimulator();
         var cores = Environment.ProcessorCount;
         simulator.MonteCarloAsync(Math.Min(runs, 20_000), 1, bench.Values, workers: cores).AsTask().GetAwaiter().GetResult(); // warm-up, JIT
+        WarmUpEngineConstruction(simulator, bench.Values, cores);
         for (var i = 0; i < 20_000; i++) bench.BareMachine();
         // The spin is sized to a quarter of one worker's RUNS runs (at most 2 s): long enough to see what a second
         // thread gets, short enough that the round's figures come from the same stretch of load.
+        var bareOnCores = BareReplayOnCores.Create(bench, cores);
         var warm = Time(() => simulator.MonteCarloAsync(Math.Min(runs, 20_000), 1, bench.Values, workers: 1));
         var spin = SpinCalibration.Sized(TimeSpan.FromSeconds(Math.Min(2, warm.Seconds * runs / Math.Min(runs, 20_000) / 4)));
         var speedUps = new List<double>();
+        var bareUps = new List<double>();
+        var bareShares = new List<double>();
         var spinUps = new List<double>();
         var shares = new List<double>();
         var ratios = new List<double>();
@@ -46,21 +52,43 @@ internal static class MonteCarloCoresLoop
             for (var i = 0; i < runs; i++) bench.BareMachine();
             var bare = watch.Elapsed.TotalSeconds;
             var bareCpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
+            var bareUp = cores * bare / bareOnCores.AllThreads(runs);
             var spun = spin.Measure(cores);
             var speedUp = one.Seconds / all.Seconds;
             speedUps.Add(speedUp);
+            bareUps.Add(bareUp);
+            bareShares.Add(speedUp / bareUp);
             spinUps.Add(spun.SpeedUp);
             shares.Add(speedUp / spun.SpeedUp);
             ratios.Add(one.Seconds / bare);
             cpuRatios.Add(one.CpuSeconds / bareCpu);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"round {round}: 1 worker {runs / one.Seconds:F0} runs/s ({one.Seconds * 1e6 / runs:F1} us/run, CPU {one.CpuSeconds * 1e6 / runs:F1} us), {cores} workers {runs / all.Seconds:F0} runs/s, x{speedUp:F2}; " +
+                $"round {round}: 1 worker {runs / one.Seconds:F0} runs/s ({one.Seconds * 1e6 / runs:F1} us/run, CPU {one.CpuSeconds * 1e6 / runs:F1} us), {cores} workers {runs / all.Seconds:F0} runs/s, x{speedUp:F2}; bare replay on {cores} threads x{bareUp:F2}, Monte Carlo / bare replay {speedUp / bareUp:F2}; " +
                 $"spin x{spun.SpeedUp:F2} ({spun.One.TotalMilliseconds:F0} ms on 1 thread, {spun.All.TotalMilliseconds:F0} ms for {cores}x the work on {cores}), Monte Carlo / spin {speedUp / spun.SpeedUp:F2}; " +
                 $"bare replay {runs / bare:F0}/s ({bare * 1e6 / runs:F1} us, CPU {bareCpu * 1e6 / runs:F1} us), 1 worker = {one.Seconds / bare:F2}x bare (CPU {one.CpuSeconds / bareCpu:F2}x)  (load {LoadAverage()})"));
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"over {rounds} rounds on {cores} cores, median (best): Monte Carlo speed-up x{Median(speedUps):F2} (x{speedUps.Max():F2}); spin speed-up x{Median(spinUps):F2} (x{spinUps.Max():F2}); " +
+            $"over {rounds} rounds on {cores} cores, median (best): Monte Carlo speed-up x{Median(speedUps):F2} (x{speedUps.Max():F2}); bare replay speed-up x{Median(bareUps):F2} (x{bareUps.Max():F2}); Monte Carlo / bare replay {Median(bareShares):F2} ({bareShares.Max():F2}); spin speed-up x{Median(spinUps):F2} (x{spinUps.Max():F2}); " +
             $"Monte Carlo / spin {Median(shares):F2} ({shares.Max():F2}); single-core cost {Median(ratios):F2}x the bare replay ({ratios.Min():F2}x), in CPU time {Median(cpuRatios):F2}x ({cpuRatios.Min():F2}x); load {LoadAverage()}"));
+    }
+
+    /// <summary>Each Monte Carlo call builds an engine per worker, and each engine's construction (Jint builds every
+    /// intrinsic of a realm, for the playbook and each callee) runs code that a call runs once per worker. That code
+    /// reaches the runtime's tier-up threshold (30 calls) only after a few measured calls, and the JIT then recompiles
+    /// ~1 100 of Jint's methods in the background, 0.9–1.2 s of a core, in the middle of a round (it was the third round,
+    /// whose two-worker figure was the lowest in nearly every invocation until 2026-12-07). A `playbook simulate` process
+    /// makes one call and never gets there. So before the clock starts: small calls on every core until that code
+    /// has been tiered up and a call compiles next to nothing.</summary>
+    private static void WarmUpEngineConstruction(Simulator simulator, IReadOnlyDictionary<string, object?> values, int cores)
+    {
+        for (var call = 0; call < 60; call++)
+        {
+            var before = System.Runtime.JitInfo.GetCompiledMethodCount();
+            simulator.MonteCarloAsync(400, call, values, workers: cores).AsTask().GetAwaiter().GetResult();
+            if (call >= 20) Thread.Sleep(200); // the tier-up runs after a 100 ms pause in new tier-0 activity
+            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
+            if (call >= 20 && compiled < 10) break;
+        }
     }
 
     /// <summary><c>--simulate-cores-processes RUNS [ROUNDS]</c>: the same Monte Carlo, one worker per process: one child
@@ -151,6 +179,8 @@ internal static class MonteCarloCoresLoop
     }
 
     /// <summary>Wall time and process CPU time (every thread's, the GC's included) of one Monte Carlo call.</summary>
+    private static readonly GcListener? Gc = Environment.GetEnvironmentVariable("PLAYBOOK_BENCH_GC") == "1" ? new GcListener() : null;
+
     private static (MonteCarloResult Result, double Seconds, double CpuSeconds) Time(Func<ValueTask<MonteCarloResult>> work)
     {
         CollectLeftovers();
@@ -159,12 +189,14 @@ internal static class MonteCarloCoresLoop
         var paused = GC.GetTotalPauseDuration();
         var items = ThreadPool.CompletedWorkItemCount;
         var contentions = Monitor.LockContentionCount;
+        var jitted = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+        var promoted = Gc?.Totals ?? default;
         var watch = Stopwatch.StartNew();
         var result = work().AsTask().GetAwaiter().GetResult();
         var seconds = watch.Elapsed.TotalSeconds;
         if (Environment.GetEnvironmentVariable("PLAYBOOK_BENCH_GC") == "1")
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"//   {seconds * 1e3:F0} ms: GCs gen0 {GC.CollectionCount(0) - gcs.Item1}, gen1 {GC.CollectionCount(1) - gcs.Item2}, gen2 {GC.CollectionCount(2) - gcs.Item3}; paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms; thread-pool work items {ThreadPool.CompletedWorkItemCount - items}, lock contentions {Monitor.LockContentionCount - contentions}"));
+                $"//   {seconds * 1e3:F0} ms: GCs gen0 {GC.CollectionCount(0) - gcs.Item1}, gen1 {GC.CollectionCount(1) - gcs.Item2}, gen2 {GC.CollectionCount(2) - gcs.Item3}; paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms; thread-pool work items {ThreadPool.CompletedWorkItemCount - items}, lock contentions {Monitor.LockContentionCount - contentions}; methods JIT-compiled {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted.Item1} in {(System.Runtime.JitInfo.GetCompilationTime() - jitted.Item2).TotalMilliseconds:F0} ms; promoted from gen0 {(Gc!.Totals.Promoted0 - promoted.Promoted0) / 1024.0:F0} KB, from gen1 {(Gc.Totals.Promoted1 - promoted.Promoted1) / 1024.0:F0} KB in {Gc.Totals.Events - promoted.Events} collections"));
         return (result, seconds, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds);
     }
 

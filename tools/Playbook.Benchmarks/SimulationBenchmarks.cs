@@ -237,6 +237,9 @@ public class SimulationBenchmarks
         // --simulate N allocations: which types the simulated runs allocate (sampled), per run.
         using var sampler = allocations ? new AllocationSampler() : null;
         sampler?.Start();
+        using var gc = new GcListener();
+        var liveBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var (promotedBefore, _, collectionsBefore) = gc.Totals;
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < runs; i++)
@@ -246,15 +249,25 @@ public class SimulationBenchmarks
         }
         var simulated = watch.Elapsed.TotalSeconds;
         var perRun = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)runs;
+        var (promotedAfter, _, collectionsAfter) = gc.Totals;
+        var liveAfter = GC.GetTotalMemory(forceFullCollection: true);
         sampler?.Stop();
         sampler?.Print(runs);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"allocated per simulated run: {perRun:F0} bytes"));
+        // The engine is reused for every run: what it still holds after them, less what it held before, is what runs leave behind.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"live after a full collection: {liveBefore / 1024.0:F0} KB before the runs, {liveAfter / 1024.0:F0} KB after ({(liveAfter - liveBefore) / (double)runs:F1} bytes a run); " +
+            $"{collectionsAfter - collectionsBefore} collections during the runs promoted {(promotedAfter - promotedBefore) / 1024.0:F0} KB out of gen0 ({(promotedAfter - promotedBefore) / (double)runs:F1} bytes a run)"));
+        (promotedBefore, _, collectionsBefore) = gc.Totals;
         allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         watch.Restart();
         for (var i = 0; i < runs; i++) bench.BareMachine();
         var bare = watch.Elapsed.TotalSeconds;
         // What Stateless itself allocates for the same fires: the floor under the simulated run's figure.
         var barePerRun = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)runs;
+        (promotedAfter, _, collectionsAfter) = gc.Totals;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"bare replays: {collectionsAfter - collectionsBefore} collections promoted {(promotedAfter - promotedBefore) / 1024.0:F0} KB out of gen0 ({(promotedAfter - promotedBefore) / (double)runs:F1} bytes a replay)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"allocated per bare replay of the same fires: {barePerRun:F0} bytes"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{runs} simulated runs: {simulated:F2} s, {runs / simulated:F0} runs/s ({simulated * 1e6 / runs:F1} us/run); bare machine: {runs / bare:F0} replays/s ({bare * 1e6 / runs:F1} us); ratio {simulated / bare:F1}x"));
