@@ -30,21 +30,18 @@ internal sealed class BareReplayOnCores
 
     public int Threads => _benches.Length;
 
-    /// <summary>Seconds for <paramref name="replays"/> replays on one thread (the caller's).</summary>
-    public double OneThread(int replays)
-    {
-        Collect();
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < replays; i++) _benches[0].BareMachine();
-        return watch.Elapsed.TotalSeconds;
-    }
+    /// <summary>Seconds for <paramref name="replays"/> replays on one thread (a new one, as in <see cref="AllThreads"/>:
+    /// a profile tells the two measurements apart by thread).</summary>
+    public double OneThread(int replays) => OnThreads(1, replays);
 
     /// <summary>Seconds for <paramref name="replays"/> replays on each of <see cref="Threads"/> threads started together.</summary>
-    public double AllThreads(int replays)
+    public double AllThreads(int replays) => OnThreads(_benches.Length, replays);
+
+    private double OnThreads(int count, int replays)
     {
         Collect();
         using var start = new ManualResetEventSlim();
-        var threads = _benches.Select(bench => new Thread(() =>
+        var threads = _benches.Take(count).Select(bench => new Thread(() =>
         {
             start.Wait();
             for (var i = 0; i < replays; i++) bench.BareMachine();
