@@ -95,6 +95,12 @@ public static class DevCommands
             case "--simulate-cores":
                 MonteCarloCoresLoop.Run(IntArg(args, 1, 100_000), IntArg(args, 2, 5));
                 return 0;
+            case "--empty-enumerator":
+                SharedEmptyEnumerator.Run(IntArg(args, 1, 100_000_000));
+                return 0;
+            case "--empty-enumerator-users":
+                EmptyEnumeratorUsers.Run(IntArg(args, 1, 2_000));
+                return 0;
             case "--bare-cores":
                 BareReplayOnCores.Run(IntArg(args, 1, 200_000), IntArg(args, 2, 5));
                 return 0;

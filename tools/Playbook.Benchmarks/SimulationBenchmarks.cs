@@ -74,6 +74,12 @@ public class SimulationBenchmarks
         }
     }
 
+    /// <summary><paramref name="runs"/> simulated runs on this benchmark's engine, one after another.</summary>
+    internal void RunMany(int runs)
+    {
+        for (var i = 0; i < runs; i++) SimulatedRun().AsTask().GetAwaiter().GetResult();
+    }
+
     /// <summary>Loads, checks, compiles and binds the playbook, and nothing more: no run is made.</summary>
     internal void Load()
     {
