@@ -39,7 +39,7 @@ internal sealed class BareReplayOnCores
 
     private double OnThreads(int count, int replays)
     {
-        Collect();
+        MonteCarloCoresLoop.CollectLeftovers();
         using var start = new ManualResetEventSlim();
         var threads = _benches.Take(count).Select(bench => new Thread(() =>
         {
@@ -51,14 +51,6 @@ internal sealed class BareReplayOnCores
         start.Set();
         foreach (var thread in threads) thread.Join();
         return watch.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>What the previous measurement left behind is collected first, so that none pays for another's garbage.</summary>
-    private static void Collect()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
     }
 
     /// <summary><c>--bare-cores [REPLAYS] [ROUNDS]</c>: the bare replay alone, REPLAYS on one thread, then REPLAYS on each
@@ -78,8 +70,7 @@ internal sealed class BareReplayOnCores
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"round {round}: 1 thread {replays / one:F0} replays/s, {bare.Threads} threads {bare.Threads * replays / all:F0} replays/s, x{speedUp:F2}"));
         }
-        var sorted = speedUps.Order().ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"over {rounds} rounds: bare replay on {bare.Threads} threads vs 1, median x{sorted[sorted.Count / 2]:F2} (best x{sorted[^1]:F2})"));
+            $"over {rounds} rounds: bare replay on {bare.Threads} threads vs 1, median x{MonteCarloCoresLoop.Median(speedUps):F2} (best x{speedUps.Max():F2})"));
     }
 }

@@ -8,9 +8,9 @@ internal sealed class GcListener : EventListener
 {
     private long _promoted0;
     private long _promoted1;
-    private long _heaps;
+    private long _collections;
 
-    public (long Promoted0, long Promoted1, long Events) Totals => (Interlocked.Read(ref _promoted0), Interlocked.Read(ref _promoted1), Interlocked.Read(ref _heaps));
+    public (long Promoted0, long Promoted1, long Collections) Totals => (Interlocked.Read(ref _promoted0), Interlocked.Read(ref _promoted1), Interlocked.Read(ref _collections));
 
     protected override void OnEventSourceCreated(EventSource source)
     {
@@ -22,6 +22,6 @@ internal sealed class GcListener : EventListener
         if (e.EventName is null || !e.EventName.StartsWith("GCHeapStats", StringComparison.Ordinal) || e.PayloadNames is null) return;
         Interlocked.Add(ref _promoted0, Convert.ToInt64(e.Payload![e.PayloadNames.IndexOf("TotalPromotedSize0")]));
         Interlocked.Add(ref _promoted1, Convert.ToInt64(e.Payload![e.PayloadNames.IndexOf("TotalPromotedSize1")]));
-        Interlocked.Increment(ref _heaps);
+        Interlocked.Increment(ref _collections);
     }
 }

@@ -14,8 +14,7 @@ namespace Playbook.Benchmarks;
 /// time and in process CPU time (the CPU ratio does not count the time the thread waited for a core, so it moves
 /// less with other processes' load), the Monte Carlo speed-up, the bare replay's and the spin's speed-ups, and the first
 /// divided by each (1.00 = Monte Carlo uses the cores as well as its baseline does, or as a loop that shares nothing);
-/// then the medians and bests, and
-/// the machine's load average. It checks that both worker counts gave the same figures.</remarks>
+/// then the medians and bests, and the machine's load average. It checks that both worker counts gave the same figures.</remarks>
 internal static class MonteCarloCoresLoop
 {
     public static void Run(int runs, int rounds)
@@ -172,15 +171,16 @@ internal static class MonteCarloCoresLoop
     private static double Children(int count, int runs) =>
         ChildProcesses.SlowestSeconds(count, "--simulate-cores-child", runs.ToString(CultureInfo.InvariantCulture));
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    /// <summary>Wall time and process CPU time (every thread's, the GC's included) of one Monte Carlo call.</summary>
+    /// <summary>With PLAYBOOK_BENCH_GC=1: each timed call also prints its collections, pauses, JIT work and promotions.</summary>
     private static readonly GcListener? Gc = Environment.GetEnvironmentVariable("PLAYBOOK_BENCH_GC") == "1" ? new GcListener() : null;
 
+    /// <summary>Wall time and process CPU time (every thread's, the GC's included) of one Monte Carlo call.</summary>
     private static (MonteCarloResult Result, double Seconds, double CpuSeconds) Time(Func<ValueTask<MonteCarloResult>> work)
     {
         CollectLeftovers();
@@ -194,16 +194,16 @@ internal static class MonteCarloCoresLoop
         var watch = Stopwatch.StartNew();
         var result = work().AsTask().GetAwaiter().GetResult();
         var seconds = watch.Elapsed.TotalSeconds;
-        if (Environment.GetEnvironmentVariable("PLAYBOOK_BENCH_GC") == "1")
+        if (Gc is not null)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"//   {seconds * 1e3:F0} ms: GCs gen0 {GC.CollectionCount(0) - gcs.Item1}, gen1 {GC.CollectionCount(1) - gcs.Item2}, gen2 {GC.CollectionCount(2) - gcs.Item3}; paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms; thread-pool work items {ThreadPool.CompletedWorkItemCount - items}, lock contentions {Monitor.LockContentionCount - contentions}; methods JIT-compiled {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted.Item1} in {(System.Runtime.JitInfo.GetCompilationTime() - jitted.Item2).TotalMilliseconds:F0} ms; promoted from gen0 {(Gc!.Totals.Promoted0 - promoted.Promoted0) / 1024.0:F0} KB, from gen1 {(Gc.Totals.Promoted1 - promoted.Promoted1) / 1024.0:F0} KB in {Gc.Totals.Events - promoted.Events} collections"));
+                $"//   {seconds * 1e3:F0} ms: GCs gen0 {GC.CollectionCount(0) - gcs.Item1}, gen1 {GC.CollectionCount(1) - gcs.Item2}, gen2 {GC.CollectionCount(2) - gcs.Item3}; paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms; thread-pool work items {ThreadPool.CompletedWorkItemCount - items}, lock contentions {Monitor.LockContentionCount - contentions}; methods JIT-compiled {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted.Item1} in {(System.Runtime.JitInfo.GetCompilationTime() - jitted.Item2).TotalMilliseconds:F0} ms; promoted from gen0 {(Gc.Totals.Promoted0 - promoted.Promoted0) / 1024.0:F0} KB, from gen1 {(Gc.Totals.Promoted1 - promoted.Promoted1) / 1024.0:F0} KB in {Gc.Totals.Collections - promoted.Collections} collections"));
         return (result, seconds, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds);
     }
 
     /// <summary>Collects what the measurements before left behind (each Monte Carlo call builds engines of its own), as
     /// BenchmarkDotNet does between iterations, so that no measurement pays for another's garbage: `playbook simulate`
     /// makes one Monte Carlo call per process and never does.</summary>
-    private static void CollectLeftovers()
+    internal static void CollectLeftovers()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
